@@ -1,0 +1,44 @@
+"""The navigation menu, built from what the signed-in user may do."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pssm.accounts import authz
+from pssm.domain.access import Action
+
+MENU = [
+    ("core:dashboard", _("Dashboard"), None),
+    ("sites:site_list", _("Sites"), Action.GEO_VIEW),
+    ("sites:organisation_list", _("Organisations"), Action.GEO_VIEW),
+    ("sites:country_list", _("Countries"), Action.GEO_VIEW),
+    ("journal:entry_list", _("Journal"), Action.JOURNAL_VIEW),
+    ("accounts:user_list", _("Users and roles"), Action.ROLES_MANAGE),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    items = []
+    for name, label, action in MENU:
+        if action is None or authz.can_anywhere(user, action):
+            prefix = name.rsplit("_", 1)[0]
+            items.append(
+                {"url": reverse(name), "label": label, "active": current.startswith(prefix)}
+            )
+    return {"nav_items": []}
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    items = []
+    for name, label, action in MENU:
+        if action is None or authz.can_anywhere(user, action):
+            items.append(
+                {
+                    "url": reverse(name),
+                    "label": label,
+                    "active": current == name or (app != "core" and current.startswith(app + ":")
+                                                  and name.endswith("site_list") and "site" in current),
+                }
+            )
+    return {"nav_items": items, "user_roles": sorted(r.value for r in authz.roles_of(user))}

@@ -1,0 +1,19 @@
+from pssm.core import demo
+from pssm.core.management.base import PssmCommand
+
+
+class Command(PssmCommand):
+    help = "Load the demonstration data. Safe to run again: existing data is left alone."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+
+    def handle(self, *args, **options):
+        created = demo.load()
+        summary = ", ".join(f"{n} {k}" for k, n in created.items())
+        self.stdout.write(f"demo data loaded ({summary} created)")
+        if not options["quiet_logins"]:
+            self.stdout.write(f"demo logins (password for all: {demo.DEMO_PASSWORD}):")
+            for username, role, scope in demo.logins():
+                self.stdout.write(f"  {username:<15} {role:<22} {scope}")

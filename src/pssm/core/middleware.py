@@ -1,0 +1,69 @@
+"""Interface language: the user's choice, else their country's default, else the node's."""
+
+from django.conf import settings
+from django.utils import translation
+
+SESSION_KEY = "pssm_language"
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self._language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response
+
+    @staticmethod
+    def _language(request) -> str:
+        available = dict(settings.LANGUAGES)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            cached = request.session.get(SESSION_KEY)
+            if cached in available:
+                return cached
+            from pssm.accounts.selectors import language_for
+
+            language = language_for(user)
+            request.session[SESSION_KEY] = language
+            return language
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in available:
+            return cookie
+        return settings.LANGUAGE_CODE
+
+
+class ErrorMiddleware:
+    """Shows a raised :class:`PssmError` as a translated page with the right status."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib.auth.views import redirect_to_login
+        from django.shortcuts import render
+
+        from pssm.domain.errors import NotAuthenticatedError, PssmError
+
+        from . import errors
+
+        if not isinstance(exception, PssmError):
+            return None
+        if isinstance(exception, NotAuthenticatedError):
+            return redirect_to_login(request.get_full_path())
+        status = errors.http_status(exception)
+        return render(
+            request,
+            "core/error.html",
+            {"error_message": errors.message(exception), "error_code": exception.code,
+             "status": status},
+            status=status,
+        )

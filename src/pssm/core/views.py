@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from pssm.accounts import authz
+from pssm.domain.access import Action
+from pssm.journal.selectors import journal_entry_list
+from pssm.sites.selectors import site_list, site_summary
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    context = {
+        "roles": user.grants.filter(revoked_at__isnull=True).select_related(
+            "site", "organisation", "country"
+        ),
+        "summary": None,
+        "model_sites": [],
+        "recent": [],
+    }
+    if authz.can_anywhere(user, Action.GEO_VIEW):
+        context["summary"] = site_summary(user=user)
+        context["model_sites"] = list(site_list(user=user, filters={"model": True})[:20])
+    if authz.can_anywhere(user, Action.JOURNAL_VIEW):
+        context["recent"] = list(journal_entry_list(user=user)[:10])
+    return render(request, "core/dashboard.html", context)

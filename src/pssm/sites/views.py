@@ -1,0 +1,281 @@
+"""HTML pages of the geography. Each view makes one selector or service call."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pssm.accounts import authz
+from pssm.core.web import call_service, clean_filters, paginate
+from pssm.domain.access import Action
+
+from . import forms, selectors, services
+from .models import Organisation, Site
+
+
+def _form_page(request, form, title, cancel_url, subtitle=""):
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "subtitle": subtitle},
+    )
+
+
+@login_required
+def country_list(request):
+    countries = selectors.country_list(user=request.user)
+    return render(
+        request,
+        "sites/country_list.html",
+        {"countries": countries, "can_create": authz.can(request.user, Action.GEO_MANAGE)},
+    )
+
+
+@login_required
+def country_detail(request, code):
+    country = selectors.country_get(user=request.user, code=code)
+    orgs = selectors.organisation_list(user=request.user, filters={"country": country.code})
+    return render(
+        request,
+        "sites/country_detail.html",
+        {
+            "country": country,
+            "organisations": orgs,
+            "can_edit": authz.can(request.user, Action.GEO_MANAGE, country),
+        },
+    )
+
+
+@login_required
+def country_create(request):
+    authz.check(request.user, Action.GEO_MANAGE)
+    form = forms.CountryCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        country = call_service(form, services.country_create, actor=request.user,
+                               **form.cleaned_data)
+        if country:
+            messages.success(request, _("Country %(code)s created.") % {"code": country.code})
+            return redirect("sites:country_detail", country.code)
+    return _form_page(request, form, _("New country"), reverse("sites:country_list"))
+
+
+@login_required
+def country_edit(request, code):
+    country = selectors.country_get(user=request.user, code=code)
+    authz.check(request.user, Action.GEO_MANAGE, country)
+    form = forms.CountryEditForm(request.POST or None, instance=country)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.country_update, actor=request.user, country=country,
+                            **form.cleaned_data)
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("sites:country_detail", country.code)
+    return _form_page(request, form, str(country), reverse("sites:country_detail", args=[code]))
+
+
+@login_required
+def organisation_list(request):
+    filters = clean_filters(request, ["country", "kind", "q"])
+    page = paginate(request, selectors.organisation_list(user=request.user, filters=filters))
+    return render(
+        request,
+        "sites/organisation_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "kinds": Organisation.Kind.choices,
+            "countries": selectors.country_list(user=request.user),
+            "can_create": authz.can_anywhere(request.user, Action.GEO_MANAGE),
+        },
+    )
+
+
+@login_required
+def organisation_detail(request, code):
+    org = selectors.organisation_get(user=request.user, code=code)
+    sites = selectors.site_list(user=request.user, filters={"organisation": org.code})
+    return render(
+        request,
+        "sites/organisation_detail.html",
+        {
+            "organisation": org,
+            "page_obj": paginate(request, sites),
+            "can_edit": authz.can(request.user, Action.GEO_MANAGE, org),
+            "can_add_site": authz.can(request.user, Action.SITE_MANAGE, org),
+        },
+    )
+
+
+@login_required
+def organisation_create(request):
+    authz.check_anywhere(request.user, Action.GEO_MANAGE)
+    form = forms.OrganisationCreateForm(
+        request.POST or None, user=request.user, initial={"country": request.GET.get("country")}
+    )
+    if request.method == "POST" and form.is_valid():
+        org = call_service(form, services.organisation_create, actor=request.user,
+                           **form.cleaned_data)
+        if org:
+            messages.success(request, _("Organisation %(code)s created.") % {"code": org.code})
+            return redirect("sites:organisation_detail", org.code)
+    return _form_page(request, form, _("New organisation"), reverse("sites:organisation_list"))
+
+
+@login_required
+def organisation_edit(request, code):
+    org = selectors.organisation_get(user=request.user, code=code)
+    authz.check(request.user, Action.GEO_MANAGE, org)
+    form = forms.OrganisationEditForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.organisation_update, actor=request.user,
+                            organisation=org, **form.cleaned_data)
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("sites:organisation_detail", org.code)
+    return _form_page(request, form, str(org), reverse("sites:organisation_detail", args=[code]))
+
+
+@login_required
+def site_list(request):
+    filters = clean_filters(request, ["country", "organisation", "kind", "model", "q"])
+    query = dict(filters)
+    query["model"] = {"1": True, "0": False}.get(filters["model"], "")
+    page = paginate(request, selectors.site_list(user=request.user, filters=query))
+    return render(
+        request,
+        "sites/site_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "kinds": Site.Kind.choices,
+            "countries": selectors.country_list(user=request.user),
+            "organisations": selectors.organisation_list(user=request.user),
+            "can_create": authz.can_anywhere(request.user, Action.SITE_MANAGE),
+        },
+    )
+
+
+@login_required
+def site_detail(request, code):
+    site = selectors.site_get(user=request.user, code=code)
+    buildings = selectors.building_list(user=request.user, filters={"site": site.code})
+    return render(
+        request,
+        "sites/site_detail.html",
+        {
+            "site": site,
+            "buildings": buildings,
+            "can_edit": authz.can(request.user, Action.SITE_MANAGE, site),
+            "can_add_building": authz.can(request.user, Action.BUILDING_MANAGE, site),
+            "can_see_journal": authz.can(request.user, Action.JOURNAL_VIEW, site),
+        },
+    )
+
+
+@login_required
+def site_create(request):
+    authz.check_anywhere(request.user, Action.SITE_MANAGE)
+    form = forms.SiteCreateForm(
+        request.POST or None,
+        user=request.user,
+        initial={"organisation": request.GET.get("organisation")},
+    )
+    if request.method == "POST" and form.is_valid():
+        site = call_service(form, services.site_create, actor=request.user, **form.cleaned_data)
+        if site:
+            messages.success(request, _("Site %(code)s created.") % {"code": site.code})
+            return redirect("sites:site_detail", site.code)
+    return _form_page(request, form, _("New site"), reverse("sites:site_list"))
+
+
+@login_required
+def site_edit(request, code):
+    site = selectors.site_get(user=request.user, code=code)
+    authz.check(request.user, Action.SITE_MANAGE, site)
+    form = forms.SiteEditForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.site_update, actor=request.user, site=site,
+                            **form.cleaned_data)
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("sites:site_detail", site.code)
+    return _form_page(request, form, str(site), reverse("sites:site_detail", args=[code]))
+
+
+@login_required
+def building_create(request, code):
+    site = selectors.site_get(user=request.user, code=code)
+    authz.check(request.user, Action.BUILDING_MANAGE, site)
+    form = forms.BuildingCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        building = call_service(form, services.building_create, actor=request.user, site=site,
+                                **form.cleaned_data)
+        if building:
+            messages.success(request, _("Building %(code)s created.") % {"code": building.code})
+            return redirect("sites:building_detail", building.code)
+    return _form_page(
+        request, form, _("New building"), reverse("sites:site_detail", args=[code]), str(site)
+    )
+
+
+@login_required
+def building_detail(request, code):
+    building = selectors.building_get(user=request.user, code=code)
+    locations = selectors.location_list(user=request.user, filters={"building": building.code})
+    return render(
+        request,
+        "sites/building_detail.html",
+        {
+            "building": building,
+            "locations": locations,
+            "can_edit": authz.can(request.user, Action.BUILDING_MANAGE, building),
+        },
+    )
+
+
+@login_required
+def building_edit(request, code):
+    building = selectors.building_get(user=request.user, code=code)
+    authz.check(request.user, Action.BUILDING_MANAGE, building)
+    form = forms.BuildingEditForm(request.POST or None, instance=building)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.building_update, actor=request.user,
+                            building=building, **form.cleaned_data)
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("sites:building_detail", building.code)
+    return _form_page(request, form, str(building),
+                      reverse("sites:building_detail", args=[code]))
+
+
+@login_required
+def location_create(request, code):
+    building = selectors.building_get(user=request.user, code=code)
+    authz.check(request.user, Action.BUILDING_MANAGE, building)
+    form = forms.LocationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        location = call_service(form, services.location_create, actor=request.user,
+                                building=building, **form.cleaned_data)
+        if location:
+            messages.success(request, _("Location %(code)s created.") % {"code": location.code})
+            return redirect("sites:building_detail", building.code)
+    return _form_page(request, form, _("New storage location"),
+                      reverse("sites:building_detail", args=[code]), str(building))
+
+
+@login_required
+def location_edit(request, code):
+    location = selectors.location_get(user=request.user, code=code)
+    authz.check(request.user, Action.BUILDING_MANAGE, location)
+    form = forms.LocationEditForm(request.POST or None, instance=location)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.location_update, actor=request.user,
+                            location=location, **form.cleaned_data)
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("sites:building_detail", location.building.code)
+    return _form_page(request, form, str(location),
+                      reverse("sites:building_detail", args=[location.building.code]))
+
+
