@@ -16,6 +16,17 @@ PASSWORD = "correct-horse-battery-9"
 _counter = itertools.count(1)
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Argon2 is deliberately slow; tests that create many users use a fast hasher.
+    # tests/accounts/test_login.py checks that the production setting is Argon2.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -11,6 +11,12 @@ from .models import Building, Country, Organisation, Site, StorageLocation
 CODE_HELP = _("2 to 8 capital letters or digits. It becomes part of a code that never changes.")
 
 
+def _where_allowed(user, action, queryset):
+    """The rows of ``queryset`` on which ``user`` may do ``action`` (for choice lists)."""
+    candidates = authz.scoped(user, action, queryset).distinct()
+    return queryset.filter(pk__in=[obj.pk for obj in candidates if authz.can(user, action, obj)])
+
+
 class _CodeMixin(forms.Form):
     code = forms.CharField(label=_("Short code"), max_length=8, help_text=CODE_HELP)
 
@@ -32,9 +38,9 @@ class CountryEditForm(forms.ModelForm):
 class OrganisationCreateForm(_CodeMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = authz.scoped(
+        self.fields["country"].queryset = _where_allowed(
             user, Action.GEO_MANAGE, Country.objects.all()
-        ).distinct()
+        )
 
     class Meta:
         model = Organisation
@@ -55,9 +61,9 @@ SITE_FIELDS = [
 class SiteCreateForm(_CodeMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = authz.scoped(
+        self.fields["organisation"].queryset = _where_allowed(
             user, Action.SITE_MANAGE, Organisation.objects.select_related("country")
-        ).distinct()
+        )
 
     class Meta:
         model = Site

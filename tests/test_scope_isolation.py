@@ -1,0 +1,221 @@
+"""A user scoped to site A can neither see nor change anything of site B, through the UI and
+the API, for every endpoint that exists.
+
+The table ENDPOINTS must name every URL pattern of the project: a new endpoint makes
+``test_every_endpoint_is_covered`` fail until it is described here with its isolation check.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pssm.journal.models import JournalEntry
+
+ALL_ROLES = [
+    "storekeeper", "site_commander", "ammunition_technician", "inspector",
+    "national_authority", "programme_viewer", "administrator",
+]
+B_MARKERS = ["SITEB", "ORGB", "userb"]
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def all_url_names() -> set[str]:
+    return set(_names(get_resolver().url_patterns))
+
+
+def b_entry(ctx):
+    return JournalEntry.objects.filter(scope_site=ctx["b"].code).first().uuid
+
+
+# kind:
+#   list    - GET must not show anything of site B
+#   object  - GET (and every write method) on a site-B object is refused and changes nothing
+#   create  - creating something inside site B (or its organisation) is refused
+#   shared  - data shared above site level (the country) or about no site: must not show B
+#   open    - no site data at all (login, logout, schema, language switch, token)
+ENDPOINTS = {
+    # HTML pages
+    "core:dashboard": {"kind": "list"},
+    "accounts:login": {"kind": "open"},
+    "accounts:logout": {"kind": "open"},
+    "accounts:language": {"kind": "open"},
+    "accounts:profile": {"kind": "shared"},
+    "accounts:password_change": {"kind": "shared"},
+    "accounts:user_list": {"kind": "list"},
+    "accounts:user_create": {"kind": "create", "post": lambda c: {
+        "username": "intruder", "password": "another-long-pass-1"}},
+    "accounts:user_detail": {"kind": "object", "kwargs": lambda c: {"username": "userb"},
+                             "post": lambda c: {"role": "storekeeper", "level": "site",
+                                                "scope_code": c["b"].code}},
+    "accounts:grant_revoke": {"kind": "object", "methods": ["post"],
+                              "kwargs": lambda c: {"username": "userb", "pk": c["grant_b"].pk}},
+    "sites:country_list": {"kind": "shared"},
+    "sites:country_create": {"kind": "create", "post": lambda c: {
+        "code": "ZZ", "name": "Nowhere", "default_language": "fr"}},
+    "sites:country_detail": {"kind": "shared", "kwargs": lambda c: {"code": "ML"}},
+    "sites:country_edit": {"kind": "object", "kwargs": lambda c: {"code": "ML"},
+                           "post": lambda c: {"name": "Renamed", "default_language": "en"}},
+    "sites:organisation_list": {"kind": "list"},
+    "sites:organisation_create": {"kind": "create", "post": lambda c: {
+        "country": c["country"].pk, "code": "NEW", "name": "New", "kind": "police"}},
+    "sites:organisation_detail": {"kind": "object", "kwargs": lambda c: {"code": "ML-ORGB"}},
+    "sites:organisation_edit": {"kind": "object", "kwargs": lambda c: {"code": "ML-ORGB"},
+                                "post": lambda c: {"name": "Renamed", "kind": "police"}},
+    "sites:site_list": {"kind": "list"},
+    "sites:site_create": {"kind": "create", "post": lambda c: {
+        "organisation": c["b"].organisation.pk, "code": "NEWB", "name": "New",
+        "kind": "armoury"}},
+    "sites:site_detail": {"kind": "object", "kwargs": lambda c: {"code": c["b"].code}},
+    "sites:site_edit": {"kind": "object", "kwargs": lambda c: {"code": c["b"].code},
+                        "post": lambda c: {"name": "Renamed", "kind": "armoury"}},
+    "sites:building_create": {"kind": "object", "kwargs": lambda c: {"code": c["b"].code},
+                              "post": lambda c: {"code": "ARM9", "name": "X",
+                                                 "kind": "armoury_room"}},
+    "sites:building_detail": {"kind": "object",
+                              "kwargs": lambda c: {"code": c["building_b"].code}},
+    "sites:building_edit": {"kind": "object", "kwargs": lambda c: {"code": c["building_b"].code},
+                            "post": lambda c: {"name": "Renamed", "kind": "office"}},
+    "sites:location_create": {"kind": "object",
+                              "kwargs": lambda c: {"code": c["building_b"].code},
+                              "post": lambda c: {"code": "R9", "name": "X", "kind": "rack"}},
+    "sites:location_edit": {"kind": "object", "kwargs": lambda c: {"code": c["location_b"].code},
+                            "post": lambda c: {"name": "Renamed", "kind": "rack"}},
+    "journal:entry_list": {"kind": "list"},
+    "journal:entry_detail": {"kind": "object", "kwargs": lambda c: {"uuid": b_entry(c)}},
+    # API
+    "api:me": {"kind": "shared", "api": True},
+    "api:token": {"kind": "open", "api": True},
+    "api:country_list": {"kind": "shared", "api": True},
+    "api:country_detail": {"kind": "object", "api": True, "methods": ["patch"],
+                           "kwargs": lambda c: {"code": "ML"}, "post": lambda c: {"name": "X"}},
+    "api:organisation_list": {"kind": "list", "api": True, "create": lambda c: {
+        "country": "ML", "code": "NEW", "name": "New", "kind": "police"}},
+    "api:organisation_detail": {"kind": "object", "api": True,
+                                "kwargs": lambda c: {"code": "ML-ORGB"},
+                                "post": lambda c: {"name": "Renamed"}},
+    "api:site_list": {"kind": "list", "api": True, "create": lambda c: {
+        "organisation": "ML-ORGB", "code": "NEWB", "name": "New", "kind": "armoury"}},
+    "api:site_detail": {"kind": "object", "api": True, "kwargs": lambda c: {"code": c["b"].code},
+                        "post": lambda c: {"name": "Renamed"}},
+    "api:building_list": {"kind": "list", "api": True, "create": lambda c: {
+        "site": c["b"].code, "code": "ARM9", "name": "X", "kind": "armoury_room"}},
+    "api:building_detail": {"kind": "object", "api": True,
+                            "kwargs": lambda c: {"code": c["building_b"].code},
+                            "post": lambda c: {"name": "Renamed"}},
+    "api:location_list": {"kind": "list", "api": True, "create": lambda c: {
+        "building": c["building_b"].code, "code": "R9", "name": "X", "kind": "rack"}},
+    "api:location_detail": {"kind": "object", "api": True,
+                            "kwargs": lambda c: {"code": c["location_b"].code},
+                            "post": lambda c: {"name": "Renamed"}},
+    "api:journal_list": {"kind": "list", "api": True},
+    "api:journal_verify": {"kind": "shared", "api": True},
+    "api:journal_detail": {"kind": "object", "api": True, "methods": ["get"],
+                           "kwargs": lambda c: {"uuid": b_entry(c)}},
+    "api_schema": {"kind": "open", "api": True},
+    "api_docs": {"kind": "open", "api": True},
+}
+
+
+def test_every_endpoint_is_covered():
+    assert all_url_names() == set(ENDPOINTS), (
+        "describe new endpoints in ENDPOINTS with their isolation check"
+    )
+
+
+@pytest.fixture
+def world(make, two_sites):
+    """Site A's user holds every role, but only on site A; site B has its own user."""
+    user_a = make.user(username="usera")
+    for role in ALL_ROLES:
+        from pssm.accounts import services
+
+        services.role_grant(actor=make.actor, user=user_a, role=role, level="site",
+                            site=two_sites["a"])
+    user_b = make.user("storekeeper", two_sites["b"], username="userb")
+    return dict(two_sites, user_a=user_a, user_b=user_b, grant_b=user_b.grants.get())
+
+
+def _state():
+    from pssm.accounts.models import RoleGrant, User
+    from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
+
+    rows = []
+    for model in (Country, Organisation, Site, Building, StorageLocation, User, RoleGrant):
+        rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
+    return JournalEntry.objects.count(), rows
+
+
+def _assert_hidden(body: str, name: str, echoed=()):
+    """No marker of site B in ``body`` once what the request itself said (its path and the
+    codes it sent, which error messages may repeat) is taken out."""
+    for text in sorted((str(e) for e in echoed if e), key=len, reverse=True):
+        body = body.replace(text, "")
+    for marker in B_MARKERS:
+        assert marker not in body, f"{name} shows {marker} to a user of site A"
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_site_a_user_cannot_see_or_change_site_b(name, world, client, api_client):
+    spec = ENDPOINTS[name]
+    kwargs = spec.get("kwargs", lambda c: {})(world)
+    url = reverse(name, kwargs=kwargs)
+    http = api_client if spec.get("api") else client
+    if spec.get("api"):
+        api_client.force_authenticate(world["user_a"])
+    else:
+        client.force_login(world["user_a"])
+    before = _state()
+    kind = spec["kind"]
+
+    if kind == "open":
+        resp = http.get(url)
+        assert resp.status_code in {200, 302, 405}
+        _assert_hidden(resp.content.decode(), name)
+    elif kind in {"list", "shared"}:
+        resp = http.get(url)
+        assert resp.status_code in {200, 403}, resp.status_code
+        _assert_hidden(resp.content.decode(), name)
+        if "create" in spec:
+            created = http.post(url, spec["create"](world), format="json")
+            assert created.status_code in {403, 404}, (name, created.status_code)
+    elif kind == "create":
+        form = http.get(url)
+        assert form.status_code in {200, 403}
+        _assert_hidden(form.content.decode(), name)
+        resp = http.post(url, spec["post"](world))
+        assert resp.status_code in {200, 403}, resp.status_code
+    elif kind == "object":
+        methods = spec.get("methods", ["get", "post" if not spec.get("api") else "patch"])
+        for method in methods:
+            data = spec.get("post", lambda c: {})(world)
+            if method == "get":
+                resp = http.get(url)
+            elif spec.get("api"):
+                resp = getattr(http, method)(url, data, format="json")
+            else:
+                resp = http.post(url, data)
+            assert resp.status_code in {403, 404}, (name, method, resp.status_code)
+            echoed = [url, *kwargs.values(), *data.values()]
+            _assert_hidden(resp.content.decode(), name, echoed)
+
+    assert _state() == before, f"{name} changed something"
+
+
+def test_site_a_user_sees_and_changes_site_a(world, api_client):
+    api_client.force_authenticate(world["user_a"])
+
+    seen = api_client.get(f"/api/v1/sites/{world['a'].code}/")
+    changed = api_client.patch(f"/api/v1/sites/{world['a'].code}/", {"town": "Kati"},
+                               format="json")
+
+    assert seen.status_code == 200 and changed.status_code == 200
+    assert changed.json()["town"] == "Kati"
