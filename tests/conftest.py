@@ -92,18 +92,31 @@ class Builder:
         organisation = organisation or self.organisation()
         code = code or f"S{next(_counter)}"
         return site_services.site_create(
-            actor=self.actor, organisation=organisation, code=code, name=f"Site {code}",
-            kind=kind, **extra,
+            actor=self.actor,
+            organisation=organisation,
+            code=code,
+            name=f"Site {code}",
+            kind=kind,
+            **extra,
         )
 
-    def building(self, site=None, code=None, kind="explosive_storehouse",
-                 storehouse_type="earth_covered_magazine"):
+    def building(
+        self,
+        site=None,
+        code=None,
+        kind="explosive_storehouse",
+        storehouse_type="earth_covered_magazine",
+    ):
         site = site or self.site()
         code = code or f"B{next(_counter)}"
         if kind != "explosive_storehouse":
             storehouse_type = ""
         return site_services.building_create(
-            actor=self.actor, site=site, code=code, name=f"Building {code}", kind=kind,
+            actor=self.actor,
+            site=site,
+            code=code,
+            name=f"Building {code}",
+            kind=kind,
             storehouse_type=storehouse_type,
         )
 
@@ -121,7 +134,9 @@ class Builder:
 
         username = username or f"user{next(_counter)}"
         user = account_services.user_create(
-            actor=self.actor, username=username, password=PASSWORD,
+            actor=self.actor,
+            username=username,
+            password=PASSWORD,
             preferred_language=language,
         )
         if role:
@@ -154,8 +169,13 @@ def two_sites(make):
     b_a, b_b = make.building(site_a, code="ESH01"), make.building(site_b, code="ESH01")
     loc_a, loc_b = make.location(b_a, code="S01"), make.location(b_b, code="S01")
     return {
-        "country": country, "a": site_a, "b": site_b, "building_a": b_a, "building_b": b_b,
-        "location_a": loc_a, "location_b": loc_b,
+        "country": country,
+        "a": site_a,
+        "b": site_b,
+        "building_a": b_a,
+        "building_b": b_b,
+        "location_a": loc_a,
+        "location_b": loc_b,
     }
 
 

@@ -13,8 +13,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pssm.journal.models import JournalEntry
 
 ALL_ROLES = [
-    "storekeeper", "site_commander", "ammunition_technician", "inspector",
-    "national_authority", "programme_viewer", "administrator",
+    "storekeeper",
+    "site_commander",
+    "ammunition_technician",
+    "inspector",
+    "national_authority",
+    "programme_viewer",
+    "administrator",
 ]
 B_MARKERS = ["SITEB", "ORGB", "userb"]
 
@@ -51,75 +56,164 @@ ENDPOINTS = {
     "accounts:profile": {"kind": "shared"},
     "accounts:password_change": {"kind": "shared"},
     "accounts:user_list": {"kind": "list"},
-    "accounts:user_create": {"kind": "create", "post": lambda c: {
-        "username": "intruder", "password": "another-long-pass-1"}},
-    "accounts:user_detail": {"kind": "object", "kwargs": lambda c: {"username": "userb"},
-                             "post": lambda c: {"role": "storekeeper", "level": "site",
-                                                "scope_code": c["b"].code}},
-    "accounts:grant_revoke": {"kind": "object", "methods": ["post"],
-                              "kwargs": lambda c: {"username": "userb", "pk": c["grant_b"].pk}},
+    "accounts:user_create": {
+        "kind": "create",
+        "post": lambda c: {"username": "intruder", "password": "another-long-pass-1"},
+    },
+    "accounts:user_detail": {
+        "kind": "object",
+        "kwargs": lambda c: {"username": "userb"},
+        "post": lambda c: {"role": "storekeeper", "level": "site", "scope_code": c["b"].code},
+    },
+    "accounts:grant_revoke": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"username": "userb", "pk": c["grant_b"].pk},
+    },
     "sites:country_list": {"kind": "shared"},
-    "sites:country_create": {"kind": "create", "post": lambda c: {
-        "code": "ZZ", "name": "Nowhere", "default_language": "fr"}},
+    "sites:country_create": {
+        "kind": "create",
+        "post": lambda c: {"code": "ZZ", "name": "Nowhere", "default_language": "fr"},
+    },
     "sites:country_detail": {"kind": "shared", "kwargs": lambda c: {"code": "ML"}},
-    "sites:country_edit": {"kind": "object", "kwargs": lambda c: {"code": "ML"},
-                           "post": lambda c: {"name": "Renamed", "default_language": "en"}},
+    "sites:country_edit": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": "ML"},
+        "post": lambda c: {"name": "Renamed", "default_language": "en"},
+    },
     "sites:organisation_list": {"kind": "list"},
-    "sites:organisation_create": {"kind": "create", "post": lambda c: {
-        "country": c["country"].pk, "code": "NEW", "name": "New", "kind": "police"}},
+    "sites:organisation_create": {
+        "kind": "create",
+        "post": lambda c: {
+            "country": c["country"].pk,
+            "code": "NEW",
+            "name": "New",
+            "kind": "police",
+        },
+    },
     "sites:organisation_detail": {"kind": "object", "kwargs": lambda c: {"code": "ML-ORGB"}},
-    "sites:organisation_edit": {"kind": "object", "kwargs": lambda c: {"code": "ML-ORGB"},
-                                "post": lambda c: {"name": "Renamed", "kind": "police"}},
+    "sites:organisation_edit": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": "ML-ORGB"},
+        "post": lambda c: {"name": "Renamed", "kind": "police"},
+    },
     "sites:site_list": {"kind": "list"},
-    "sites:site_create": {"kind": "create", "post": lambda c: {
-        "organisation": c["b"].organisation.pk, "code": "NEWB", "name": "New",
-        "kind": "armoury"}},
+    "sites:site_create": {
+        "kind": "create",
+        "post": lambda c: {
+            "organisation": c["b"].organisation.pk,
+            "code": "NEWB",
+            "name": "New",
+            "kind": "armoury",
+        },
+    },
     "sites:site_detail": {"kind": "object", "kwargs": lambda c: {"code": c["b"].code}},
-    "sites:site_edit": {"kind": "object", "kwargs": lambda c: {"code": c["b"].code},
-                        "post": lambda c: {"name": "Renamed", "kind": "armoury"}},
-    "sites:building_create": {"kind": "object", "kwargs": lambda c: {"code": c["b"].code},
-                              "post": lambda c: {"code": "ARM9", "name": "X",
-                                                 "kind": "armoury_room"}},
-    "sites:building_detail": {"kind": "object",
-                              "kwargs": lambda c: {"code": c["building_b"].code}},
-    "sites:building_edit": {"kind": "object", "kwargs": lambda c: {"code": c["building_b"].code},
-                            "post": lambda c: {"name": "Renamed", "kind": "office"}},
-    "sites:location_create": {"kind": "object",
-                              "kwargs": lambda c: {"code": c["building_b"].code},
-                              "post": lambda c: {"code": "R9", "name": "X", "kind": "rack"}},
-    "sites:location_edit": {"kind": "object", "kwargs": lambda c: {"code": c["location_b"].code},
-                            "post": lambda c: {"name": "Renamed", "kind": "rack"}},
+    "sites:site_edit": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {"name": "Renamed", "kind": "armoury"},
+    },
+    "sites:building_create": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {"code": "ARM9", "name": "X", "kind": "armoury_room"},
+    },
+    "sites:building_detail": {"kind": "object", "kwargs": lambda c: {"code": c["building_b"].code}},
+    "sites:building_edit": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["building_b"].code},
+        "post": lambda c: {"name": "Renamed", "kind": "office"},
+    },
+    "sites:location_create": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["building_b"].code},
+        "post": lambda c: {"code": "R9", "name": "X", "kind": "rack"},
+    },
+    "sites:location_edit": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["location_b"].code},
+        "post": lambda c: {"name": "Renamed", "kind": "rack"},
+    },
     "journal:entry_list": {"kind": "list"},
     "journal:entry_detail": {"kind": "object", "kwargs": lambda c: {"uuid": b_entry(c)}},
     # API
     "api:me": {"kind": "shared", "api": True},
     "api:token": {"kind": "open", "api": True},
     "api:country_list": {"kind": "shared", "api": True},
-    "api:country_detail": {"kind": "object", "api": True, "methods": ["patch"],
-                           "kwargs": lambda c: {"code": "ML"}, "post": lambda c: {"name": "X"}},
-    "api:organisation_list": {"kind": "list", "api": True, "create": lambda c: {
-        "country": "ML", "code": "NEW", "name": "New", "kind": "police"}},
-    "api:organisation_detail": {"kind": "object", "api": True,
-                                "kwargs": lambda c: {"code": "ML-ORGB"},
-                                "post": lambda c: {"name": "Renamed"}},
-    "api:site_list": {"kind": "list", "api": True, "create": lambda c: {
-        "organisation": "ML-ORGB", "code": "NEWB", "name": "New", "kind": "armoury"}},
-    "api:site_detail": {"kind": "object", "api": True, "kwargs": lambda c: {"code": c["b"].code},
-                        "post": lambda c: {"name": "Renamed"}},
-    "api:building_list": {"kind": "list", "api": True, "create": lambda c: {
-        "site": c["b"].code, "code": "ARM9", "name": "X", "kind": "armoury_room"}},
-    "api:building_detail": {"kind": "object", "api": True,
-                            "kwargs": lambda c: {"code": c["building_b"].code},
-                            "post": lambda c: {"name": "Renamed"}},
-    "api:location_list": {"kind": "list", "api": True, "create": lambda c: {
-        "building": c["building_b"].code, "code": "R9", "name": "X", "kind": "rack"}},
-    "api:location_detail": {"kind": "object", "api": True,
-                            "kwargs": lambda c: {"code": c["location_b"].code},
-                            "post": lambda c: {"name": "Renamed"}},
+    "api:country_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["patch"],
+        "kwargs": lambda c: {"code": "ML"},
+        "post": lambda c: {"name": "X"},
+    },
+    "api:organisation_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {"country": "ML", "code": "NEW", "name": "New", "kind": "police"},
+    },
+    "api:organisation_detail": {
+        "kind": "object",
+        "api": True,
+        "kwargs": lambda c: {"code": "ML-ORGB"},
+        "post": lambda c: {"name": "Renamed"},
+    },
+    "api:site_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "organisation": "ML-ORGB",
+            "code": "NEWB",
+            "name": "New",
+            "kind": "armoury",
+        },
+    },
+    "api:site_detail": {
+        "kind": "object",
+        "api": True,
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {"name": "Renamed"},
+    },
+    "api:building_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "site": c["b"].code,
+            "code": "ARM9",
+            "name": "X",
+            "kind": "armoury_room",
+        },
+    },
+    "api:building_detail": {
+        "kind": "object",
+        "api": True,
+        "kwargs": lambda c: {"code": c["building_b"].code},
+        "post": lambda c: {"name": "Renamed"},
+    },
+    "api:location_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "building": c["building_b"].code,
+            "code": "R9",
+            "name": "X",
+            "kind": "rack",
+        },
+    },
+    "api:location_detail": {
+        "kind": "object",
+        "api": True,
+        "kwargs": lambda c: {"code": c["location_b"].code},
+        "post": lambda c: {"name": "Renamed"},
+    },
     "api:journal_list": {"kind": "list", "api": True},
     "api:journal_verify": {"kind": "shared", "api": True},
-    "api:journal_detail": {"kind": "object", "api": True, "methods": ["get"],
-                           "kwargs": lambda c: {"uuid": b_entry(c)}},
+    "api:journal_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
+        "kwargs": lambda c: {"uuid": b_entry(c)},
+    },
     "api_schema": {"kind": "open", "api": True},
     "api_docs": {"kind": "open", "api": True},
 }
@@ -138,8 +232,9 @@ def world(make, two_sites):
     for role in ALL_ROLES:
         from pssm.accounts import services
 
-        services.role_grant(actor=make.actor, user=user_a, role=role, level="site",
-                            site=two_sites["a"])
+        services.role_grant(
+            actor=make.actor, user=user_a, role=role, level="site", site=two_sites["a"]
+        )
     user_b = make.user("storekeeper", two_sites["b"], username="userb")
     return dict(two_sites, user_a=user_a, user_b=user_b, grant_b=user_b.grants.get())
 
@@ -214,8 +309,7 @@ def test_site_a_user_sees_and_changes_site_a(world, api_client):
     api_client.force_authenticate(world["user_a"])
 
     seen = api_client.get(f"/api/v1/sites/{world['a'].code}/")
-    changed = api_client.patch(f"/api/v1/sites/{world['a'].code}/", {"town": "Kati"},
-                               format="json")
+    changed = api_client.patch(f"/api/v1/sites/{world['a'].code}/", {"town": "Kati"}, format="json")
 
     assert seen.status_code == 200 and changed.status_code == 200
     assert changed.json()["town"] == "Kati"

@@ -73,16 +73,24 @@ def test_every_role_has_actions():
 codes = st.sampled_from(["ML", "NG", "TD"])
 scopes = st.builds(
     lambda c, o, s: Scope(c, f"{c}-{o}" if o else "", f"{c}-{s}" if o and s else ""),
-    codes, st.sampled_from(["", "GN", "ARMY"]), st.sampled_from(["", "KTI", "SEG"]),
+    codes,
+    st.sampled_from(["", "GN", "ARMY"]),
+    st.sampled_from(["", "KTI", "SEG"]),
 )
 grants = st.builds(
     lambda role, level, scope: Grant(
         role,
         level,
-        {Level.GLOBAL: "", Level.COUNTRY: scope.country, Level.ORGANISATION: scope.organisation,
-         Level.SITE: scope.site}[level],
+        {
+            Level.GLOBAL: "",
+            Level.COUNTRY: scope.country,
+            Level.ORGANISATION: scope.organisation,
+            Level.SITE: scope.site,
+        }[level],
     ),
-    st.sampled_from(list(Role)), st.sampled_from(list(Level)), scopes,
+    st.sampled_from(list(Role)),
+    st.sampled_from(list(Level)),
+    scopes,
 )
 
 

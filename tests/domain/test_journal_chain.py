@@ -22,9 +22,15 @@ def build_chain(payloads):
     entries, prev = [], GENESIS_HASH
     for seq, payload in enumerate(payloads, start=1):
         env = Envelope(
-            node_id="n1", seq=seq, uuid=f"00000000-0000-0000-0000-{seq:012d}",
-            recorded_at="2026-11-23T08:00:00.000000Z", actor="alice", scope_country="ML",
-            scope_organisation="ML-GN", scope_site="ML-KTI", kind="test.kind",
+            node_id="n1",
+            seq=seq,
+            uuid=f"00000000-0000-0000-0000-{seq:012d}",
+            recorded_at="2026-11-23T08:00:00.000000Z",
+            actor="alice",
+            scope_country="ML",
+            scope_organisation="ML-GN",
+            scope_site="ML-KTI",
+            kind="test.kind",
             payload_json=canonical_json(payload),
         )
         digest = entry_hash(prev, env)
@@ -106,8 +112,9 @@ def test_non_canonical_payload_is_reported():
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -121,15 +128,20 @@ def test_canonical_json_is_idempotent(value):
     assert canonical_json(json.loads(once)) == once
 
 
-@given(st.lists(st.dictionaries(st.text(max_size=5), st.integers(), max_size=3), min_size=1,
-                max_size=8),
-       st.data())
+@given(
+    st.lists(
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=3), min_size=1, max_size=8
+    ),
+    st.data(),
+)
 def test_changing_any_field_of_any_entry_breaks_the_chain(payloads, data):
     chain = build_chain(payloads)
     index = data.draw(st.integers(0, len(chain) - 1))
     field = data.draw(st.sampled_from(["actor", "kind", "scope_site", "recorded_at", "uuid"]))
     env = chain[index].envelope
-    chain[index] = replace(chain[index], envelope=replace(env, **{field: getattr(env, field) + "x"}))
+    chain[index] = replace(
+        chain[index], envelope=replace(env, **{field: getattr(env, field) + "x"})
+    )
 
     result = verify_chain(chain)
 

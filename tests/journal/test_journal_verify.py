@@ -92,8 +92,17 @@ def test_row_inserted_behind_the_application_is_found(journal, capsys):
         "INSERT INTO journal_journalentry (node_id, seq, uuid, recorded_at, actor, scope_country,"
         " scope_organisation, scope_site, kind, payload, prev_hash, hash)"
         " VALUES (%s, %s, %s, %s, %s, '', '', '', %s, %s, %s, %s)",
-        [last.node_id, last.seq + 1, "3f1e8b7a-0000-4000-8000-000000000001",
-         last.recorded_at, "mallory", "site.created", '{"code":"FAKE"}', last.hash, "a" * 64],
+        [
+            last.node_id,
+            last.seq + 1,
+            "3f1e8b7a-0000-4000-8000-000000000001",
+            last.recorded_at,
+            "mallory",
+            "site.created",
+            '{"code":"FAKE"}',
+            last.hash,
+            "a" * 64,
+        ],
     )
 
     code, _, err = run_verify(capsys)
@@ -112,8 +121,13 @@ def test_verify_json_output(journal, capsys):
 def test_every_write_service_appended_exactly_one_entry_in_order(journal):
     kinds = [e.kind for e in journal]
 
-    assert kinds == ["country.created", "organisation.created", "site.created",
-                     "building.created", "building.created"]
+    assert kinds == [
+        "country.created",
+        "organisation.created",
+        "site.created",
+        "building.created",
+        "building.created",
+    ]
     assert [e.seq for e in journal] == list(range(1, len(journal) + 1))
     assert all(b.prev_hash == a.hash for a, b in zip(journal, journal[1:], strict=False))
 

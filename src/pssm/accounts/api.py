@@ -27,8 +27,15 @@ class MeOut(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "rank", "preferred_language", "roles",
-                  "actions"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "rank",
+            "preferred_language",
+            "roles",
+            "actions",
+        ]
 
     def get_roles(self, user) -> list[dict]:
         grants = user.grants.filter(revoked_at__isnull=True).select_related(

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pssm.domain.access import Level, Role
+from pssm.domain.access import Level, Role, Scope
 
 
 class User(AbstractUser):
@@ -48,7 +48,9 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grants"
     )
-    role = models.CharField(_("role"), max_length=32, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = models.CharField(
+        _("role"), max_length=32, choices=[(r.value, ROLE_LABELS[r]) for r in Role]
+    )
     level = models.CharField(
         _("scope"), max_length=16, choices=[(lv.value, LEVEL_LABELS[lv]) for lv in Level]
     )
@@ -69,17 +71,39 @@ class RoleGrant(models.Model):
             models.CheckConstraint(
                 name="rolegrant_scope_matches_level",
                 condition=(
-                    Q(level="global", country__isnull=True, organisation__isnull=True, site__isnull=True)
-                    | Q(level="country", country__isnull=False, organisation__isnull=True, site__isnull=True)
-                    | Q(level="organisation", country__isnull=True, organisation__isnull=False, site__isnull=True)
-                    | Q(level="site", country__isnull=True, organisation__isnull=True, site__isnull=False)
+                    Q(
+                        level="global",
+                        country__isnull=True,
+                        organisation__isnull=True,
+                        site__isnull=True,
+                    )
+                    | Q(
+                        level="country",
+                        country__isnull=False,
+                        organisation__isnull=True,
+                        site__isnull=True,
+                    )
+                    | Q(
+                        level="organisation",
+                        country__isnull=True,
+                        organisation__isnull=False,
+                        site__isnull=True,
+                    )
+                    | Q(
+                        level="site",
+                        country__isnull=True,
+                        organisation__isnull=True,
+                        site__isnull=False,
+                    )
                 ),
             ),
         ]
 
+    def __str__(self):
+        return f"{self.user.username}: {self.get_role_display()} @ {self.scope_label}"
+
     @property
     def scope(self):
-        from pssm.domain.access import Scope
 
         if self.site_id:
             return self.site.scope
@@ -99,5 +123,3 @@ class RoleGrant(models.Model):
         target = self.site or self.organisation or self.country
         return str(target) if target else str(LEVEL_LABELS[Level.GLOBAL])
 
-    def __str__(self):
-        return f"{self.user.username}: {self.get_role_display()} @ {self.scope_label}"

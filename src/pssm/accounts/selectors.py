@@ -20,8 +20,10 @@ def language_for(user) -> str:
         "country", "organisation__country", "site__organisation__country"
     )
     for grant in grants:
-        country = grant.country or (grant.organisation and grant.organisation.country) or (
-            grant.site and grant.site.organisation.country
+        country = (
+            grant.country
+            or (grant.organisation and grant.organisation.country)
+            or (grant.site and grant.site.organisation.country)
         )
         if country is not None:
             return country.default_language

@@ -55,7 +55,11 @@ def user_create(
     if preferred_language and preferred_language not in dict(settings.LANGUAGES):
         raise ValidationError(details={"preferred_language": gettext_noop("Unknown language.")})
     user = User(
-        username=username, first_name=first_name, last_name=last_name, email=email, rank=rank,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        rank=rank,
         preferred_language=preferred_language,
     )
     _check_password(password, user)
@@ -65,8 +69,12 @@ def user_create(
         journal_append(
             actor=actor,
             kind="user.created",
-            payload={"username": username, "first_name": first_name, "last_name": last_name,
-                     "rank": rank},
+            payload={
+                "username": username,
+                "first_name": first_name,
+                "last_name": last_name,
+                "rank": rank,
+            },
         )
     return user
 
@@ -107,14 +115,21 @@ def role_grant(
         ).exists():
             raise ConflictError(gettext_noop("This user already holds this role there."))
         grant = RoleGrant.objects.create(
-            user=user, role=role_v, level=level_v, granted_by=getattr(actor, "username", ""),
+            user=user,
+            role=role_v,
+            level=level_v,
+            granted_by=getattr(actor, "username", ""),
             **kwargs,
         )
         journal_append(
             actor=actor,
             kind="role.granted",
-            payload={"username": user.username, "role": role_v.value, "level": level_v.value,
-                     "scope": grant.scope_key},
+            payload={
+                "username": user.username,
+                "role": role_v.value,
+                "level": level_v.value,
+                "scope": grant.scope_key,
+            },
             scope=target,
         )
     authz.forget(user)
@@ -133,8 +148,12 @@ def role_revoke(*, actor, grant: RoleGrant) -> RoleGrant:
         journal_append(
             actor=actor,
             kind="role.revoked",
-            payload={"username": locked.user.username, "role": locked.role,
-                     "level": locked.level, "scope": locked.scope_key},
+            payload={
+                "username": locked.user.username,
+                "role": locked.role,
+                "level": locked.level,
+                "scope": locked.scope_key,
+            },
             scope=locked.scope,
         )
     authz.forget(locked.user)
@@ -146,16 +165,15 @@ def user_set_language(*, actor, user: User, language: str) -> User:
     if not actor.is_authenticated or actor.pk != user.pk:
         authz.check_anywhere(actor, Action.ROLES_MANAGE)
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError(
-            gettext_noop("Unknown language."), details={"language": language}
-        )
+        raise ValidationError(gettext_noop("Unknown language."), details={"language": language})
     if user.preferred_language == language:
         return user
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(preferred_language=language)
         user.preferred_language = language
         journal_append(
-            actor=actor, kind="user.language_set",
+            actor=actor,
+            kind="user.language_set",
             payload={"username": user.username, "language": language},
         )
     return user
@@ -173,6 +191,7 @@ def user_change_password(*, actor, user: User, old_password: str, new_password: 
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        journal_append(actor=actor, kind="user.password_changed", payload={"username": user.username})
+        journal_append(
+            actor=actor, kind="user.password_changed", payload={"username": user.username}
+        )
     return user
-

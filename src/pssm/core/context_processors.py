@@ -20,25 +20,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
     items = []
     for name, label, action in MENU:
         if action is None or authz.can_anywhere(user, action):
-            prefix = name.rsplit("_", 1)[0]
+            prefix = name.rsplit("_", 1)[0]  # "sites:site" marks site_detail, site_edit...
             items.append(
                 {"url": reverse(name), "label": label, "active": current.startswith(prefix)}
             )
-    return {"nav_items": []}
-    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
-    items = []
-    for name, label, action in MENU:
-        if action is None or authz.can_anywhere(user, action):
-            items.append(
-                {
-                    "url": reverse(name),
-                    "label": label,
-                    "active": current == name or (app != "core" and current.startswith(app + ":")
-                                                  and name.endswith("site_list") and "site" in current),
-                }
-            )
-    return {"nav_items": items, "user_roles": sorted(r.value for r in authz.roles_of(user))}
+    return {"nav_items": items}

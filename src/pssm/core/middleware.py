@@ -35,6 +35,9 @@ class LanguageMiddleware:
         cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if cookie in available:
             return cookie
+        if request.path.startswith("/api/"):
+            # API clients (token authentication happens later, in the view) say what they read.
+            return translation.get_language_from_request(request)
         return settings.LANGUAGE_CODE
 
 
@@ -63,7 +66,10 @@ class ErrorMiddleware:
         return render(
             request,
             "core/error.html",
-            {"error_message": errors.message(exception), "error_code": exception.code,
-             "status": status},
+            {
+                "error_message": errors.message(exception),
+                "error_code": exception.code,
+                "status": status,
+            },
             status=status,
         )

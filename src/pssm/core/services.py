@@ -11,9 +11,11 @@ from pssm.domain.errors import ValidationError, gettext_noop
 def validate_instance(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     """Run the model's field validation; raise our ValidationError naming each bad field."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=exclude, validate_unique=False)
     except DjangoValidationError as exc:
-        details = {field: " ".join(str(m) for m in msgs) for field, msgs in exc.message_dict.items()}
+        details = {
+            field: " ".join(str(m) for m in msgs) for field, msgs in exc.message_dict.items()
+        }
         raise ValidationError(
             gettext_noop("Some fields are not valid: %(fields)s."),
             params={"fields": ", ".join(sorted(details))},

@@ -17,8 +17,18 @@ class JournalEntryOut(serializers.ModelSerializer):
     class Meta:
         model = JournalEntry
         fields = [
-            "node_id", "seq", "uuid", "recorded_at", "actor", "scope_country",
-            "scope_organisation", "scope_site", "kind", "payload", "prev_hash", "hash",
+            "node_id",
+            "seq",
+            "uuid",
+            "recorded_at",
+            "actor",
+            "scope_country",
+            "scope_organisation",
+            "scope_site",
+            "kind",
+            "payload",
+            "prev_hash",
+            "hash",
         ]
 
 

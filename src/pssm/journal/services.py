@@ -62,4 +62,3 @@ def journal_append(
     )
     JournalHead.objects.filter(pk=head.pk).update(last_seq=envelope.seq, last_hash=digest)
     return entry
-

@@ -20,7 +20,8 @@ _SQLITE_REMOVE = [
 _PG_INSTALL = [
     """CREATE OR REPLACE FUNCTION pssm_journal_refuse() RETURNS trigger AS $$
        BEGIN
-         RAISE EXCEPTION 'journal entries are append-only' USING ERRCODE = 'integrity_constraint_violation';
+         RAISE EXCEPTION 'journal entries are append-only'
+           USING ERRCODE = 'integrity_constraint_violation';
        END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE TRIGGER journal_no_update_delete BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION pssm_journal_refuse()""",

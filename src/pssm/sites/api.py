@@ -33,9 +33,20 @@ class SiteOut(serializers.ModelSerializer):
     class Meta:
         model = Site
         fields = [
-            "code", "country", "organisation", "name", "kind", "region", "town",
-            "is_model_installation", "latitude", "longitude", "is_active", "notes",
-            "created_at", "updated_at",
+            "code",
+            "country",
+            "organisation",
+            "name",
+            "kind",
+            "region",
+            "town",
+            "is_model_installation",
+            "latitude",
+            "longitude",
+            "is_active",
+            "notes",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -45,8 +56,17 @@ class BuildingOut(serializers.ModelSerializer):
     class Meta:
         model = Building
         fields = [
-            "code", "site", "name", "kind", "storehouse_type", "latitude", "longitude",
-            "is_active", "notes", "created_at", "updated_at",
+            "code",
+            "site",
+            "name",
+            "kind",
+            "storehouse_type",
+            "latitude",
+            "longitude",
+            "is_active",
+            "notes",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -56,7 +76,14 @@ class LocationOut(serializers.ModelSerializer):
     class Meta:
         model = StorageLocation
         fields = [
-            "code", "building", "name", "kind", "capacity", "is_active", "notes", "created_at",
+            "code",
+            "building",
+            "name",
+            "kind",
+            "capacity",
+            "is_active",
+            "notes",
+            "created_at",
             "updated_at",
         ]
 
@@ -195,7 +222,9 @@ class OrganisationListApi(GenericAPIView):
 
     @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("country", "kind", "q")])
     def get(self, request):
-        qs = selectors.organisation_list(user=request.user, filters=_q(request, "country", "kind", "q"))
+        qs = selectors.organisation_list(
+            user=request.user, filters=_q(request, "country", "kind", "q")
+        )
         return _page(self, request, qs, OrganisationOut)
 
     @extend_schema(request=OrganisationIn, responses={201: OrganisationOut})
@@ -294,7 +323,9 @@ class LocationListApi(GenericAPIView):
 
     @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("building", "site", "q")])
     def get(self, request):
-        qs = selectors.location_list(user=request.user, filters=_q(request, "building", "site", "q"))
+        qs = selectors.location_list(
+            user=request.user, filters=_q(request, "building", "site", "q")
+        )
         return _page(self, request, qs, LocationOut)
 
     @extend_schema(request=LocationIn, responses={201: LocationOut})

@@ -54,7 +54,14 @@ class OrganisationEditForm(forms.ModelForm):
 
 
 SITE_FIELDS = [
-    "name", "kind", "region", "town", "is_model_installation", "latitude", "longitude", "notes",
+    "name",
+    "kind",
+    "region",
+    "town",
+    "is_model_installation",
+    "latitude",
+    "longitude",
+    "notes",
 ]
 
 

@@ -72,7 +72,9 @@ def site_list(*, user, filters: dict | None = None) -> QuerySet[Site]:
     if f.get("q"):
         q = f["q"]
         qs = qs.filter(
-            Q(name__icontains=q) | Q(code__icontains=q) | Q(town__icontains=q)
+            Q(name__icontains=q)
+            | Q(code__icontains=q)
+            | Q(town__icontains=q)
             | Q(region__icontains=q)
         )
     return qs.annotate(building_count=Count("buildings")).order_by("code")
@@ -102,7 +104,9 @@ def building_list(*, user, filters: dict | None = None) -> QuerySet[Building]:
 def building_get(*, user, code: str) -> Building:
     return _get(
         user,
-        Building.objects.select_related("site", "site__organisation", "site__organisation__country"),
+        Building.objects.select_related(
+            "site", "site__organisation", "site__organisation__country"
+        ),
         code,
         gettext_noop("No building %(code)s."),
     )
@@ -127,7 +131,9 @@ def location_get(*, user, code: str) -> StorageLocation:
     return _get(
         user,
         StorageLocation.objects.select_related(
-            "building", "building__site", "building__site__organisation",
+            "building",
+            "building__site",
+            "building__site__organisation",
             "building__site__organisation__country",
         ),
         code,

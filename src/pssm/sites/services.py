@@ -23,11 +23,27 @@ from .models import Building, Country, Organisation, Site, StorageLocation
 COUNTRY_FIELDS = ["code", "name", "default_language"]
 ORGANISATION_FIELDS = ["code", "country", "name", "kind"]
 SITE_FIELDS = [
-    "code", "organisation", "name", "kind", "region", "town", "is_model_installation",
-    "latitude", "longitude", "is_active", "notes",
+    "code",
+    "organisation",
+    "name",
+    "kind",
+    "region",
+    "town",
+    "is_model_installation",
+    "latitude",
+    "longitude",
+    "is_active",
+    "notes",
 ]
 BUILDING_FIELDS = [
-    "code", "site", "name", "kind", "storehouse_type", "latitude", "longitude", "is_active",
+    "code",
+    "site",
+    "name",
+    "kind",
+    "storehouse_type",
+    "latitude",
+    "longitude",
+    "is_active",
     "notes",
 ]
 LOCATION_FIELDS = ["code", "building", "name", "kind", "capacity", "is_active", "notes"]
@@ -51,6 +67,8 @@ def _save_new(instance, *, actor, kind: str, fields: list[str]):
                 actor=actor, kind=kind, payload=snapshot(instance, fields), scope=instance.scope
             )
     except IntegrityError:
+        if not type(instance).objects.filter(code=instance.code).exists():
+            raise
         raise ConflictError(
             gettext_noop("The code %(code)s is already taken."),
             params={"code": instance.code},
@@ -89,7 +107,10 @@ def country_create(*, actor, code: str, name: str, default_language: str) -> Cou
 def country_update(*, actor, country: Country, **values) -> Country:
     authz.check(actor, Action.GEO_MANAGE, country)
     return _save_changes(
-        country, actor=actor, kind="country.updated", values=values,
+        country,
+        actor=actor,
+        kind="country.updated",
+        values=values,
         allowed={"name", "default_language"},
     )
 
@@ -107,7 +128,10 @@ def organisation_create(
 def organisation_update(*, actor, organisation: Organisation, **values) -> Organisation:
     authz.check(actor, Action.GEO_MANAGE, organisation)
     return _save_changes(
-        organisation, actor=actor, kind="organisation.updated", values=values,
+        organisation,
+        actor=actor,
+        kind="organisation.updated",
+        values=values,
         allowed={"name", "kind"},
     )
 
@@ -131,9 +155,16 @@ def site_create(
     full = codes.compose(organisation.country.code, codes.check_part(code))
     _duplicate(Site, full)
     site = Site(
-        organisation=organisation, code=full, name=(name or "").strip(), kind=kind,
-        region=region.strip(), town=town.strip(), is_model_installation=is_model_installation,
-        latitude=latitude, longitude=longitude, notes=notes,
+        organisation=organisation,
+        code=full,
+        name=(name or "").strip(),
+        kind=kind,
+        region=region.strip(),
+        town=town.strip(),
+        is_model_installation=is_model_installation,
+        latitude=latitude,
+        longitude=longitude,
+        notes=notes,
     )
     return _save_new(site, actor=actor, kind="site.created", fields=SITE_FIELDS)
 
@@ -141,9 +172,21 @@ def site_create(
 def site_update(*, actor, site: Site, **values) -> Site:
     authz.check(actor, Action.SITE_MANAGE, site)
     return _save_changes(
-        site, actor=actor, kind="site.updated", values=values,
-        allowed={"name", "kind", "region", "town", "is_model_installation", "latitude",
-                 "longitude", "is_active", "notes"},
+        site,
+        actor=actor,
+        kind="site.updated",
+        values=values,
+        allowed={
+            "name",
+            "kind",
+            "region",
+            "town",
+            "is_model_installation",
+            "latitude",
+            "longitude",
+            "is_active",
+            "notes",
+        },
     )
 
 
@@ -177,8 +220,13 @@ def building_create(
     full = codes.compose(site.code, codes.check_part(code))
     _duplicate(Building, full)
     building = Building(
-        site=site, code=full, name=(name or "").strip(), kind=kind,
-        storehouse_type=storehouse_type or "", latitude=latitude, longitude=longitude,
+        site=site,
+        code=full,
+        name=(name or "").strip(),
+        kind=kind,
+        storehouse_type=storehouse_type or "",
+        latitude=latitude,
+        longitude=longitude,
         notes=notes,
     )
     _check_storehouse(building)
@@ -188,9 +236,11 @@ def building_create(
 def building_update(*, actor, building: Building, **values) -> Building:
     authz.check(actor, Action.BUILDING_MANAGE, building)
     return _save_changes(
-        building, actor=actor, kind="building.updated", values=values,
-        allowed={"name", "kind", "storehouse_type", "latitude", "longitude", "is_active",
-                 "notes"},
+        building,
+        actor=actor,
+        kind="building.updated",
+        values=values,
+        allowed={"name", "kind", "storehouse_type", "latitude", "longitude", "is_active", "notes"},
     )
 
 
@@ -208,7 +258,11 @@ def location_create(
     full = codes.compose(building.code, codes.check_part(code))
     _duplicate(StorageLocation, full)
     location = StorageLocation(
-        building=building, code=full, name=(name or "").strip(), kind=kind, capacity=capacity,
+        building=building,
+        code=full,
+        name=(name or "").strip(),
+        kind=kind,
+        capacity=capacity,
         notes=notes,
     )
     return _save_new(location, actor=actor, kind="location.created", fields=LOCATION_FIELDS)
@@ -217,6 +271,9 @@ def location_create(
 def location_update(*, actor, location: StorageLocation, **values) -> StorageLocation:
     authz.check(actor, Action.BUILDING_MANAGE, location)
     return _save_changes(
-        location, actor=actor, kind="location.updated", values=values,
+        location,
+        actor=actor,
+        kind="location.updated",
+        values=values,
         allowed={"name", "kind", "capacity", "is_active", "notes"},
     )

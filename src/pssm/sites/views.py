@@ -52,8 +52,9 @@ def country_create(request):
     authz.check(request.user, Action.GEO_MANAGE)
     form = forms.CountryCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        country = call_service(form, services.country_create, actor=request.user,
-                               **form.cleaned_data)
+        country = call_service(
+            form, services.country_create, actor=request.user, **form.cleaned_data
+        )
         if country:
             messages.success(request, _("Country %(code)s created.") % {"code": country.code})
             return redirect("sites:country_detail", country.code)
@@ -66,8 +67,9 @@ def country_edit(request, code):
     authz.check(request.user, Action.GEO_MANAGE, country)
     form = forms.CountryEditForm(request.POST or None, instance=country)
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, services.country_update, actor=request.user, country=country,
-                            **form.cleaned_data)
+        done = call_service(
+            form, services.country_update, actor=request.user, country=country, **form.cleaned_data
+        )
         if done:
             messages.success(request, _("Saved."))
             return redirect("sites:country_detail", country.code)
@@ -114,8 +116,9 @@ def organisation_create(request):
         request.POST or None, user=request.user, initial={"country": request.GET.get("country")}
     )
     if request.method == "POST" and form.is_valid():
-        org = call_service(form, services.organisation_create, actor=request.user,
-                           **form.cleaned_data)
+        org = call_service(
+            form, services.organisation_create, actor=request.user, **form.cleaned_data
+        )
         if org:
             messages.success(request, _("Organisation %(code)s created.") % {"code": org.code})
             return redirect("sites:organisation_detail", org.code)
@@ -128,8 +131,13 @@ def organisation_edit(request, code):
     authz.check(request.user, Action.GEO_MANAGE, org)
     form = forms.OrganisationEditForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, services.organisation_update, actor=request.user,
-                            organisation=org, **form.cleaned_data)
+        done = call_service(
+            form,
+            services.organisation_update,
+            actor=request.user,
+            organisation=org,
+            **form.cleaned_data,
+        )
         if done:
             messages.success(request, _("Saved."))
             return redirect("sites:organisation_detail", org.code)
@@ -195,8 +203,9 @@ def site_edit(request, code):
     authz.check(request.user, Action.SITE_MANAGE, site)
     form = forms.SiteEditForm(request.POST or None, instance=site)
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, services.site_update, actor=request.user, site=site,
-                            **form.cleaned_data)
+        done = call_service(
+            form, services.site_update, actor=request.user, site=site, **form.cleaned_data
+        )
         if done:
             messages.success(request, _("Saved."))
             return redirect("sites:site_detail", site.code)
@@ -209,8 +218,9 @@ def building_create(request, code):
     authz.check(request.user, Action.BUILDING_MANAGE, site)
     form = forms.BuildingCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        building = call_service(form, services.building_create, actor=request.user, site=site,
-                                **form.cleaned_data)
+        building = call_service(
+            form, services.building_create, actor=request.user, site=site, **form.cleaned_data
+        )
         if building:
             messages.success(request, _("Building %(code)s created.") % {"code": building.code})
             return redirect("sites:building_detail", building.code)
@@ -240,13 +250,17 @@ def building_edit(request, code):
     authz.check(request.user, Action.BUILDING_MANAGE, building)
     form = forms.BuildingEditForm(request.POST or None, instance=building)
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, services.building_update, actor=request.user,
-                            building=building, **form.cleaned_data)
+        done = call_service(
+            form,
+            services.building_update,
+            actor=request.user,
+            building=building,
+            **form.cleaned_data,
+        )
         if done:
             messages.success(request, _("Saved."))
             return redirect("sites:building_detail", building.code)
-    return _form_page(request, form, str(building),
-                      reverse("sites:building_detail", args=[code]))
+    return _form_page(request, form, str(building), reverse("sites:building_detail", args=[code]))
 
 
 @login_required
@@ -255,13 +269,23 @@ def location_create(request, code):
     authz.check(request.user, Action.BUILDING_MANAGE, building)
     form = forms.LocationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        location = call_service(form, services.location_create, actor=request.user,
-                                building=building, **form.cleaned_data)
+        location = call_service(
+            form,
+            services.location_create,
+            actor=request.user,
+            building=building,
+            **form.cleaned_data,
+        )
         if location:
             messages.success(request, _("Location %(code)s created.") % {"code": location.code})
             return redirect("sites:building_detail", building.code)
-    return _form_page(request, form, _("New storage location"),
-                      reverse("sites:building_detail", args=[code]), str(building))
+    return _form_page(
+        request,
+        form,
+        _("New storage location"),
+        reverse("sites:building_detail", args=[code]),
+        str(building),
+    )
 
 
 @login_required
@@ -270,12 +294,19 @@ def location_edit(request, code):
     authz.check(request.user, Action.BUILDING_MANAGE, location)
     form = forms.LocationEditForm(request.POST or None, instance=location)
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, services.location_update, actor=request.user,
-                            location=location, **form.cleaned_data)
+        done = call_service(
+            form,
+            services.location_update,
+            actor=request.user,
+            location=location,
+            **form.cleaned_data,
+        )
         if done:
             messages.success(request, _("Saved."))
             return redirect("sites:building_detail", location.building.code)
-    return _form_page(request, form, str(location),
-                      reverse("sites:building_detail", args=[location.building.code]))
-
-
+    return _form_page(
+        request,
+        form,
+        str(location),
+        reverse("sites:building_detail", args=[location.building.code]),
+    )

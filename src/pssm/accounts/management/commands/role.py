@@ -20,7 +20,7 @@ def _scope_kwargs(level: str, code: str | None) -> dict:
 
 
 class Command(PssmCommand):
-    help = "Grant, revoke or list roles. A role applies to a site, organisation, country or everywhere."
+    help = "Grant, revoke or list roles on a site, an organisation, a country or everywhere."
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -51,7 +51,10 @@ class Command(PssmCommand):
             self.stdout.write(f"granted {options['role']} to {user.username}")
             return
         grant = RoleGrant.objects.filter(
-            user=user, role=options["role"], level=options["level"], revoked_at__isnull=True,
+            user=user,
+            role=options["role"],
+            level=options["level"],
+            revoked_at__isnull=True,
             **scope,
         ).first()
         if grant is None:

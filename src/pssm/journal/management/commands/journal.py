@@ -28,23 +28,33 @@ class Command(PssmCommand):
         results = selectors.journal_verify(user=actor, node_id=options.get("node"))
         ok = all(r.ok for r in results)
         if options.get("json"):
-            self.stdout.write(json.dumps({
-                "ok": ok,
-                "nodes": [
-                    {"node_id": r.node_id, "ok": r.ok, "count": r.result.count,
-                     "head_hash": r.result.head_hash, "bad_seq": r.bad_seq,
-                     "bad_uuid": r.result.bad_uuid, "reason": r.reason}
-                    for r in results
-                ],
-            }, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "ok": ok,
+                        "nodes": [
+                            {
+                                "node_id": r.node_id,
+                                "ok": r.ok,
+                                "count": r.result.count,
+                                "head_hash": r.result.head_hash,
+                                "bad_seq": r.bad_seq,
+                                "bad_uuid": r.result.bad_uuid,
+                                "reason": r.reason,
+                            }
+                            for r in results
+                        ],
+                    },
+                    indent=2,
+                )
+            )
         else:
             if not results:
                 self.stdout.write("journal is empty: 0 entries")
             for r in results:
                 if r.ok:
                     self.stdout.write(
-                        f"node {r.node_id}: OK, {r.result.count} entries, "
-                        f"head {r.result.head_hash}"
+                        f"node {r.node_id}: OK, {r.result.count} entries, head {r.result.head_hash}"
                     )
                 else:
                     self.stderr.write(
