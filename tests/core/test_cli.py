@@ -1,0 +1,96 @@
+"""The `pssm` console command."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from pssm import cli
+from pssm.accounts.models import RoleGrant, User
+from pssm.journal.models import JournalEntry
+from pssm.journal.selectors import journal_verify
+from pssm.sites.models import Site
+
+PSSM = Path(sys.executable).parent / "pssm"
+
+
+def test_help_lists_the_project_commands_first():
+    text = cli.usage()
+
+    own = text.index("PSSM commands:")
+    django = text.index("Every Django management command")
+    assert own < text.index("  demo ") < text.index("  journal ") < django
+    assert "migrate" in text[django:] and "makemigrations" in text[django:]
+
+
+def test_console_script_is_installed_and_prints_help():
+    result = subprocess.run([str(PSSM), "--help"], capture_output=True, text=True, timeout=60,
+                            check=False)
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("PSSM: physical security")
+
+
+def test_unknown_command_fails(capsys):
+    result = subprocess.run([str(PSSM), "no-such-command"], capture_output=True, text=True,
+                            timeout=60, check=False)
+
+    assert result.returncode != 0 and "Unknown command" in result.stderr
+
+
+def test_demo_loads_once_and_is_idempotent(db, capsys):
+    call_command("demo", "--quiet-logins")
+    counts = (Site.objects.count(), User.objects.count(), RoleGrant.objects.count(),
+              JournalEntry.objects.count())
+
+    call_command("demo")
+
+    out = capsys.readouterr().out
+    assert counts[0] == 9 and counts[1] == 8 and counts[2] == 8
+    assert (Site.objects.count(), User.objects.count(), RoleGrant.objects.count(),
+            JournalEntry.objects.count()) == counts
+    assert "0 sites" in out and "pssm-demo-2026" in out
+    assert Site.objects.filter(is_model_installation=True).count() == 2
+    assert all(r.ok for r in journal_verify(user=User.objects.get(username="inspecteur")))
+
+
+def test_demo_has_one_user_per_role(db):
+    from pssm.domain.access import Role
+
+    call_command("demo", "--quiet-logins")
+
+    assert {g.role for g in RoleGrant.objects.all()} == {r.value for r in Role}
+
+
+def test_command_acting_as_a_user_is_authorised_like_the_ui(make, two_sites, capsys):
+    keeper = make.user("storekeeper", two_sites["a"], username="keeper")
+    make.user(username="target")
+
+    with pytest.raises(SystemExit) as exc:
+        call_command("role", "--as", keeper.username, "grant", "target", "storekeeper", "site",
+                     "ML-SITEA")
+
+    assert exc.value.code == 3
+    assert "permission_denied" in capsys.readouterr().err
+    assert not User.objects.get(username="target").grants.exists()
+
+
+def test_user_create_command_reads_password_from_environment(db, monkeypatch, capsys):
+    monkeypatch.setenv("NEW_PASSWORD", "a-long-enough-secret-5")
+
+    call_command("user", "create", "ops", "--password-env", "NEW_PASSWORD", "--last-name", "Ba")
+
+    assert User.objects.get(username="ops").check_password("a-long-enough-secret-5")
+    assert JournalEntry.objects.filter(kind="user.created").count() == 1
+
+
+def test_user_create_with_weak_password_fails_cleanly(db, monkeypatch, capsys):
+    monkeypatch.setenv("NEW_PASSWORD", "1234")
+
+    with pytest.raises(SystemExit) as exc:
+        call_command("user", "create", "ops", "--password-env", "NEW_PASSWORD")
+
+    assert exc.value.code == 2 and "password" in capsys.readouterr().err
+    assert not User.objects.filter(username="ops").exists()
