@@ -10,7 +10,11 @@ banner() { printf '\n%s\n!!! %s\n%s\n\n' "$(printf '!%.0s' {1..78})" "$1" "$(pri
 
 echo "== static checks: ruff, import contracts, translations, migrations"
 $BIN/ruff check src tests bench scripts || status=1
-$BIN/lint-imports --no-cache || status=1
+if out=$($BIN/lint-imports --no-cache 2>&1); then
+  echo "import contracts kept"
+else
+  echo "$out"; status=1
+fi
 $BIN/python scripts/compile_messages.py --check || status=1
 PSSM_SECRET_KEY=check DATABASE_URL="sqlite:///$(mktemp -d)/check.sqlite3" \
   $BIN/pssm makemigrations --check --dry-run >/dev/null || { echo "missing migrations"; status=1; }
@@ -26,10 +30,11 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 export PSSM_SECRET_KEY=test-only-secret
+rm -f var/pytest-sqlite.log var/pytest-postgresql.log
 echo "== pytest on SQLite"
-DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" $BIN/pytest -q -p no:cacheprovider "$@"
-sqlite_rc=$?
-[ $sqlite_rc -eq 0 ] || status=1
+mkdir -p var
+DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" $BIN/pytest -q -p no:cacheprovider "$@" | tee var/pytest-sqlite.log
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 if $BIN/python - "$PG_URL" <<'PY'
 import sys, psycopg
@@ -41,9 +46,23 @@ except Exception as exc:  # noqa: BLE001
 PY
 then
   echo "== pytest on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser" "$@"
-  [ $? -eq 0 ] || status=1
+  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser" "$@" | tee var/pytest-postgresql.log
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 else
   banner "PostgreSQL is NOT reachable at $PG_URL: the PostgreSQL pass (row locks, concurrency) was SKIPPED"
 fi
+# One closing line for both passes.
+$BIN/python - var/pytest-sqlite.log var/pytest-postgresql.log <<'PY'
+import re, sys
+totals = {"passed": 0, "failed": 0, "skipped": 0, "error": 0}
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().strip().splitlines()
+    except FileNotFoundError:
+        continue
+    for count, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)", lines[-1] if lines else ""):
+        totals["error" if word.startswith("error") else word] += int(count)
+failed = totals["failed"] + totals["error"]
+print(f"all passes: {totals['passed']} passed, {failed} failed, {totals['skipped']} skipped")
+PY
 exit $status
