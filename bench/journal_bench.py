@@ -29,21 +29,26 @@ from pssm.journal.services import journal_append  # noqa: E402
 def main(n: int) -> None:
     call_command("migrate", verbosity=0)
     actor = SystemActor("system:bench")
-    payload = {"serial": "AK-47-123456", "from": "ML-KTI-ARM01-R01", "to": "custody:1234",
-               "voucher": "ML-KTI/2026/000123"}
+    payload = {
+        "serial": "AK-47-123456",
+        "from": "ML-KTI-ARM01-R01",
+        "to": "custody:1234",
+        "voucher": "ML-KTI/2026/000123",
+    }
     started = time.perf_counter()
     for i in range(n):
         with transaction.atomic():
-            journal_append(actor=actor, kind="bench.append", payload=dict(payload, i=i),
-                           scope=None)
+            journal_append(actor=actor, kind="bench.append", payload=dict(payload, i=i), scope=None)
     append_s = time.perf_counter() - started
     started = time.perf_counter()
     results = journal_verify(user=actor)
     verify_s = time.perf_counter() - started
     total = sum(r.result.count for r in results)
     assert all(r.ok for r in results), "chain broken during benchmark"
-    print(f"| {connection.vendor:<10} | {n:>9,} | {n / append_s:>12,.0f} | "
-          f"{total:>13,} | {total / verify_s:>12,.0f} | {verify_s:>8.2f} |")
+    print(
+        f"| {connection.vendor:<10} | {n:>9,} | {n / append_s:>12,.0f} | "
+        f"{total:>13,} | {total / verify_s:>12,.0f} | {verify_s:>8.2f} |"
+    )
 
 
 if __name__ == "__main__":

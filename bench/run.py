@@ -45,8 +45,9 @@ def main() -> int:
             targets.append(pg)
         for url in targets:
             env = dict(os.environ, DATABASE_URL=url)
-            done = subprocess.run([sys.executable, str(HERE / "journal_bench.py"), str(N)],
-                                  env=env, check=False)
+            done = subprocess.run(
+                [sys.executable, str(HERE / "journal_bench.py"), str(N)], env=env, check=False
+            )
             if done.returncode:
                 return done.returncode
     return 0

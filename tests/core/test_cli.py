@@ -26,31 +26,41 @@ def test_help_lists_the_project_commands_first():
 
 
 def test_console_script_is_installed_and_prints_help():
-    result = subprocess.run([str(PSSM), "--help"], capture_output=True, text=True, timeout=60,
-                            check=False)
+    result = subprocess.run(
+        [str(PSSM), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
 
     assert result.returncode == 0
     assert result.stdout.startswith("PSSM: physical security")
 
 
 def test_unknown_command_fails(capsys):
-    result = subprocess.run([str(PSSM), "no-such-command"], capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [str(PSSM), "no-such-command"], capture_output=True, text=True, timeout=60, check=False
+    )
 
     assert result.returncode != 0 and "Unknown command" in result.stderr
 
 
 def test_demo_loads_once_and_is_idempotent(db, capsys):
     call_command("demo", "--quiet-logins")
-    counts = (Site.objects.count(), User.objects.count(), RoleGrant.objects.count(),
-              JournalEntry.objects.count())
+    counts = (
+        Site.objects.count(),
+        User.objects.count(),
+        RoleGrant.objects.count(),
+        JournalEntry.objects.count(),
+    )
 
     call_command("demo")
 
     out = capsys.readouterr().out
     assert counts[0] == 9 and counts[1] == 8 and counts[2] == 8
-    assert (Site.objects.count(), User.objects.count(), RoleGrant.objects.count(),
-            JournalEntry.objects.count()) == counts
+    assert (
+        Site.objects.count(),
+        User.objects.count(),
+        RoleGrant.objects.count(),
+        JournalEntry.objects.count(),
+    ) == counts
     assert "0 sites" in out and "pssm-demo-2026" in out
     assert Site.objects.filter(is_model_installation=True).count() == 2
     assert all(r.ok for r in journal_verify(user=User.objects.get(username="inspecteur")))
@@ -69,8 +79,9 @@ def test_command_acting_as_a_user_is_authorised_like_the_ui(make, two_sites, cap
     make.user(username="target")
 
     with pytest.raises(SystemExit) as exc:
-        call_command("role", "--as", keeper.username, "grant", "target", "storekeeper", "site",
-                     "ML-SITEA")
+        call_command(
+            "role", "--as", keeper.username, "grant", "target", "storekeeper", "site", "ML-SITEA"
+        )
 
     assert exc.value.code == 3
     assert "permission_denied" in capsys.readouterr().err
@@ -94,3 +105,7 @@ def test_user_create_with_weak_password_fails_cleanly(db, monkeypatch, capsys):
 
     assert exc.value.code == 2 and "password" in capsys.readouterr().err
     assert not User.objects.filter(username="ops").exists()
+
+
+def test_openapi_schema_is_valid_and_free_of_warnings(db):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")

@@ -122,4 +122,3 @@ class RoleGrant(models.Model):
     def scope_label(self) -> str:
         target = self.site or self.organisation or self.country
         return str(target) if target else str(LEVEL_LABELS[Level.GLOBAL])
-

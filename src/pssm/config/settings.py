@@ -198,6 +198,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": ["fr", "en"],
+        "OrganisationKindEnum": "pssm.sites.models.Organisation.Kind",
+        "SiteKindEnum": "pssm.sites.models.Site.Kind",
+        "BuildingKindEnum": "pssm.sites.models.Building.Kind",
+        "StorageLocationKindEnum": "pssm.sites.models.StorageLocation.Kind",
+        "StorehouseTypeEnum": "pssm.sites.models.Building.StorehouseType",
+    },
 }
 
 LOGGING = {

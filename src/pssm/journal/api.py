@@ -50,7 +50,8 @@ class JournalEntryListApi(GenericAPIView):
 
     @extend_schema(
         parameters=[OpenApiParameter(n, str) for n in ("kind", "actor", "site", "country", "q")]
-        + [OpenApiParameter(n, date) for n in ("date_from", "date_to")]
+        + [OpenApiParameter(n, date) for n in ("date_from", "date_to")],
+        responses=JournalEntryOut(many=True),
     )
     def get(self, request):
         filters = {

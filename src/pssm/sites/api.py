@@ -1,7 +1,7 @@
 """REST API of the geography under /api/v1/. Each endpoint makes one selector or service call;
 authorisation is the same module as the UI's (through the selectors and services)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -190,9 +190,71 @@ def _page(view, request, queryset, out):
 # --- endpoints ---------------------------------------------------------------------------
 
 
+class EntityListApi(GenericAPIView):
+    """GET a filtered, paginated list; POST creates one inside a parent found by its code."""
+
+    lister = None  # selector: (user, filters) -> queryset
+    filter_names: tuple[str, ...] = ()
+    create_in = None  # input serializer
+    parent_field = ""  # input field naming the parent's code
+    parent_getter = None  # selector: (user, code) -> parent
+    parent_kw = ""  # keyword of the parent in the create service
+    creator = None  # service
+
+    def filters(self, request) -> dict:
+        return _q(request, *self.filter_names)
+
+    def get(self, request):
+        qs = type(self).lister(user=request.user, filters=self.filters(request))
+        return _page(self, request, qs, self.serializer_class)
+
+    def post(self, request):
+        data = _valid(self.create_in, request)
+        parent = type(self).parent_getter(
+            user=request.user, code=data.pop(self.parent_field).upper()
+        )
+        obj = type(self).creator(actor=request.user, **{self.parent_kw: parent}, **data)
+        return Response(self.serializer_class(obj).data, status=status.HTTP_201_CREATED)
+
+
+class EntityDetailApi(GenericAPIView):
+    """GET one by its code; PATCH changes the fields the update service allows."""
+
+    getter = None
+    updater = None
+    updater_kw = ""
+    patch_in = None
+
+    def get(self, request, code):
+        return Response(self.serializer_class(type(self).getter(user=request.user, code=code)).data)
+
+    def patch(self, request, code):
+        obj = type(self).getter(user=request.user, code=code)
+        obj = type(self).updater(
+            actor=request.user, **{self.updater_kw: obj}, **_valid(self.patch_in, request)
+        )
+        return Response(self.serializer_class(obj).data)
+
+
+def _list_schema(create_in, out, filter_names, extra=()):
+    name = out.Meta.model._meta.model_name
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=f"{name}_list",
+            parameters=[OpenApiParameter(n, str) for n in filter_names] + list(extra),
+        ),
+        post=extend_schema(request=create_in, responses={201: out}),
+    )
+
+
+def _detail_schema(patch_in, out):
+    return extend_schema_view(patch=extend_schema(request=patch_in, responses=out))
+
+
 class CountryListApi(GenericAPIView):
     serializer_class = CountryOut
 
+    @extend_schema(responses=CountryOut(many=True))
     def get(self, request):
         return _page(self, request, selectors.country_list(user=request.user), CountryOut)
 
@@ -202,150 +264,81 @@ class CountryListApi(GenericAPIView):
         return Response(CountryOut(country).data, status=status.HTTP_201_CREATED)
 
 
-class CountryDetailApi(GenericAPIView):
+@_detail_schema(CountryPatch, CountryOut)
+class CountryDetailApi(EntityDetailApi):
     serializer_class = CountryOut
-
-    def get(self, request, code):
-        return Response(CountryOut(selectors.country_get(user=request.user, code=code)).data)
-
-    @extend_schema(request=CountryPatch, responses=CountryOut)
-    def patch(self, request, code):
-        country = selectors.country_get(user=request.user, code=code)
-        country = services.country_update(
-            actor=request.user, country=country, **_valid(CountryPatch, request)
-        )
-        return Response(CountryOut(country).data)
+    getter, updater = selectors.country_get, services.country_update
+    updater_kw, patch_in = "country", CountryPatch
 
 
-class OrganisationListApi(GenericAPIView):
+@_list_schema(OrganisationIn, OrganisationOut, ("country", "kind", "q"))
+class OrganisationListApi(EntityListApi):
     serializer_class = OrganisationOut
-
-    @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("country", "kind", "q")])
-    def get(self, request):
-        qs = selectors.organisation_list(
-            user=request.user, filters=_q(request, "country", "kind", "q")
-        )
-        return _page(self, request, qs, OrganisationOut)
-
-    @extend_schema(request=OrganisationIn, responses={201: OrganisationOut})
-    def post(self, request):
-        data = _valid(OrganisationIn, request)
-        country = selectors.country_get(user=request.user, code=data.pop("country").upper())
-        org = services.organisation_create(actor=request.user, country=country, **data)
-        return Response(OrganisationOut(org).data, status=status.HTTP_201_CREATED)
+    lister, filter_names = selectors.organisation_list, ("country", "kind", "q")
+    create_in, creator = OrganisationIn, services.organisation_create
+    parent_field, parent_getter, parent_kw = "country", selectors.country_get, "country"
 
 
-class OrganisationDetailApi(GenericAPIView):
+@_detail_schema(OrganisationPatch, OrganisationOut)
+class OrganisationDetailApi(EntityDetailApi):
     serializer_class = OrganisationOut
-
-    def get(self, request, code):
-        org = selectors.organisation_get(user=request.user, code=code)
-        return Response(OrganisationOut(org).data)
-
-    @extend_schema(request=OrganisationPatch, responses=OrganisationOut)
-    def patch(self, request, code):
-        org = selectors.organisation_get(user=request.user, code=code)
-        org = services.organisation_update(
-            actor=request.user, organisation=org, **_valid(OrganisationPatch, request)
-        )
-        return Response(OrganisationOut(org).data)
+    getter, updater = selectors.organisation_get, services.organisation_update
+    updater_kw, patch_in = "organisation", OrganisationPatch
 
 
-class SiteListApi(GenericAPIView):
+@_list_schema(
+    SiteIn, SiteOut, ("country", "organisation", "kind", "q"), [OpenApiParameter("model", bool)]
+)
+class SiteListApi(EntityListApi):
     serializer_class = SiteOut
-
-    @extend_schema(
-        parameters=[OpenApiParameter(n, str) for n in ("country", "organisation", "kind", "q")]
-        + [OpenApiParameter("model", bool)]
+    lister, filter_names = selectors.site_list, ("country", "organisation", "kind", "q", "model")
+    create_in, creator = SiteIn, services.site_create
+    parent_field, parent_getter, parent_kw = (
+        "organisation",
+        selectors.organisation_get,
+        "organisation",
     )
-    def get(self, request):
-        filters = _q(request, "country", "organisation", "kind", "q", "model")
+
+    def filters(self, request) -> dict:
+        filters = super().filters(request)
         filters["model"] = {"true": True, "1": True, "false": False, "0": False}.get(
             filters["model"].lower(), ""
         )
-        qs = selectors.site_list(user=request.user, filters=filters)
-        return _page(self, request, qs, SiteOut)
-
-    @extend_schema(request=SiteIn, responses={201: SiteOut})
-    def post(self, request):
-        data = _valid(SiteIn, request)
-        org = selectors.organisation_get(user=request.user, code=data.pop("organisation").upper())
-        site = services.site_create(actor=request.user, organisation=org, **data)
-        return Response(SiteOut(site).data, status=status.HTTP_201_CREATED)
+        return filters
 
 
-class SiteDetailApi(GenericAPIView):
+@_detail_schema(SitePatch, SiteOut)
+class SiteDetailApi(EntityDetailApi):
     serializer_class = SiteOut
-
-    def get(self, request, code):
-        return Response(SiteOut(selectors.site_get(user=request.user, code=code)).data)
-
-    @extend_schema(request=SitePatch, responses=SiteOut)
-    def patch(self, request, code):
-        site = selectors.site_get(user=request.user, code=code)
-        site = services.site_update(actor=request.user, site=site, **_valid(SitePatch, request))
-        return Response(SiteOut(site).data)
+    getter, updater = selectors.site_get, services.site_update
+    updater_kw, patch_in = "site", SitePatch
 
 
-class BuildingListApi(GenericAPIView):
+@_list_schema(BuildingIn, BuildingOut, ("site", "kind", "q"))
+class BuildingListApi(EntityListApi):
     serializer_class = BuildingOut
-
-    @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("site", "kind", "q")])
-    def get(self, request):
-        qs = selectors.building_list(user=request.user, filters=_q(request, "site", "kind", "q"))
-        return _page(self, request, qs, BuildingOut)
-
-    @extend_schema(request=BuildingIn, responses={201: BuildingOut})
-    def post(self, request):
-        data = _valid(BuildingIn, request)
-        site = selectors.site_get(user=request.user, code=data.pop("site").upper())
-        building = services.building_create(actor=request.user, site=site, **data)
-        return Response(BuildingOut(building).data, status=status.HTTP_201_CREATED)
+    lister, filter_names = selectors.building_list, ("site", "kind", "q")
+    create_in, creator = BuildingIn, services.building_create
+    parent_field, parent_getter, parent_kw = "site", selectors.site_get, "site"
 
 
-class BuildingDetailApi(GenericAPIView):
+@_detail_schema(BuildingPatch, BuildingOut)
+class BuildingDetailApi(EntityDetailApi):
     serializer_class = BuildingOut
-
-    def get(self, request, code):
-        return Response(BuildingOut(selectors.building_get(user=request.user, code=code)).data)
-
-    @extend_schema(request=BuildingPatch, responses=BuildingOut)
-    def patch(self, request, code):
-        building = selectors.building_get(user=request.user, code=code)
-        building = services.building_update(
-            actor=request.user, building=building, **_valid(BuildingPatch, request)
-        )
-        return Response(BuildingOut(building).data)
+    getter, updater = selectors.building_get, services.building_update
+    updater_kw, patch_in = "building", BuildingPatch
 
 
-class LocationListApi(GenericAPIView):
+@_list_schema(LocationIn, LocationOut, ("building", "site", "q"))
+class LocationListApi(EntityListApi):
     serializer_class = LocationOut
-
-    @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("building", "site", "q")])
-    def get(self, request):
-        qs = selectors.location_list(
-            user=request.user, filters=_q(request, "building", "site", "q")
-        )
-        return _page(self, request, qs, LocationOut)
-
-    @extend_schema(request=LocationIn, responses={201: LocationOut})
-    def post(self, request):
-        data = _valid(LocationIn, request)
-        building = selectors.building_get(user=request.user, code=data.pop("building").upper())
-        location = services.location_create(actor=request.user, building=building, **data)
-        return Response(LocationOut(location).data, status=status.HTTP_201_CREATED)
+    lister, filter_names = selectors.location_list, ("building", "site", "q")
+    create_in, creator = LocationIn, services.location_create
+    parent_field, parent_getter, parent_kw = "building", selectors.building_get, "building"
 
 
-class LocationDetailApi(GenericAPIView):
+@_detail_schema(LocationPatch, LocationOut)
+class LocationDetailApi(EntityDetailApi):
     serializer_class = LocationOut
-
-    def get(self, request, code):
-        return Response(LocationOut(selectors.location_get(user=request.user, code=code)).data)
-
-    @extend_schema(request=LocationPatch, responses=LocationOut)
-    def patch(self, request, code):
-        location = selectors.location_get(user=request.user, code=code)
-        location = services.location_update(
-            actor=request.user, location=location, **_valid(LocationPatch, request)
-        )
-        return Response(LocationOut(location).data)
+    getter, updater = selectors.location_get, services.location_update
+    updater_kw, patch_in = "location", LocationPatch

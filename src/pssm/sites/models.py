@@ -12,15 +12,52 @@ from django.utils.translation import gettext_lazy as _
 from pssm.domain.access import Scope
 
 
-class Country(models.Model):
+def latitude_field():
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def longitude_field():
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+
+class Stamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Record(Stamped):
+    """A place that is closed by marking it inactive, never deleted."""
+
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Country(Stamped):
     code = models.CharField(_("code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
     default_language = models.CharField(
         _("default language"), max_length=8, choices=[("fr", "Français"), ("en", "English")]
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
     SCOPE_PATHS = {
         "country": "code",
         "organisation": "organisations__code",
@@ -40,7 +77,7 @@ class Country(models.Model):
         return Scope(country=self.code)
 
 
-class Organisation(models.Model):
+class Organisation(Stamped):
     class Kind(models.TextChoices):
         ARMY = "army", _("Army")
         AIR_FORCE = "air_force", _("Air force")
@@ -60,9 +97,6 @@ class Organisation(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
     SCOPE_PATHS = {"country": "country__code", "organisation": "code", "site": "sites__code"}
 
     class Meta:
@@ -78,7 +112,7 @@ class Organisation(models.Model):
         return Scope(country=self.country.code, organisation=self.code)
 
 
-class Site(models.Model):
+class Site(Record):
     class Kind(models.TextChoices):
         ARMOURY = "armoury", _("Armoury")
         AMMUNITION_DEPOT = "ammunition_depot", _("Ammunition depot")
@@ -94,26 +128,8 @@ class Site(models.Model):
     region = models.CharField(_("region"), max_length=100, blank=True)
     town = models.CharField(_("town"), max_length=100, blank=True)
     is_model_installation = models.BooleanField(_("model installation"), default=False)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     SCOPE_PATHS = {
         "country": "organisation__country__code",
@@ -148,7 +164,7 @@ class Site(models.Model):
         return Scope(country=org.country.code, organisation=org.code, site=self.code)
 
 
-class Building(models.Model):
+class Building(Record):
     class Kind(models.TextChoices):
         ARMOURY_ROOM = "armoury_room", _("Armoury room")
         EXPLOSIVE_STOREHOUSE = "explosive_storehouse", _("Explosive storehouse")
@@ -174,26 +190,8 @@ class Building(models.Model):
     storehouse_type = models.CharField(
         _("storehouse type"), max_length=24, choices=StorehouseType.choices, blank=True
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     SCOPE_PATHS = {
         "country": "site__organisation__country__code",
@@ -226,7 +224,7 @@ class Building(models.Model):
         return self.site.scope
 
 
-class StorageLocation(models.Model):
+class StorageLocation(Record):
     class Kind(models.TextChoices):
         RACK = "rack", _("Rack")
         BAY = "bay", _("Bay")
@@ -242,10 +240,6 @@ class StorageLocation(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     capacity = models.PositiveIntegerField(_("capacity (items)"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     SCOPE_PATHS = {
         "country": "building__site__organisation__country__code",

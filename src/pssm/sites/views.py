@@ -22,6 +22,19 @@ def _form_page(request, form, title, cancel_url, subtitle=""):
     )
 
 
+def _edit_page(request, obj, form_class, service, obj_kw, done_url):
+    """Show ``form_class`` for ``obj`` and save it through ``service``; redirect when done."""
+    form = form_class(request.POST or None, instance=obj)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, service, actor=request.user, **{obj_kw: obj}, **form.cleaned_data)
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(done_url)
+    return _form_page(request, form, str(obj), done_url)
+
+
 @login_required
 def country_list(request):
     countries = selectors.country_list(user=request.user)
@@ -65,15 +78,14 @@ def country_create(request):
 def country_edit(request, code):
     country = selectors.country_get(user=request.user, code=code)
     authz.check(request.user, Action.GEO_MANAGE, country)
-    form = forms.CountryEditForm(request.POST or None, instance=country)
-    if request.method == "POST" and form.is_valid():
-        done = call_service(
-            form, services.country_update, actor=request.user, country=country, **form.cleaned_data
-        )
-        if done:
-            messages.success(request, _("Saved."))
-            return redirect("sites:country_detail", country.code)
-    return _form_page(request, form, str(country), reverse("sites:country_detail", args=[code]))
+    return _edit_page(
+        request,
+        country,
+        forms.CountryEditForm,
+        services.country_update,
+        "country",
+        reverse("sites:country_detail", args=[country.code]),
+    )
 
 
 @login_required
@@ -129,19 +141,14 @@ def organisation_create(request):
 def organisation_edit(request, code):
     org = selectors.organisation_get(user=request.user, code=code)
     authz.check(request.user, Action.GEO_MANAGE, org)
-    form = forms.OrganisationEditForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        done = call_service(
-            form,
-            services.organisation_update,
-            actor=request.user,
-            organisation=org,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("Saved."))
-            return redirect("sites:organisation_detail", org.code)
-    return _form_page(request, form, str(org), reverse("sites:organisation_detail", args=[code]))
+    return _edit_page(
+        request,
+        org,
+        forms.OrganisationEditForm,
+        services.organisation_update,
+        "organisation",
+        reverse("sites:organisation_detail", args=[org.code]),
+    )
 
 
 @login_required
@@ -201,15 +208,14 @@ def site_create(request):
 def site_edit(request, code):
     site = selectors.site_get(user=request.user, code=code)
     authz.check(request.user, Action.SITE_MANAGE, site)
-    form = forms.SiteEditForm(request.POST or None, instance=site)
-    if request.method == "POST" and form.is_valid():
-        done = call_service(
-            form, services.site_update, actor=request.user, site=site, **form.cleaned_data
-        )
-        if done:
-            messages.success(request, _("Saved."))
-            return redirect("sites:site_detail", site.code)
-    return _form_page(request, form, str(site), reverse("sites:site_detail", args=[code]))
+    return _edit_page(
+        request,
+        site,
+        forms.SiteEditForm,
+        services.site_update,
+        "site",
+        reverse("sites:site_detail", args=[site.code]),
+    )
 
 
 @login_required
@@ -248,19 +254,14 @@ def building_detail(request, code):
 def building_edit(request, code):
     building = selectors.building_get(user=request.user, code=code)
     authz.check(request.user, Action.BUILDING_MANAGE, building)
-    form = forms.BuildingEditForm(request.POST or None, instance=building)
-    if request.method == "POST" and form.is_valid():
-        done = call_service(
-            form,
-            services.building_update,
-            actor=request.user,
-            building=building,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("Saved."))
-            return redirect("sites:building_detail", building.code)
-    return _form_page(request, form, str(building), reverse("sites:building_detail", args=[code]))
+    return _edit_page(
+        request,
+        building,
+        forms.BuildingEditForm,
+        services.building_update,
+        "building",
+        reverse("sites:building_detail", args=[building.code]),
+    )
 
 
 @login_required
@@ -292,21 +293,11 @@ def location_create(request, code):
 def location_edit(request, code):
     location = selectors.location_get(user=request.user, code=code)
     authz.check(request.user, Action.BUILDING_MANAGE, location)
-    form = forms.LocationEditForm(request.POST or None, instance=location)
-    if request.method == "POST" and form.is_valid():
-        done = call_service(
-            form,
-            services.location_update,
-            actor=request.user,
-            location=location,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("Saved."))
-            return redirect("sites:building_detail", location.building.code)
-    return _form_page(
+    return _edit_page(
         request,
-        form,
-        str(location),
+        location,
+        forms.LocationEditForm,
+        services.location_update,
+        "location",
         reverse("sites:building_detail", args=[location.building.code]),
     )
