@@ -80,3 +80,17 @@ def test_api_language_change_via_me(api_client, mali_user):
 
     assert ok.status_code == 200 and ok.json()["preferred_language"] == "en"
     assert bad.status_code == 400 and "language" in bad.json()["details"]
+
+
+def test_token_api_answers_in_the_users_language(api_client, nigeria_user, mali_user):
+    from rest_framework.authtoken.models import Token
+
+    ng_token = Token.objects.create(user=nigeria_user)
+    ml_token = Token.objects.create(user=mali_user)
+
+    ng = api_client.get("/api/v1/sites/NOPE/", HTTP_AUTHORIZATION=f"Token {ng_token.key}")
+    ml = api_client.get("/api/v1/sites/NOPE/", HTTP_AUTHORIZATION=f"Token {ml_token.key}")
+
+    assert ng.status_code == ml.status_code == 404
+    assert ng.json()["message"] == "No site NOPE."
+    assert ml.json()["message"] == "Aucun site NOPE."
