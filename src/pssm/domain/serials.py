@@ -110,10 +110,7 @@ def distance_at_most_one(a: str, b: str) -> bool:
             and a[diffs[1]] == b[diffs[0]]
         )
     short, long_ = (a, b) if la < lb else (b, a)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            return True
-    return False
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def classify(query: str, serial: str) -> Match | None:
