@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "pssm.accounts",
     "pssm.sites",
     "pssm.journal",
+    "pssm.registry",
+    "pssm.movements",
 ]
 
 MIDDLEWARE = [

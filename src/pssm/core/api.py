@@ -63,4 +63,3 @@ def parse_error_response(message: str) -> Response:
         {"code": "parse_error", "message": message, "details": {}},
         status=status.HTTP_400_BAD_REQUEST,
     )
-

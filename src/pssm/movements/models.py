@@ -1,0 +1,223 @@
+"""Vouchers: numbered, approved documents; the only way stock or custody changes.
+
+Lifecycle draft → submitted → approved → posted, or cancelled. Numbers run per site and year
+without gaps (a cancelled voucher keeps its number). A posted voucher is never edited: a
+mistake is corrected by a reversal voucher that references it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pssm.domain.access import Scope
+from pssm.domain.ledger import Kind
+
+KIND_LABELS = {
+    Kind.RECEIPT: _("Receipt"),
+    Kind.ISSUE: _("Issue"),
+    Kind.RETURN: _("Return"),
+    Kind.LOAN: _("Loan"),
+    Kind.TRANSFER: _("Transfer (dispatch)"),
+    Kind.TRANSFER_RECEIPT: _("Transfer (receipt)"),
+    Kind.LOSS: _("Loss or theft report"),
+    Kind.STATUS_CHANGE: _("Status change"),
+    Kind.REVERSAL: _("Reversal"),
+}
+
+
+class Voucher(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        POSTED = "posted", _("Posted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("site")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("number in the year"))
+    number = models.CharField(_("number"), max_length=48, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=[(k.value, KIND_LABELS[k]) for k in Kind]
+    )
+    reason = models.CharField(_("reason"), max_length=20, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    location = models.ForeignKey(
+        "sites.StorageLocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("storage location"),
+    )
+    custodian = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("issued to (person)"),
+    )
+    custodian_unit = models.CharField(_("issued to (unit)"), max_length=120, blank=True)
+    destination = models.ForeignKey(
+        "sites.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_vouchers",
+        verbose_name=_("destination site"),
+    )
+    dispatch = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receipts",
+        verbose_name=_("dispatch voucher"),
+    )
+    reverses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        verbose_name=_("reverses"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prepared by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+
+    SCOPE_PATHS = {
+        "country": "site__organisation__country__code",
+        "organisation": "site__organisation__code",
+        "site": "site__code",
+    }
+
+    class Meta:
+        ordering = ["-year", "-seq"]
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year", "seq"], name="voucher_number_unique"),
+            models.CheckConstraint(
+                name="voucher_two_person_rule",
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("prepared_by")),
+                violation_error_message=_("The approver must be another person."),
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "state"]), models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+
+class VoucherLine(models.Model):
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="lines")
+    weapon = models.ForeignKey(
+        "registry.Weapon",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voucher_lines",
+    )
+    new_weapon = models.JSONField(
+        _("new weapon"),
+        null=True,
+        blank=True,
+        help_text="receipt of a weapon not yet in the register",
+    )
+    serial = models.CharField(_("serial"), max_length=64)
+    location = models.ForeignKey(
+        "sites.StorageLocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("storage location"),
+    )
+    reversed_line = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received = models.BooleanField(_("received"), null=True, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["voucher", "weapon"], name="voucherline_weapon_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher.number}: {self.serial}"
+
+
+class VoucherSequence(models.Model):
+    """The last number given per site and year; locked when a voucher is created."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year"], name="vouchersequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.site_id}/{self.year}: {self.last}"
+
+
+class Discrepancy(models.Model):
+    """A gap found by a movement: a weapon expected and not received, or received unexpected."""
+
+    class Kind(models.TextChoices):
+        MISSING = "missing", _("Expected but not received")
+        UNEXPECTED = "unexpected", _("Received but not expected")
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="discrepancies")
+    weapon = models.ForeignKey("registry.Weapon", on_delete=models.PROTECT, null=True, blank=True)
+    serial = models.CharField(_("serial"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    is_open = models.BooleanField(_("open"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("discrepancy")
+        verbose_name_plural = _("discrepancies")
+
+    def __str__(self):
+        return f"{self.voucher.number}: {self.serial} ({self.kind})"

@@ -1,0 +1,665 @@
+"""The movement engine: vouchers from draft to posted, for every kind of movement.
+
+Posting is one transaction: the weapons concerned are locked (``SELECT … FOR UPDATE`` on
+PostgreSQL; SQLite write transactions are already exclusive), every line is checked by
+:func:`pssm.domain.ledger.apply`, the holdings are written, and one journal entry records
+the voucher with each line's holding before and after. If any line fails, nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import IntegrityError, transaction
+
+from pssm.accounts import authz
+from pssm.domain import serials
+from pssm.domain.access import Action
+from pssm.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+    gettext_noop,
+)
+from pssm.domain.ledger import Holding, Kind, LedgerError, Line, ReceiptReason, Status, apply
+from pssm.journal.services import journal_append
+from pssm.registry.models import Person, SerialKey, Weapon, WeaponType
+from pssm.sites.models import Site, StorageLocation
+
+from .models import Discrepancy, Voucher, VoucherLine, VoucherSequence
+
+NEW_WEAPON_FIELDS = (
+    "manufacturer",
+    "country_of_manufacture",
+    "year_of_manufacture",
+    "import_country",
+    "import_year",
+    "ownership_mark",
+    "marking_locations",
+    "other_parts",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _invalid(message: str, field: str | None = None, **params) -> ValidationError:
+    return ValidationError(message, params=params, details={field: message} if field else {})
+
+
+# --- numbering ---------------------------------------------------------------------------
+
+
+def _next_number(site: Site, year: int) -> tuple[int, str]:
+    """The next gapless number of ``site`` in ``year`` (locks the site's counter row)."""
+    try:
+        with transaction.atomic():
+            VoucherSequence.objects.get_or_create(site=site, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent transaction
+    row = VoucherSequence.objects.select_for_update().get(site=site, year=year)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return row.last, f"{site.code}/{year}/{row.last:06d}"
+
+
+# --- holdings <-> rows --------------------------------------------------------------------
+
+
+def holding_of(weapon: Weapon) -> Holding:
+    custodian = ""
+    if weapon.custodian_id:
+        custodian = f"person:{weapon.custodian_id}"
+    elif weapon.custodian_unit:
+        custodian = f"unit:{weapon.custodian_unit}"
+    return Holding(
+        Status(weapon.status),
+        weapon.site.code,
+        location=weapon.location.code if weapon.location_id else "",
+        custodian=custodian,
+        destination=weapon.destination.code if weapon.destination_id else "",
+    )
+
+
+class _Resolver:
+    """Turns the codes of a Holding back into rows, with a small cache."""
+
+    def __init__(self):
+        self.sites, self.locations, self.persons = {}, {}, {}
+
+    def site(self, code):
+        if code not in self.sites:
+            self.sites[code] = Site.objects.get(code=code)
+        return self.sites[code]
+
+    def location(self, code):
+        if not code:
+            return None
+        if code not in self.locations:
+            self.locations[code] = StorageLocation.objects.get(code=code)
+        return self.locations[code]
+
+    def write(self, weapon: Weapon, h: Holding) -> None:
+        weapon.status = h.status.value
+        weapon.site = self.site(h.site)
+        weapon.location = self.location(h.location)
+        weapon.destination = self.site(h.destination) if h.destination else None
+        weapon.custodian = None
+        weapon.custodian_unit = ""
+        if h.custodian.startswith("person:"):
+            pk = int(h.custodian.split(":", 1)[1])
+            if pk not in self.persons:
+                self.persons[pk] = Person.objects.get(pk=pk)
+            weapon.custodian = self.persons[pk]
+        elif h.custodian.startswith("unit:"):
+            weapon.custodian_unit = h.custodian.split(":", 1)[1]
+
+
+# --- creating and editing drafts ---------------------------------------------------------
+
+
+def _check_location(location, site, field="location"):
+    if location is None:
+        raise _invalid(gettext_noop("Choose the storage location."), field)
+    if location.building.site_id != site.pk:
+        raise _invalid(gettext_noop("This storage location belongs to another site."), field)
+    if not location.is_active:
+        raise _invalid(gettext_noop("This storage location is closed."), field)
+
+
+def voucher_create(
+    *,
+    actor,
+    site: Site,
+    kind: str,
+    reason: str = "",
+    location=None,
+    custodian=None,
+    custodian_unit: str = "",
+    destination=None,
+    dispatch=None,
+    notes: str = "",
+) -> Voucher:
+    """Open a draft voucher of ``site``. Kind-specific header fields are checked here."""
+    authz.check(actor, Action.VOUCHER_PREPARE, site)
+    try:
+        k = Kind(kind)
+    except ValueError:
+        raise _invalid(gettext_noop("Unknown voucher kind."), "kind") from None
+    custodian_unit = (custodian_unit or "").strip()
+    if k is Kind.RECEIPT:
+        if reason not in set(ReceiptReason):
+            raise _invalid(
+                gettext_noop("Say whether this is an acquisition, a seizure or a recovery."),
+                "reason",
+            )
+        _check_location(location, site)
+    elif k in {Kind.ISSUE, Kind.LOAN}:
+        if bool(custodian) == bool(custodian_unit):
+            raise _invalid(
+                gettext_noop("Name either a person or a unit receiving the weapons."), "custodian"
+            )
+        if custodian is not None and custodian.site_id != site.pk:
+            raise _invalid(gettext_noop("This person belongs to another site."), "custodian")
+    elif k is Kind.RETURN:
+        _check_location(location, site)
+    elif k is Kind.TRANSFER:
+        if destination is None or destination.pk == site.pk:
+            raise _invalid(
+                gettext_noop("Choose a destination site other than this one."), "destination"
+            )
+    elif k is Kind.TRANSFER_RECEIPT:
+        if (
+            dispatch is None
+            or dispatch.kind != Kind.TRANSFER
+            or dispatch.state != Voucher.State.POSTED
+            or dispatch.destination_id != site.pk
+        ):
+            raise _invalid(gettext_noop("Choose a posted transfer sent to this site."), "dispatch")
+        _check_location(location, site)
+    elif k is Kind.LOSS:
+        if reason not in {Status.LOST, Status.STOLEN}:
+            raise _invalid(gettext_noop("Say whether the weapons were lost or stolen."), "reason")
+    elif k is Kind.STATUS_CHANGE:
+        if reason not in {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED}:
+            raise _invalid(gettext_noop("Choose the new status."), "reason")
+    elif k is Kind.REVERSAL:
+        raise _invalid(gettext_noop("A reversal is made from the voucher it reverses."), "kind")
+    now = _now()
+    with transaction.atomic():
+        seq, number = _next_number(site, now.year)
+        voucher = Voucher.objects.create(
+            site=site,
+            year=now.year,
+            seq=seq,
+            number=number,
+            kind=k.value,
+            reason=reason or "",
+            location=location,
+            custodian=custodian,
+            custodian_unit=custodian_unit,
+            destination=destination,
+            dispatch=dispatch,
+            notes=notes,
+            prepared_by=actor,
+        )
+        if k is Kind.TRANSFER_RECEIPT:
+            VoucherLine.objects.bulk_create(
+                VoucherLine(
+                    voucher=voucher, weapon_id=line.weapon_id, serial=line.serial, received=False
+                )
+                for line in dispatch.lines.all()
+            )
+        journal_append(
+            actor=actor, kind="voucher.created", payload=_header(voucher), scope=site.scope
+        )
+    return voucher
+
+
+def _header(voucher: Voucher) -> dict:
+    return {
+        "number": voucher.number,
+        "kind": voucher.kind,
+        "reason": voucher.reason,
+        "site": voucher.site.code,
+        "location": voucher.location.code if voucher.location_id else "",
+        "custodian": str(voucher.custodian) if voucher.custodian_id else voucher.custodian_unit,
+        "destination": voucher.destination.code if voucher.destination_id else "",
+        "dispatch": voucher.dispatch.number if voucher.dispatch_id else "",
+        "reverses": voucher.reverses.number if voucher.reverses_id else "",
+    }
+
+
+def _lock_draft(actor, voucher: Voucher) -> Voucher:
+    authz.check(actor, Action.VOUCHER_PREPARE, voucher)
+    locked = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    if locked.state != Voucher.State.DRAFT:
+        raise ConflictError(
+            gettext_noop("Voucher %(number)s is %(state)s: only a draft can be changed."),
+            params={"number": locked.number, "state": locked.state},
+        )
+    return locked
+
+
+def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
+    norm = serials.normalise(serial)
+    if not norm:
+        raise _invalid(gettext_noop("Type the serial number."), "serial")
+    qs = Weapon.objects.filter(serial_norm=norm).select_related("site", "location", "destination")
+    if weapon_type is not None:
+        qs = qs.filter(weapon_type=weapon_type)
+    found = list(qs[:5])
+    here = [
+        w
+        for w in found
+        if w.site_id == voucher.site_id
+        or (voucher.kind == Kind.TRANSFER_RECEIPT and w.destination_id == voucher.site_id)
+    ]
+    if len(here) == 1:
+        return here[0]
+    if len(here) > 1:
+        raise _invalid(
+            gettext_noop("Several weapons of this site have serial %(serial)s: choose the type."),
+            "weapon_type",
+            serial=serial,
+        )
+    if found:
+        raise LedgerError(
+            gettext_noop(
+                "The weapon with serial %(serial)s is held by another site, not by %(site)s."
+            ),
+            params={"serial": serial, "site": voucher.site.code},
+            details={"serial": gettext_noop("Held by another site.")},
+        )
+    raise NotFoundError(
+        gettext_noop("No weapon with serial %(serial)s is in the register."),
+        params={"serial": serial},
+        details={"serial": gettext_noop("Unknown serial.")},
+    )
+
+
+def _line_for_ledger(voucher: Voucher, vline: VoucherLine | None = None) -> Line:
+    custodian = ""
+    if voucher.custodian_id:
+        custodian = f"person:{voucher.custodian_id}"
+    elif voucher.custodian_unit:
+        custodian = f"unit:{voucher.custodian_unit}"
+    location = ""
+    if vline is not None and vline.location_id:
+        location = vline.location.code
+    elif voucher.location_id:
+        location = voucher.location.code
+    return Line(
+        Kind(voucher.kind),
+        voucher.site.code,
+        location=location,
+        custodian=custodian,
+        destination=voucher.destination.code if voucher.destination_id else "",
+        reason=voucher.reason,
+    )
+
+
+def voucher_line_add(
+    *,
+    actor,
+    voucher: Voucher,
+    serial: str,
+    weapon_type: WeaponType | None = None,
+    location: StorageLocation | None = None,
+    details: dict | None = None,
+) -> VoucherLine:
+    """Add a weapon to a draft, by serial. For the receipt of a weapon new to the register,
+    ``weapon_type`` is required and ``details`` may carry its marks (see NEW_WEAPON_FIELDS).
+    On a transfer receipt, marks the weapon as received (or records an unexpected one)."""
+    with transaction.atomic():
+        voucher = _lock_draft(actor, voucher)
+        serial_clean = serials.clean(serial)
+        if len(serial_clean) > serials.MAX_SERIAL_LENGTH:
+            raise _invalid(gettext_noop("A serial number has at most 64 characters."), "serial")
+        if location is not None:
+            _check_location(location, voucher.site)
+        k = voucher.kind_enum
+        if k is Kind.RECEIPT and voucher.reason != ReceiptReason.RECOVERY:
+            line = _new_weapon_line(voucher, serial_clean, weapon_type, location, details or {})
+        elif k is Kind.TRANSFER_RECEIPT:
+            line = _mark_received(voucher, serial_clean, weapon_type)
+        else:
+            weapon = _find_weapon(voucher, serial_clean, weapon_type)
+            if voucher.lines.filter(weapon=weapon).exists():
+                raise ConflictError(
+                    gettext_noop("Serial %(serial)s is already on this voucher."),
+                    params={"serial": weapon.serial},
+                    details={"serial": gettext_noop("Already on this voucher.")},
+                )
+            line = VoucherLine(
+                voucher=voucher, weapon=weapon, serial=weapon.serial, location=location
+            )
+            apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
+            line.save()
+        journal_append(
+            actor=actor,
+            kind="voucher.line_added",
+            payload={"number": voucher.number, "serial": line.serial},
+            scope=voucher.scope,
+        )
+    return line
+
+
+def _new_weapon_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
+    if weapon_type is None:
+        raise _invalid(gettext_noop("Choose the weapon type."), "weapon_type")
+    norm = serials.normalise(serial)
+    if not norm:
+        raise _invalid(gettext_noop("Type the serial number."), "serial")
+    existing = Weapon.objects.filter(weapon_type=weapon_type, serial_norm=norm).first()
+    if existing is not None:
+        raise ConflictError(
+            gettext_noop(
+                "A %(type)s with serial %(serial)s is already registered (written %(existing)s)."
+            ),
+            params={"type": str(weapon_type), "serial": serial, "existing": existing.serial},
+            details={"serial": gettext_noop("Already registered.")},
+        )
+    for other in voucher.lines.all():
+        data = other.new_weapon or {}
+        if data.get("weapon_type") == weapon_type.pk and data.get("serial_norm") == norm:
+            raise ConflictError(
+                gettext_noop("Serial %(serial)s is already on this voucher."),
+                params={"serial": serial},
+                details={"serial": gettext_noop("Already on this voucher.")},
+            )
+    unknown = set(details) - set(NEW_WEAPON_FIELDS)
+    if unknown:
+        raise _invalid(
+            gettext_noop("Unknown fields: %(fields)s."),
+            "details",
+            fields=", ".join(sorted(unknown)),
+        )
+    probe = Weapon(
+        serial=serial,
+        serial_norm=norm,
+        weapon_type=weapon_type,
+        owner=voucher.site.organisation,
+        site=voucher.site,
+        status=Status.IN_STORE.value,
+        location=location or voucher.location,
+        **{k: v for k, v in details.items() if v not in (None, "")},
+    )
+    from pssm.core.services import validate_instance
+
+    validate_instance(probe, exclude=["serial_norm"])
+    data = {
+        "weapon_type": weapon_type.pk,
+        "serial_norm": norm,
+        **{k: getattr(probe, k) for k in NEW_WEAPON_FIELDS},
+    }
+    return VoucherLine.objects.create(
+        voucher=voucher, serial=serial, new_weapon=data, location=location
+    )
+
+
+def _mark_received(voucher, serial, weapon_type) -> VoucherLine:
+    norm = serials.normalise(serial)
+    for line in voucher.lines.select_related("weapon"):
+        if (
+            line.weapon_id
+            and line.weapon.serial_norm == norm
+            and (weapon_type is None or line.weapon.weapon_type_id == weapon_type.pk)
+        ):
+            if line.received:
+                raise ConflictError(
+                    gettext_noop("Serial %(serial)s was already scanned."),
+                    params={"serial": serial},
+                    details={"serial": gettext_noop("Scanned twice.")},
+                )
+            line.received = True
+            line.save(update_fields=["received"])
+            return line
+    if voucher.lines.filter(weapon__isnull=True, serial=serial).exists():
+        raise ConflictError(
+            gettext_noop("Serial %(serial)s was already scanned."), params={"serial": serial}
+        )
+    # Not on the dispatch voucher: recorded, and becomes a discrepancy at posting.
+    return VoucherLine.objects.create(voucher=voucher, serial=serial, received=True)
+
+
+def voucher_line_remove(*, actor, line: VoucherLine) -> None:
+    with transaction.atomic():
+        voucher = _lock_draft(actor, line.voucher)
+        if voucher.kind == Kind.TRANSFER_RECEIPT and line.weapon_id:
+            VoucherLine.objects.filter(pk=line.pk).update(received=False)
+        else:
+            VoucherLine.objects.filter(pk=line.pk).delete()
+        journal_append(
+            actor=actor,
+            kind="voucher.line_removed",
+            payload={"number": voucher.number, "serial": line.serial},
+            scope=voucher.scope,
+        )
+
+
+# --- lifecycle -----------------------------------------------------------------------------
+
+
+def _lock(voucher: Voucher) -> Voucher:
+    return (
+        Voucher.objects.select_for_update()
+        .select_related("site", "site__organisation__country")
+        .get(pk=voucher.pk)
+    )
+
+
+def _state_conflict(voucher: Voucher, wanted: str) -> ConflictError:
+    return ConflictError(
+        gettext_noop(
+            "Voucher %(number)s is %(state)s, not %(wanted)s: it may have been handled already."
+        ),
+        params={"number": voucher.number, "state": voucher.state, "wanted": wanted},
+    )
+
+
+def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
+    with transaction.atomic():
+        authz.check(actor, Action.VOUCHER_PREPARE, voucher)
+        v = _lock(voucher)
+        if v.state != Voucher.State.DRAFT:
+            raise _state_conflict(v, "draft")
+        if not v.lines.exists():
+            raise _invalid(gettext_noop("Add at least one weapon before submitting."))
+        v.state, v.submitted_at = Voucher.State.SUBMITTED, _now()
+        v.save(update_fields=["state", "submitted_at"])
+        journal_append(
+            actor=actor, kind="voucher.submitted", payload={"number": v.number}, scope=v.scope
+        )
+    return v
+
+
+def voucher_cancel(*, actor, voucher: Voucher) -> Voucher:
+    with transaction.atomic():
+        if not (
+            authz.can(actor, Action.VOUCHER_PREPARE, voucher)
+            or authz.can(actor, Action.VOUCHER_APPROVE, voucher)
+        ):
+            authz.check(actor, Action.VOUCHER_PREPARE, voucher)
+        v = _lock(voucher)
+        if v.state not in {Voucher.State.DRAFT, Voucher.State.SUBMITTED}:
+            raise _state_conflict(v, "draft")
+        v.state, v.cancelled_at, v.cancelled_by = Voucher.State.CANCELLED, _now(), actor
+        v.save(update_fields=["state", "cancelled_at", "cancelled_by"])
+        journal_append(
+            actor=actor, kind="voucher.cancelled", payload={"number": v.number}, scope=v.scope
+        )
+    return v
+
+
+def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
+    """Approve a submitted voucher and post it, in one transaction. The approver holds the
+    approver role on the voucher's site and is not its preparer (two-person rule)."""
+    with transaction.atomic():
+        authz.check(actor, Action.VOUCHER_APPROVE, voucher)
+        v = _lock(voucher)
+        if v.state != Voucher.State.SUBMITTED:
+            raise _state_conflict(v, "submitted")
+        if v.prepared_by_id == actor.pk:
+            raise PermissionDeniedError(
+                gettext_noop(
+                    "Two-person rule: the person who prepared a voucher cannot approve it."
+                ),
+                code="two_person_rule",
+            )
+        now = _now()
+        v.state, v.approved_by, v.approved_at = Voucher.State.APPROVED, actor, now
+        v.save(update_fields=["state", "approved_by", "approved_at"])
+        lines = _post(v)
+        v.state, v.posted_at = Voucher.State.POSTED, now
+        v.save(update_fields=["state", "posted_at"])
+        journal_append(
+            actor=actor,
+            kind="voucher.posted",
+            payload={
+                **_header(v),
+                "prepared_by": v.prepared_by.username,
+                "approved_by": actor.username,
+                "lines": lines,
+            },
+            scope=v.scope,
+        )
+    return v
+
+
+def _post(v: Voucher) -> list[dict]:
+    """Apply every line; return their journal records. Raises on the first bad line."""
+    lines = list(v.lines.select_related("location").order_by("pk"))
+    weapon_ids = sorted(line.weapon_id for line in lines if line.weapon_id)
+    locked = {
+        w.pk: w
+        for w in Weapon.objects.select_for_update(of=("self",))
+        .filter(pk__in=weapon_ids)
+        .select_related("site", "location", "destination")
+        .order_by("pk")
+    }
+    resolver = _Resolver()
+    k = v.kind_enum
+    records, changed_weapons, changed_lines = [], [], []
+    for line in lines:
+        if k is Kind.TRANSFER_RECEIPT and (line.weapon_id is None or not line.received):
+            kind = (
+                Discrepancy.Kind.UNEXPECTED if line.weapon_id is None else Discrepancy.Kind.MISSING
+            )
+            Discrepancy.objects.create(
+                voucher=v, weapon_id=line.weapon_id, serial=line.serial, kind=kind
+            )
+            records.append({"serial": line.serial, "discrepancy": kind})
+            continue
+        if line.new_weapon is not None:
+            weapon = _register(v, line, resolver)
+            before = None
+        else:
+            weapon = locked[line.weapon_id]
+            before = holding_of(weapon)
+        ledger_line = _line_for_ledger(v, line)
+        if k is Kind.REVERSAL:
+            original = line.reversed_line
+            ledger_line = Line(
+                Kind.REVERSAL,
+                v.site.code,
+                restore=Holding.from_dict(original.before),
+                reversed_after=Holding.from_dict(original.after),
+            )
+        try:
+            after = apply(before, ledger_line)
+        except LedgerError as exc:
+            exc.details.setdefault("serial", line.serial)
+            exc.params.setdefault("serial", line.serial)
+            raise
+        resolver.write(weapon, after)
+        changed_weapons.append(weapon)
+        line.weapon = weapon
+        line.before = before.as_dict() if before else None
+        line.after = after.as_dict()
+        changed_lines.append(line)
+        records.append(
+            {
+                "serial": weapon.serial,
+                "weapon": weapon.pk,
+                "before": line.before,
+                "after": line.after,
+            }
+        )
+    Weapon.objects.bulk_update(
+        changed_weapons,
+        ["status", "site", "location", "custodian", "custodian_unit", "destination", "updated_at"],
+        batch_size=500,
+    )
+    VoucherLine.objects.bulk_update(changed_lines, ["weapon", "before", "after"], batch_size=500)
+    return records
+
+
+def _register(v: Voucher, line: VoucherLine, resolver: _Resolver) -> Weapon:
+    """Create the record of a weapon received for the first time (status set by the ledger)."""
+    data = dict(line.new_weapon)
+    weapon_type_id, norm = data.pop("weapon_type"), data.pop("serial_norm")
+    if Weapon.objects.filter(weapon_type_id=weapon_type_id, serial_norm=norm).exists():
+        raise ConflictError(
+            gettext_noop("Serial %(serial)s was registered meanwhile by another voucher."),
+            params={"serial": line.serial},
+        )
+    location = line.location or v.location
+    weapon = Weapon.objects.create(
+        serial=line.serial,
+        serial_norm=norm,
+        weapon_type_id=weapon_type_id,
+        owner=v.site.organisation,
+        site=v.site,
+        status=Status.IN_STORE.value,
+        location=location,
+        **data,
+    )
+    SerialKey.objects.bulk_create(
+        SerialKey(weapon=weapon, key=key) for key in serials.deletion_keys(norm)
+    )
+    resolver.locations[location.code] = location
+    resolver.sites[v.site.code] = v.site
+    return weapon
+
+
+def voucher_reverse(*, actor, voucher: Voucher, notes: str = "") -> Voucher:
+    """Open a draft reversal of a posted voucher: one line per weapon it moved."""
+    authz.check(actor, Action.VOUCHER_PREPARE, voucher)
+    if voucher.state != Voucher.State.POSTED:
+        raise _state_conflict(voucher, "posted")
+    if voucher.kind == Kind.REVERSAL:
+        raise _invalid(gettext_noop("A reversal is not reversed: post the movement again."))
+    lines = list(voucher.lines.filter(after__isnull=False))
+    if any(line.before is None for line in lines):
+        raise _invalid(
+            gettext_noop(
+                "A receipt of weapons new to the register is corrected by "
+                "a status change, not a reversal."
+            )
+        )
+    now = _now()
+    with transaction.atomic():
+        seq, number = _next_number(voucher.site, now.year)
+        reversal = Voucher.objects.create(
+            site=voucher.site,
+            year=now.year,
+            seq=seq,
+            number=number,
+            kind=Kind.REVERSAL.value,
+            reverses=voucher,
+            prepared_by=actor,
+            notes=notes or f"Reversal of {voucher.number}",
+        )
+        VoucherLine.objects.bulk_create(
+            VoucherLine(
+                voucher=reversal, weapon_id=line.weapon_id, serial=line.serial, reversed_line=line
+            )
+            for line in lines
+        )
+        journal_append(
+            actor=actor, kind="voucher.created", payload=_header(reversal), scope=reversal.scope
+        )
+    return reversal
