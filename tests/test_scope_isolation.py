@@ -21,7 +21,7 @@ ALL_ROLES = [
     "programme_viewer",
     "administrator",
 ]
-B_MARKERS = ["SITEB", "ORGB", "userb"]
+B_MARKERS = ["SITEB", "ORGB", "userb", "SERB"]
 
 
 def _names(patterns, prefix=""):
@@ -214,6 +214,73 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"uuid": b_entry(c)},
     },
+    "api:weapon_type_list": {"kind": "shared", "api": True},
+    "api:weapon_list": {"kind": "list", "api": True},
+    "api:weapon_search": {"kind": "list", "api": True, "query": {"q": "SERB-1"}},
+    "api:weapon_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["weapon_b"].pk},
+    },
+    "api:person_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "site": c["b"].code,
+            "service_number": "X1",
+            "first_name": "A",
+            "last_name": "B",
+        },
+    },
+    "api:voucher_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {"site": c["b"].code, "kind": "issue", "custodian_unit": "Section"},
+    },
+    "api:voucher_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "api:voucher_lines": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+        "post": lambda c: {"serial": "SERB-1"},
+    },
+    "api:voucher_line_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["delete"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk, "line_id": c["line_b"].pk},
+    },
+    "api:voucher_submit": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "api:voucher_approve": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "api:voucher_cancel": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "api:voucher_reverse": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["posted_b"].pk},
+    },
     "api_schema": {"kind": "open", "api": True},
     "api_docs": {"kind": "open", "api": True},
 }
@@ -236,15 +303,54 @@ def world(make, two_sites):
             actor=make.actor, user=user_a, role=role, level="site", site=two_sites["a"]
         )
     user_b = make.user("storekeeper", two_sites["b"], username="userb")
-    return dict(two_sites, user_a=user_a, user_b=user_b, grant_b=user_b.grants.get())
+    commander_b = make.user("site_commander", two_sites["b"], username="cmdb")
+    b = _site_b_movements(two_sites, user_b, commander_b)
+    return dict(two_sites, user_a=user_a, user_b=user_b, grant_b=user_b.grants.get(), **b)
+
+
+def _site_b_movements(ctx, keeper, commander):
+    """A posted receipt of weapon SERB-1 at site B, and a draft issue voucher with a line."""
+    from pssm.movements import services
+    from pssm.registry.models import WeaponType
+
+    ak = WeaponType.objects.get(make="Kalashnikov", model="AKM")
+    posted = services.voucher_create(
+        actor=keeper,
+        site=ctx["b"],
+        kind="receipt",
+        reason="acquisition",
+        location=ctx["location_b"],
+    )
+    services.voucher_line_add(actor=keeper, voucher=posted, serial="SERB-1", weapon_type=ak)
+    services.voucher_submit(actor=keeper, voucher=posted)
+    services.voucher_approve(actor=commander, voucher=posted)
+    draft = services.voucher_create(
+        actor=keeper, site=ctx["b"], kind="issue", custodian_unit="Section B"
+    )
+    line = services.voucher_line_add(actor=keeper, voucher=draft, serial="SERB-1")
+    return {"posted_b": posted, "voucher_b": draft, "line_b": line, "weapon_b": line.weapon}
 
 
 def _state():
     from pssm.accounts.models import RoleGrant, User
+    from pssm.movements.models import Voucher, VoucherLine
+    from pssm.registry.models import Person, Weapon
     from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
 
     rows = []
-    for model in (Country, Organisation, Site, Building, StorageLocation, User, RoleGrant):
+    for model in (
+        Country,
+        Organisation,
+        Site,
+        Building,
+        StorageLocation,
+        User,
+        RoleGrant,
+        Weapon,
+        Person,
+        Voucher,
+        VoucherLine,
+    ):
         rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
     return JournalEntry.objects.count(), rows
 
@@ -276,7 +382,7 @@ def test_site_a_user_cannot_see_or_change_site_b(name, world, client, api_client
         assert resp.status_code in {200, 302, 405}
         _assert_hidden(resp.content.decode(), name)
     elif kind in {"list", "shared"}:
-        resp = http.get(url)
+        resp = http.get(url, spec.get("query", {}))
         assert resp.status_code in {200, 403}, resp.status_code
         _assert_hidden(resp.content.decode(), name)
         if "create" in spec:

@@ -207,6 +207,9 @@ SPECTACULAR_SETTINGS = {
         "BuildingKindEnum": "pssm.sites.models.Building.Kind",
         "StorageLocationKindEnum": "pssm.sites.models.StorageLocation.Kind",
         "StorehouseTypeEnum": "pssm.sites.models.Building.StorehouseType",
+        "VoucherKindEnum": "pssm.movements.models.KIND_CHOICES",
+        "DiscrepancyKindEnum": "pssm.movements.models.Discrepancy.Kind",
+        "WeaponStatusEnum": "pssm.registry.models.STATUS_CHOICES",
     },
 }
 

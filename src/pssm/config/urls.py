@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pssm.accounts import api as accounts_api
 from pssm.journal import api as journal_api
+from pssm.movements import api as movements_api
+from pssm.registry import api as registry_api
 from pssm.sites import api as sites_api
 
 api_v1 = [
@@ -26,6 +28,37 @@ api_v1 = [
     path("journal/verify/", journal_api.JournalVerifyApi.as_view(), name="journal_verify"),
     path(
         "journal/<uuid:uuid>/", journal_api.JournalEntryDetailApi.as_view(), name="journal_detail"
+    ),
+    path("weapon-types/", registry_api.WeaponTypeListApi.as_view(), name="weapon_type_list"),
+    path("weapons/", registry_api.WeaponListApi.as_view(), name="weapon_list"),
+    path("weapons/search/", registry_api.WeaponSearchApi.as_view(), name="weapon_search"),
+    path("weapons/<int:pk>/", registry_api.WeaponDetailApi.as_view(), name="weapon_detail"),
+    path("persons/", registry_api.PersonListApi.as_view(), name="person_list"),
+    path("vouchers/", movements_api.VoucherListApi.as_view(), name="voucher_list"),
+    path("vouchers/<int:pk>/", movements_api.VoucherDetailApi.as_view(), name="voucher_detail"),
+    path(
+        "vouchers/<int:pk>/lines/", movements_api.VoucherLineListApi.as_view(), name="voucher_lines"
+    ),
+    path(
+        "vouchers/<int:pk>/lines/<int:line_id>/",
+        movements_api.VoucherLineDetailApi.as_view(),
+        name="voucher_line_detail",
+    ),
+    path(
+        "vouchers/<int:pk>/submit/", movements_api.VoucherSubmitApi.as_view(), name="voucher_submit"
+    ),
+    path(
+        "vouchers/<int:pk>/approve/",
+        movements_api.VoucherApproveApi.as_view(),
+        name="voucher_approve",
+    ),
+    path(
+        "vouchers/<int:pk>/cancel/", movements_api.VoucherCancelApi.as_view(), name="voucher_cancel"
+    ),
+    path(
+        "vouchers/<int:pk>/reverse/",
+        movements_api.VoucherReverseApi.as_view(),
+        name="voucher_reverse",
     ),
 ]
 

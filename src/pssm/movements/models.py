@@ -24,6 +24,7 @@ KIND_LABELS = {
     Kind.STATUS_CHANGE: _("Status change"),
     Kind.REVERSAL: _("Reversal"),
 }
+KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in Kind]
 
 
 class Voucher(models.Model):
@@ -40,9 +41,7 @@ class Voucher(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     seq = models.PositiveIntegerField(_("number in the year"))
     number = models.CharField(_("number"), max_length=48, unique=True)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=[(k.value, KIND_LABELS[k]) for k in Kind]
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
     reason = models.CharField(_("reason"), max_length=20, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     location = models.ForeignKey(

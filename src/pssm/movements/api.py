@@ -1,0 +1,205 @@
+"""REST API of vouchers: create, add and remove lines, submit, approve, cancel, reverse."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from pssm.domain.errors import NotFoundError, gettext_noop
+from pssm.registry import selectors as registry_selectors
+from pssm.registry.models import WeaponType
+from pssm.sites import selectors as site_selectors
+
+from . import selectors, services
+from .models import Voucher, VoucherLine
+
+
+class LineOut(serializers.ModelSerializer):
+    weapon = serializers.IntegerField(source="weapon_id", allow_null=True)
+    location = serializers.CharField(source="location.code", default="")
+
+    class Meta:
+        model = VoucherLine
+        fields = ["id", "serial", "weapon", "location", "new_weapon", "received", "before", "after"]
+
+
+class VoucherOut(serializers.ModelSerializer):
+    site = serializers.CharField(source="site.code")
+    location = serializers.CharField(source="location.code", default="")
+    custodian = serializers.CharField(source="custodian.__str__", default="")
+    destination = serializers.CharField(source="destination.code", default="")
+    dispatch = serializers.CharField(source="dispatch.number", default="")
+    reverses = serializers.CharField(source="reverses.number", default="")
+    prepared_by = serializers.CharField(source="prepared_by.username")
+    approved_by = serializers.CharField(source="approved_by.username", default="")
+
+    class Meta:
+        model = Voucher
+        fields = [
+            "id",
+            "number",
+            "site",
+            "kind",
+            "reason",
+            "state",
+            "location",
+            "custodian",
+            "custodian_unit",
+            "destination",
+            "dispatch",
+            "reverses",
+            "notes",
+            "prepared_by",
+            "approved_by",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "posted_at",
+            "cancelled_at",
+        ]
+
+
+class VoucherDetailOut(VoucherOut):
+    lines = serializers.SerializerMethodField()
+    discrepancies = serializers.SerializerMethodField()
+
+    class Meta(VoucherOut.Meta):
+        fields = [*VoucherOut.Meta.fields, "lines", "discrepancies"]
+
+    def get_lines(self, voucher) -> list[dict]:
+        return LineOut(selectors.voucher_lines(voucher), many=True).data
+
+    def get_discrepancies(self, voucher) -> list[dict]:
+        return [
+            {"serial": d.serial, "kind": d.kind, "open": d.is_open}
+            for d in selectors.voucher_discrepancies(voucher)
+        ]
+
+
+class VoucherIn(serializers.Serializer):
+    site = serializers.CharField()
+    kind = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="")
+    custodian = serializers.IntegerField(required=False, allow_null=True, default=None)
+    custodian_unit = serializers.CharField(required=False, allow_blank=True, default="")
+    destination = serializers.CharField(required=False, allow_blank=True, default="")
+    dispatch = serializers.IntegerField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LineIn(serializers.Serializer):
+    serial = serializers.CharField(max_length=64)
+    weapon_type = serializers.IntegerField(required=False, allow_null=True, default=None)
+    location = serializers.CharField(required=False, allow_blank=True, default="")
+    details = serializers.DictField(required=False, default=dict)
+
+
+def _valid(cls, request) -> dict:
+    s = cls(data=request.data)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
+
+
+def _location(user, code):
+    return site_selectors.location_get(user=user, code=code.upper()) if code else None
+
+
+class VoucherListApi(GenericAPIView):
+    serializer_class = VoucherOut
+
+    @extend_schema(
+        parameters=[OpenApiParameter(n, str) for n in ("site", "kind", "state", "q")],
+        responses=VoucherOut(many=True),
+        operation_id="voucher_list",
+    )
+    def get(self, request):
+        filters = {
+            n: request.query_params.get(n, "").strip() for n in ("site", "kind", "state", "q")
+        }
+        page = self.paginate_queryset(selectors.voucher_list(user=request.user, filters=filters))
+        return self.get_paginated_response(VoucherOut(page, many=True).data)
+
+    @extend_schema(request=VoucherIn, responses={201: VoucherDetailOut})
+    def post(self, request):
+        data = _valid(VoucherIn, request)
+        user = request.user
+        site = site_selectors.site_get(user=user, code=data.pop("site").upper())
+        data["location"] = _location(user, data["location"])
+        if data["custodian"]:
+            data["custodian"] = registry_selectors.person_get(user=user, pk=data["custodian"])
+        data["destination"] = (
+            site_selectors.site_get(user=user, code=data["destination"].upper())
+            if data["destination"]
+            else None
+        )
+        if data["dispatch"]:
+            data["dispatch"] = selectors.voucher_get(user=user, pk=data["dispatch"])
+        voucher = services.voucher_create(actor=user, site=site, **data)
+        return Response(VoucherDetailOut(voucher).data, status=status.HTTP_201_CREATED)
+
+
+class VoucherDetailApi(GenericAPIView):
+    serializer_class = VoucherDetailOut
+
+    def get(self, request, pk):
+        return Response(VoucherDetailOut(selectors.voucher_get(user=request.user, pk=pk)).data)
+
+
+class VoucherLineListApi(GenericAPIView):
+    serializer_class = LineOut
+
+    @extend_schema(request=LineIn, responses={201: LineOut})
+    def post(self, request, pk):
+        voucher = selectors.voucher_get(user=request.user, pk=pk)
+        data = _valid(LineIn, request)
+        weapon_type = None
+        if data["weapon_type"]:
+            weapon_type = WeaponType.objects.filter(pk=data["weapon_type"]).first()
+            if weapon_type is None:
+                raise NotFoundError(
+                    gettext_noop("No such weapon type."),
+                    details={"weapon_type": gettext_noop("Unknown.")},
+                )
+        line = services.voucher_line_add(
+            actor=request.user,
+            voucher=voucher,
+            serial=data["serial"],
+            weapon_type=weapon_type,
+            location=_location(request.user, data["location"]),
+            details=data["details"],
+        )
+        return Response(LineOut(line).data, status=status.HTTP_201_CREATED)
+
+
+class VoucherLineDetailApi(GenericAPIView):
+    serializer_class = LineOut
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk, line_id):
+        voucher = selectors.voucher_get(user=request.user, pk=pk)
+        line = voucher.lines.filter(pk=line_id).first()
+        if line is None:
+            raise NotFoundError(gettext_noop("No such line on this voucher."))
+        services.voucher_line_remove(actor=request.user, line=line)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _action(service, status_code=200):
+    class ActionApi(GenericAPIView):
+        serializer_class = VoucherDetailOut
+
+        @extend_schema(request=None, responses={status_code: VoucherDetailOut})
+        def post(self, request, pk):
+            voucher = selectors.voucher_get(user=request.user, pk=pk)
+            result = service(actor=request.user, voucher=voucher)
+            return Response(VoucherDetailOut(result).data, status=status_code)
+
+    ActionApi.__name__ = ActionApi.__qualname__ = f"Voucher{service.__name__.title()}Api"
+    return ActionApi
+
+
+VoucherSubmitApi = _action(services.voucher_submit)
+VoucherApproveApi = _action(services.voucher_approve)
+VoucherCancelApi = _action(services.voucher_cancel)
+VoucherReverseApi = _action(services.voucher_reverse, status.HTTP_201_CREATED)

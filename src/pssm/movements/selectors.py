@@ -1,0 +1,80 @@
+"""Reads of vouchers: a voucher is seen by those who see serials at its site, and a transfer
+also by those of its destination site."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pssm.accounts import authz
+from pssm.domain.access import Action
+from pssm.domain.errors import NotFoundError, gettext_noop
+
+from .models import Discrepancy, Voucher, VoucherLine
+
+DESTINATION_PATHS = {
+    "country": "destination__organisation__country__code",
+    "organisation": "destination__organisation__code",
+    "site": "destination__code",
+}
+VOUCHER_RELATED = (
+    "site",
+    "site__organisation__country",
+    "destination",
+    "location",
+    "custodian",
+    "prepared_by",
+    "approved_by",
+    "dispatch",
+    "reverses",
+)
+
+
+def vouchers_visible(user) -> QuerySet[Voucher]:
+    authz.check_anywhere(user, Action.SERIALS_VIEW)
+    own = authz.scoped(user, Action.SERIALS_VIEW, Voucher.objects.all())
+    incoming = authz.scoped(
+        user, Action.SERIALS_VIEW, Voucher.objects.all(), paths=DESTINATION_PATHS
+    )
+    return Voucher.objects.filter(pk__in=own.values("pk")) | Voucher.objects.filter(
+        pk__in=incoming.values("pk")
+    )
+
+
+def voucher_list(*, user, filters: dict | None = None) -> QuerySet[Voucher]:
+    qs = vouchers_visible(user).select_related(*VOUCHER_RELATED)
+    f = filters or {}
+    if f.get("site"):
+        qs = qs.filter(site__code=f["site"])
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("q"):
+        qs = qs.filter(number__icontains=f["q"])
+    if f.get("incoming"):
+        qs = qs.filter(destination__code=f["incoming"], kind="transfer", state="posted")
+    return qs.order_by("-created_at", "-pk")
+
+
+def voucher_get(*, user, pk: int) -> Voucher:
+    voucher = vouchers_visible(user).select_related(*VOUCHER_RELATED).filter(pk=pk).first()
+    if voucher is None:
+        raise NotFoundError(gettext_noop("No such voucher."))
+    return voucher
+
+
+def voucher_lines(voucher: Voucher) -> QuerySet[VoucherLine]:
+    return voucher.lines.select_related("weapon", "weapon__weapon_type", "location").order_by("pk")
+
+
+def voucher_discrepancies(voucher: Voucher) -> QuerySet[Discrepancy]:
+    return voucher.discrepancies.all()
+
+
+def weapon_history(weapon) -> QuerySet[VoucherLine]:
+    """The posted movements of a weapon, oldest first."""
+    return (
+        VoucherLine.objects.filter(weapon=weapon, voucher__state=Voucher.State.POSTED)
+        .select_related("voucher", "voucher__prepared_by", "voucher__approved_by")
+        .order_by("voucher__posted_at", "pk")
+    )

@@ -1,0 +1,45 @@
+import json
+
+from pssm.core.management.base import PssmCommand
+from pssm.registry.selectors import weapon_search
+
+
+class Command(PssmCommand):
+    help = "Find a weapon by serial number, even mistyped: exact, normalised and near matches."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("serial")
+        parser.add_argument("--json", action="store_true", help="print the matches as JSON")
+        parser.add_argument("--limit", type=int, default=20)
+
+    def handle(self, *args, **options):
+        matches = weapon_search(
+            user=self.actor(options), query=options["serial"], limit=options["limit"]
+        )
+        rows = [
+            {
+                "serial": w.serial,
+                "match": m.value,
+                "site": w.site.code,
+                "status": w.status,
+                "type": str(w.weapon_type),
+                "location": w.location.code if w.location_id else "",
+                "custodian": w.custodian_label,
+                "destination": w.destination.code if w.destination_id else "",
+                "id": w.pk,
+            }
+            for m, w in matches
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        if not rows:
+            self.stdout.write(f"no weapon matches {options['serial']!r}")
+            return
+        for r in rows:
+            where = r["location"] or r["custodian"] or r["destination"] or "-"
+            self.stdout.write(
+                f"{r['match']:<10} {r['serial']:<20} {r['type']:<32} {r['site']:<10} "
+                f"{r['status']:<12} {where}"
+            )
