@@ -7,6 +7,8 @@ The table ENDPOINTS must name every URL pattern of the project: a new endpoint m
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -136,6 +138,69 @@ ENDPOINTS = {
     },
     "journal:entry_list": {"kind": "list"},
     "journal:entry_detail": {"kind": "object", "kwargs": lambda c: {"uuid": b_entry(c)}},
+    "registry:weapon_list": {"kind": "list"},
+    "registry:weapon_detail": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["weapon_b"].pk},
+    },
+    "registry:person_list": {"kind": "list"},
+    "registry:person_create": {
+        "kind": "create",
+        "post": lambda c: {
+            "site": c["b"].pk,
+            "service_number": "X1",
+            "first_name": "A",
+            "last_name": "B",
+        },
+    },
+    "movements:voucher_list": {"kind": "list"},
+    "movements:voucher_create": {
+        "kind": "create",
+        "query": {"site": "ML-SITEB", "kind": "issue"},
+        "post": lambda c: {"custodian_unit": "Section"},
+    },
+    "movements:voucher_detail": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "movements:voucher_pdf": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["posted_b"].pk},
+    },
+    "movements:voucher_line_add": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+        "post": lambda c: {"serial": "SERB-1"},
+    },
+    "movements:voucher_line_remove": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk, "line_id": c["line_b"].pk},
+    },
+    "movements:voucher_submit": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "movements:voucher_approve": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "movements:voucher_cancel": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "movements:voucher_reverse": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["posted_b"].pk},
+    },
     # API
     "api:me": {"kind": "shared", "api": True},
     "api:token": {"kind": "open", "api": True},
@@ -389,11 +454,15 @@ def test_site_a_user_cannot_see_or_change_site_b(name, world, client, api_client
             created = http.post(url, spec["create"](world), format="json")
             assert created.status_code in {403, 404}, (name, created.status_code)
     elif kind == "create":
-        form = http.get(url)
+        query = spec.get("query", {})
+        echoed = list(query.values())
+        form = http.get(url, query)
         assert form.status_code in {200, 403}
-        _assert_hidden(form.content.decode(), name)
-        resp = http.post(url, spec["post"](world))
+        _assert_hidden(form.content.decode(), name, echoed)
+        target = f"{url}?{urlencode(query)}" if query else url
+        resp = http.post(target, spec["post"](world))
         assert resp.status_code in {200, 403}, resp.status_code
+        _assert_hidden(resp.content.decode(), name, echoed)
     elif kind == "object":
         methods = spec.get("methods", ["get", "post" if not spec.get("api") else "patch"])
         for method in methods:

@@ -67,6 +67,8 @@ urlpatterns = [
     path("accounts/", include("pssm.accounts.urls")),
     path("geo/", include("pssm.sites.urls")),
     path("journal/", include("pssm.journal.urls")),
+    path("registry/", include("pssm.registry.urls")),
+    path("movements/", include("pssm.movements.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

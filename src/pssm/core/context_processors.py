@@ -8,6 +8,9 @@ from pssm.domain.access import Action
 
 MENU = [
     ("core:dashboard", _("Dashboard"), None),
+    ("registry:weapon_list", _("Weapons"), Action.SERIALS_VIEW),
+    ("movements:voucher_list", _("Vouchers"), Action.SERIALS_VIEW),
+    ("registry:person_list", _("Persons"), Action.SERIALS_VIEW),
     ("sites:site_list", _("Sites"), Action.GEO_VIEW),
     ("sites:organisation_list", _("Organisations"), Action.GEO_VIEW),
     ("sites:country_list", _("Countries"), Action.GEO_VIEW),

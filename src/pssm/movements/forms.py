@@ -1,0 +1,130 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pssm.domain.access import Action
+from pssm.domain.ledger import Kind, ReceiptReason, Status
+from pssm.registry.forms import sites_where
+from pssm.registry.models import STATUS_LABELS, Person, WeaponType
+from pssm.sites.models import Site, StorageLocation
+
+from .models import KIND_CHOICES, Voucher
+
+REASONS = {
+    Kind.RECEIPT: [
+        (ReceiptReason.ACQUISITION.value, _("Acquisition")),
+        (ReceiptReason.SEIZURE.value, _("Seizure")),
+        (ReceiptReason.RECOVERY.value, _("Recovery of a lost or stolen weapon")),
+    ],
+    Kind.LOSS: [
+        (Status.LOST.value, STATUS_LABELS[Status.LOST]),
+        (Status.STOLEN.value, STATUS_LABELS[Status.STOLEN]),
+    ],
+    Kind.STATUS_CHANGE: [
+        (s.value, STATUS_LABELS[s])
+        for s in (Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED)
+    ],
+}
+# Which header fields each kind of voucher asks for.
+FIELDS = {
+    Kind.RECEIPT: ["reason", "location"],
+    Kind.ISSUE: ["custodian", "custodian_unit"],
+    Kind.LOAN: ["custodian", "custodian_unit"],
+    Kind.RETURN: ["location"],
+    Kind.TRANSFER: ["destination"],
+    Kind.TRANSFER_RECEIPT: ["dispatch", "location"],
+    Kind.LOSS: ["reason"],
+    Kind.STATUS_CHANGE: ["reason"],
+}
+
+
+class StartForm(forms.Form):
+    site = forms.ModelChoiceField(
+        label=_("Site"), queryset=Site.objects.none(), to_field_name="code"
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of voucher"), choices=[c for c in KIND_CHOICES if c[0] != Kind.REVERSAL]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_where(user, Action.VOUCHER_PREPARE)
+
+
+class VoucherForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[])
+    location = forms.ModelChoiceField(
+        label=_("Storage location"), queryset=StorageLocation.objects.none()
+    )
+    custodian = forms.ModelChoiceField(
+        label=_("Issued to (person)"), required=False, queryset=Person.objects.none()
+    )
+    custodian_unit = forms.CharField(label=_("or issued to (unit)"), required=False, max_length=120)
+    destination = forms.ModelChoiceField(label=_("Destination site"), queryset=Site.objects.none())
+    dispatch = forms.ModelChoiceField(
+        label=_("Transfer being received"), queryset=Voucher.objects.none()
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, site, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        k = Kind(kind)
+        keep = [*FIELDS.get(k, []), "notes"]
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "reason" in self.fields:
+            self.fields["reason"].choices = REASONS[k]
+        if "location" in self.fields:
+            self.fields["location"].queryset = StorageLocation.objects.filter(
+                building__site=site, is_active=True
+            ).order_by("code")
+        if "custodian" in self.fields:
+            self.fields["custodian"].queryset = Person.objects.filter(site=site, is_active=True)
+        if "destination" in self.fields:
+            self.fields["destination"].queryset = (
+                Site.objects.filter(is_active=True).exclude(pk=site.pk).order_by("code")
+            )
+        if "dispatch" in self.fields:
+            self.fields["dispatch"].queryset = Voucher.objects.filter(
+                kind=Kind.TRANSFER, state=Voucher.State.POSTED, destination=site
+            ).exclude(receipts__state=Voucher.State.POSTED)
+
+
+class LineForm(forms.Form):
+    serial = forms.CharField(label=_("Serial number"), max_length=64)
+    weapon_type = forms.ModelChoiceField(
+        label=_("Weapon type"), required=False, queryset=WeaponType.objects.all()
+    )
+    location = forms.ModelChoiceField(
+        label=_("Storage location (if not the voucher's)"),
+        required=False,
+        queryset=StorageLocation.objects.none(),
+    )
+    year_of_manufacture = forms.IntegerField(
+        label=_("Year of manufacture"), required=False, min_value=1850, max_value=2100
+    )
+    country_of_manufacture = forms.CharField(
+        label=_("Country of manufacture"), required=False, max_length=2
+    )
+    manufacturer = forms.CharField(label=_("Manufacturer"), required=False, max_length=120)
+
+    def __init__(self, *args, voucher, **kwargs):
+        super().__init__(*args, **kwargs)
+        new_weapons = voucher.kind == Kind.RECEIPT and voucher.reason != ReceiptReason.RECOVERY
+        if not new_weapons:
+            for name in ("year_of_manufacture", "country_of_manufacture", "manufacturer"):
+                del self.fields[name]
+        if voucher.kind in {Kind.RECEIPT, Kind.RETURN, Kind.TRANSFER_RECEIPT}:
+            self.fields["location"].queryset = StorageLocation.objects.filter(
+                building__site=voucher.site, is_active=True
+            ).order_by("code")
+        else:
+            del self.fields["location"]
+        self.new_weapons = new_weapons
+
+    def details(self) -> dict:
+        return {
+            k: self.cleaned_data[k]
+            for k in ("year_of_manufacture", "country_of_manufacture", "manufacturer")
+            if self.cleaned_data.get(k) not in (None, "")
+        }

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "movements"
+urlpatterns = [
+    path("vouchers/", views.voucher_list, name="voucher_list"),
+    path("vouchers/new/", views.voucher_create, name="voucher_create"),
+    path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
+    path("vouchers/<int:pk>/pdf/", views.voucher_pdf, name="voucher_pdf"),
+    path("vouchers/<int:pk>/lines/", views.voucher_line_add, name="voucher_line_add"),
+    path(
+        "vouchers/<int:pk>/lines/<int:line_id>/remove/",
+        views.voucher_line_remove,
+        name="voucher_line_remove",
+    ),
+    path("vouchers/<int:pk>/submit/", views.voucher_submit, name="voucher_submit"),
+    path("vouchers/<int:pk>/approve/", views.voucher_approve, name="voucher_approve"),
+    path("vouchers/<int:pk>/cancel/", views.voucher_cancel, name="voucher_cancel"),
+    path("vouchers/<int:pk>/reverse/", views.voucher_reverse, name="voucher_reverse"),
+]

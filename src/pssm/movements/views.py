@@ -1,0 +1,175 @@
+"""Pages of vouchers: list, create, detail with lines and actions, printable PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from pssm.accounts import authz
+from pssm.core.errors import message as error_message
+from pssm.core.web import call_service, clean_filters, paginate
+from pssm.domain.access import Action
+from pssm.domain.errors import PssmError
+from pssm.registry.forms import sites_where
+
+from . import forms, pdf, selectors, services
+from .models import KIND_CHOICES, Voucher, VoucherLine
+
+
+@login_required
+def voucher_list(request):
+    filters = clean_filters(request, ["site", "kind", "state", "q"])
+    return render(
+        request,
+        "movements/voucher_list.html",
+        {
+            "page_obj": paginate(
+                request, selectors.voucher_list(user=request.user, filters=filters)
+            ),
+            "filters": filters,
+            "kinds": KIND_CHOICES,
+            "states": Voucher.State.choices,
+            "sites": sites_where(request.user, Action.SERIALS_VIEW),
+            "can_create": authz.can_anywhere(request.user, Action.VOUCHER_PREPARE),
+        },
+    )
+
+
+@login_required
+def voucher_create(request):
+    authz.check_anywhere(request.user, Action.VOUCHER_PREPARE)
+    start = forms.StartForm(request.GET or None, user=request.user)
+    if not start.is_valid():
+        return render(request, "movements/voucher_start.html", {"start": start})
+    site, kind = start.cleaned_data["site"], start.cleaned_data["kind"]
+    form = forms.VoucherForm(request.POST or None, site=site, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        voucher = call_service(
+            form,
+            services.voucher_create,
+            actor=request.user,
+            site=site,
+            kind=kind,
+            **form.cleaned_data,
+        )
+        if voucher:
+            messages.success(
+                request, _("Voucher %(number)s opened as a draft.") % {"number": voucher.number}
+            )
+            return redirect("movements:voucher_detail", voucher.pk)
+    return render(
+        request,
+        "movements/voucher_form.html",
+        {"form": form, "site": site, "kind": dict(KIND_CHOICES)[kind]},
+    )
+
+
+def _detail_context(request, voucher, line_form=None):
+    user = request.user
+    can_prepare = authz.can(user, Action.VOUCHER_PREPARE, voucher)
+    can_approve = authz.can(user, Action.VOUCHER_APPROVE, voucher)
+    draft = voucher.state == Voucher.State.DRAFT
+    return {
+        "voucher": voucher,
+        "lines": selectors.voucher_lines(voucher),
+        "discrepancies": selectors.voucher_discrepancies(voucher),
+        "line_form": line_form
+        or (forms.LineForm(voucher=voucher) if draft and can_prepare else None),
+        "can_edit": draft and can_prepare,
+        "can_submit": draft and can_prepare,
+        "can_approve": (
+            voucher.state == Voucher.State.SUBMITTED
+            and can_approve
+            and voucher.prepared_by_id != user.pk
+        ),
+        "can_cancel": voucher.state in {"draft", "submitted"} and (can_prepare or can_approve),
+        "can_reverse": (
+            voucher.state == Voucher.State.POSTED and can_prepare and voucher.kind != "reversal"
+        ),
+        "can_receive": (
+            voucher.kind == "transfer"
+            and voucher.state == Voucher.State.POSTED
+            and authz.can(user, Action.VOUCHER_PREPARE, voucher.destination)
+        ),
+    }
+
+
+@login_required
+def voucher_detail(request, pk):
+    voucher = selectors.voucher_get(user=request.user, pk=pk)
+    return render(request, "movements/voucher_detail.html", _detail_context(request, voucher))
+
+
+@login_required
+def voucher_line_add(request, pk):
+    voucher = selectors.voucher_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("movements:voucher_detail", pk)
+    form = forms.LineForm(request.POST, voucher=voucher)
+    if form.is_valid():
+        line = call_service(
+            form,
+            services.voucher_line_add,
+            actor=request.user,
+            voucher=voucher,
+            serial=form.cleaned_data["serial"],
+            weapon_type=form.cleaned_data["weapon_type"],
+            location=form.cleaned_data.get("location"),
+            details=form.details() if form.new_weapons else None,
+        )
+        if line:
+            messages.success(request, _("Serial %(serial)s added.") % {"serial": line.serial})
+            return redirect("movements:voucher_detail", pk)
+    return render(
+        request,
+        "movements/voucher_detail.html",
+        _detail_context(request, voucher, line_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def voucher_line_remove(request, pk, line_id):
+    voucher = selectors.voucher_get(user=request.user, pk=pk)
+    line = get_object_or_404(VoucherLine, pk=line_id, voucher=voucher)
+    _run(request, services.voucher_line_remove, _("Line removed."), line=line)
+    return redirect("movements:voucher_detail", pk)
+
+
+def _run(request, service, success, **kwargs):
+    try:
+        result = service(actor=request.user, **kwargs)
+    except PssmError as exc:
+        messages.error(request, error_message(exc))
+        return None
+    messages.success(request, success)
+    return result
+
+
+def _action(service, success_text):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        voucher = selectors.voucher_get(user=request.user, pk=pk)
+        result = _run(request, service, success_text, voucher=voucher)
+        target = result.pk if isinstance(result, Voucher) else pk
+        return redirect("movements:voucher_detail", target)
+
+    return view
+
+
+voucher_submit = _action(services.voucher_submit, _l("Voucher submitted for approval."))
+voucher_approve = _action(services.voucher_approve, _l("Voucher approved and posted."))
+voucher_cancel = _action(services.voucher_cancel, _l("Voucher cancelled."))
+voucher_reverse = _action(services.voucher_reverse, _l("Reversal opened as a draft."))
+
+
+@login_required
+def voucher_pdf(request, pk):
+    voucher = selectors.voucher_get(user=request.user, pk=pk)
+    url = request.build_absolute_uri(reverse("movements:voucher_detail", args=[pk]))
+    return pdf.voucher_response(voucher, selectors.voucher_lines(voucher), url)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("weapons/", views.weapon_list, name="weapon_list"),
+    path("weapons/<int:pk>/", views.weapon_detail, name="weapon_detail"),
+    path("persons/", views.person_list, name="person_list"),
+    path("persons/new/", views.person_create, name="person_create"),
+]

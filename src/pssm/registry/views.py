@@ -1,0 +1,81 @@
+"""Pages of the weapons registry."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pssm.accounts import authz
+from pssm.core.web import call_service, clean_filters, paginate
+from pssm.domain.access import Action
+from pssm.movements.selectors import weapon_history
+from pssm.sites import selectors as site_selectors
+
+from . import exports, forms, selectors, services
+from .models import STATUS_CHOICES, WeaponType
+
+WEAPON_FILTERS = ["site", "status", "category", "serial", "type_q"]
+
+
+@login_required
+def weapon_list(request):
+    filters = clean_filters(request, WEAPON_FILTERS)
+    qs = selectors.weapon_list(user=request.user, filters=filters)
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        return exports.weapons_response(qs, fmt)
+    return render(
+        request,
+        "registry/weapon_list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "filters": filters,
+            "statuses": STATUS_CHOICES,
+            "categories": WeaponType.Category.choices,
+            "sites": site_selectors.site_list(user=request.user),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def weapon_detail(request, pk):
+    weapon = selectors.weapon_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "registry/weapon_detail.html",
+        {"weapon": weapon, "history": weapon_history(weapon)},
+    )
+
+
+@login_required
+def person_list(request):
+    filters = clean_filters(request, ["site", "q"])
+    return render(
+        request,
+        "registry/person_list.html",
+        {
+            "page_obj": paginate(
+                request, selectors.person_list(user=request.user, filters=filters)
+            ),
+            "filters": filters,
+            "can_create": authz.can_anywhere(request.user, Action.VOUCHER_PREPARE),
+        },
+    )
+
+
+@login_required
+def person_create(request):
+    authz.check_anywhere(request.user, Action.VOUCHER_PREPARE)
+    form = forms.PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = call_service(form, services.person_create, actor=request.user, **form.cleaned_data)
+        if person:
+            messages.success(request, _("%(person)s registered.") % {"person": person})
+            return redirect("registry:person_list")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New person"), "cancel_url": reverse("registry:person_list")},
+    )

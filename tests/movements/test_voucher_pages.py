@@ -1,0 +1,82 @@
+"""Vouchers through the web pages: a storekeeper prepares, a commander approves."""
+
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pssm.movements.models import Voucher
+from pssm.registry.models import Weapon
+
+
+def test_receipt_voucher_from_draft_to_posted_in_the_ui(kti, client):
+    client.force_login(kti.keeper)
+    start = client.get(
+        reverse("movements:voucher_create"), {"site": kti.site.code, "kind": "receipt"}
+    )
+    created = client.post(
+        reverse("movements:voucher_create") + f"?site={kti.site.code}&kind=receipt",
+        {"reason": "acquisition", "location": kti.rack.pk},
+    )
+    voucher = Voucher.objects.get()
+    added = client.post(
+        reverse("movements:voucher_line_add", args=[voucher.pk]),
+        {"serial": "AK-7001", "weapon_type": kti.ak.pk, "year_of_manufacture": "1979"},
+    )
+    missing_type = client.post(
+        reverse("movements:voucher_line_add", args=[voucher.pk]), {"serial": "AK-7002"}
+    )
+    client.post(reverse("movements:voucher_submit", args=[voucher.pk]))
+    resubmit = client.post(reverse("movements:voucher_submit", args=[voucher.pk]), follow=True)
+    client.force_login(kti.commander)
+    detail = client.get(reverse("movements:voucher_detail", args=[voucher.pk]))
+    approved = client.post(reverse("movements:voucher_approve", args=[voucher.pk]), follow=True)
+
+    assert start.status_code == 200 and "Emplacement de stockage" in start.content.decode()
+    assert created.status_code == 302 and added.status_code == 302
+    assert missing_type.status_code == 400
+    assert "Choisissez le type" in missing_type.content.decode()
+    assert "déjà" in resubmit.content.decode() or "soumis" in resubmit.content.decode()
+    assert 'id="approve-voucher"' in detail.content.decode()
+    assert approved.status_code == 200
+    voucher.refresh_from_db()
+    assert voucher.state == "posted"
+    assert Weapon.objects.get(serial="AK-7001").year_of_manufacture == 1979
+
+
+def test_voucher_pdf_has_the_number_and_a_qr_code(kti, client):
+    voucher = kti.receive("AK-0001")
+    client.force_login(kti.keeper)
+
+    resp = client.get(reverse("movements:voucher_pdf", args=[voucher.pk]))
+
+    body = resp.content
+    assert resp["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
+    assert b"/Subtype /Image" in body
+
+
+def test_weapon_list_exports_csv_and_xlsx_of_the_filtered_list(kti, client):
+    kti.receive("AK-0001", "AK-0002", "MAT-1")
+    client.force_login(kti.keeper)
+    url = reverse("registry:weapon_list")
+
+    csv_text = b"".join(
+        client.get(url, {"serial": "AK-0001", "format": "csv"}).streaming_content
+    ).decode()
+    xlsx = client.get(url, {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+
+    assert csv_text.splitlines()[0].startswith("serial,type,category,status,site")
+    assert "AK-0001" in csv_text and "MAT-1" not in csv_text
+    assert sheet.max_row == 4 and sheet["A1"].value == "serial"
+
+
+def test_weapon_page_shows_the_history(kti, client):
+    kti.receive("AK-0001")
+    kti.post("issue", ["AK-0001"], custodian_unit="Section 1")
+    client.force_login(kti.keeper)
+    weapon = Weapon.objects.get(serial="AK-0001")
+
+    html = client.get(reverse("registry:weapon_detail", args=[weapon.pk])).content.decode()
+
+    assert html.count("ML-KTI/") >= 2 and "Section 1" in html
