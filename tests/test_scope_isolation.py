@@ -376,8 +376,10 @@ def world(make, two_sites):
 def _site_b_movements(ctx, keeper, commander):
     """A posted receipt of weapon SERB-1 at site B, and a draft issue voucher with a line."""
     from pssm.movements import services
+    from pssm.registry import catalogue
     from pssm.registry.models import WeaponType
 
+    catalogue.seed(WeaponType)
     ak = WeaponType.objects.get(make="Kalashnikov", model="AKM")
     posted = services.voucher_create(
         actor=keeper,

@@ -1,6 +1,7 @@
 import pytest
 
 from pssm.movements import services
+from pssm.registry import catalogue
 from pssm.registry.models import WeaponType
 
 
@@ -17,6 +18,7 @@ class Armoury:
         self.commander = make.user(
             "site_commander", self.site, username=f"commander-{code.lower()}"
         )
+        catalogue.seed(WeaponType)  # a committing test may have emptied the seeded table
         self.ak = WeaponType.objects.get(make="Kalashnikov", model="AKM")
 
     def post(self, kind, serials=(), **header):

@@ -175,6 +175,20 @@ BUILDINGS = [
         [("S01", "Pile unique", "stack", None)],
     ),
     ("KTI", "PB01", "Atelier de contrôle des munitions", "process_building", "", []),
+    (
+        "KTI",
+        "ARM01",
+        "Magasin d'armes central",
+        "armoury_room",
+        "",
+        [
+            ("R01", "Râtelier 1", "rack", 60),
+            ("R02", "Râtelier 2", "rack", 60),
+            ("R03", "Râtelier 3", "rack", 60),
+            ("R04", "Râtelier 4 (armes collectives)", "rack", 30),
+            ("SF01", "Coffre (pistolets)", "safe", 40),
+        ],
+    ),
     ("KTI", "GH01", "Poste de garde", "guard_house", "", []),
     (
         "BKOGN",
@@ -369,6 +383,9 @@ def load(*, stdout=None) -> dict:
         ).exists():
             account_services.role_grant(actor=actor, user=user, role=role, level=level, **scope)
             created["roles"] += 1
+    from . import demo_weapons
+
+    created.update(demo_weapons.load(DEMO_PASSWORD))
     return created
 
 

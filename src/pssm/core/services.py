@@ -8,10 +8,16 @@ from django.db import models
 from pssm.domain.errors import ValidationError, gettext_noop
 
 
-def validate_instance(instance: models.Model, *, exclude: list[str] | None = None) -> None:
-    """Run the model's field validation; raise our ValidationError naming each bad field."""
+def validate_instance(
+    instance: models.Model, *, exclude: list[str] | None = None, constraints: bool = True
+) -> None:
+    """Run the model's field validation; raise our ValidationError naming each bad field.
+    ``constraints=False`` leaves the check constraints to the database (for rows whose
+    consistency a domain rule already guarantees)."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False)
+        instance.full_clean(
+            exclude=exclude, validate_unique=False, validate_constraints=constraints
+        )
     except DjangoValidationError as exc:
         details = {
             field: " ".join(str(m) for m in msgs) for field, msgs in exc.message_dict.items()

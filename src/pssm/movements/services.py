@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from pssm.accounts import authz
 from pssm.domain import serials
@@ -315,35 +315,69 @@ def voucher_line_add(
     On a transfer receipt, marks the weapon as received (or records an unexpected one)."""
     with transaction.atomic():
         voucher = _lock_draft(actor, voucher)
-        serial_clean = serials.clean(serial)
-        if len(serial_clean) > serials.MAX_SERIAL_LENGTH:
-            raise _invalid(gettext_noop("A serial number has at most 64 characters."), "serial")
-        if location is not None:
-            _check_location(location, voucher.site)
-        k = voucher.kind_enum
-        if k is Kind.RECEIPT and voucher.reason != ReceiptReason.RECOVERY:
-            line = _new_weapon_line(voucher, serial_clean, weapon_type, location, details or {})
-        elif k is Kind.TRANSFER_RECEIPT:
-            line = _mark_received(voucher, serial_clean, weapon_type)
-        else:
-            weapon = _find_weapon(voucher, serial_clean, weapon_type)
-            if voucher.lines.filter(weapon=weapon).exists():
-                raise ConflictError(
-                    gettext_noop("Serial %(serial)s is already on this voucher."),
-                    params={"serial": weapon.serial},
-                    details={"serial": gettext_noop("Already on this voucher.")},
-                )
-            line = VoucherLine(
-                voucher=voucher, weapon=weapon, serial=weapon.serial, location=location
-            )
-            apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
-            line.save()
+        line = _add_line(voucher, serial, weapon_type, location, details)
         journal_append(
             actor=actor,
             kind="voucher.line_added",
             payload={"number": voucher.number, "serial": line.serial},
             scope=voucher.scope,
         )
+    return line
+
+
+def voucher_lines_add(*, actor, voucher: Voucher, items: list[dict]) -> list[VoucherLine]:
+    """Add a batch of weapons (a scanned list, an import) in one go: all or nothing. Each item
+    has ``serial`` and optionally ``weapon_type``, ``location`` and ``details``; an error names
+    the item's position in ``details['row']``."""
+    from pssm.domain.errors import PssmError
+
+    with transaction.atomic():
+        voucher = _lock_draft(actor, voucher)
+        lines = []
+        for row, item in enumerate(items, start=1):
+            try:
+                lines.append(
+                    _add_line(
+                        voucher,
+                        item.get("serial", ""),
+                        item.get("weapon_type"),
+                        item.get("location"),
+                        item.get("details"),
+                    )
+                )
+            except PssmError as exc:
+                exc.details["row"] = row
+                raise
+        journal_append(
+            actor=actor,
+            kind="voucher.lines_added",
+            payload={"number": voucher.number, "serials": [line.serial for line in lines]},
+            scope=voucher.scope,
+        )
+    return lines
+
+
+def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
+    serial_clean = serials.clean(serial)
+    if len(serial_clean) > serials.MAX_SERIAL_LENGTH:
+        raise _invalid(gettext_noop("A serial number has at most 64 characters."), "serial")
+    if location is not None:
+        _check_location(location, voucher.site)
+    k = voucher.kind_enum
+    if k is Kind.RECEIPT and voucher.reason != ReceiptReason.RECOVERY:
+        return _new_weapon_line(voucher, serial_clean, weapon_type, location, details or {})
+    if k is Kind.TRANSFER_RECEIPT:
+        return _mark_received(voucher, serial_clean, weapon_type)
+    weapon = _find_weapon(voucher, serial_clean, weapon_type)
+    if voucher.lines.filter(weapon=weapon).exists():
+        raise ConflictError(
+            gettext_noop("Serial %(serial)s is already on this voucher."),
+            params={"serial": weapon.serial},
+            details={"serial": gettext_noop("Already on this voucher.")},
+        )
+    line = VoucherLine(voucher=voucher, weapon=weapon, serial=weapon.serial, location=location)
+    apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
+    line.save()
     return line
 
 
@@ -362,14 +396,14 @@ def _new_weapon_line(voucher, serial, weapon_type, location, details) -> Voucher
             params={"type": str(weapon_type), "serial": serial, "existing": existing.serial},
             details={"serial": gettext_noop("Already registered.")},
         )
-    for other in voucher.lines.all():
-        data = other.new_weapon or {}
-        if data.get("weapon_type") == weapon_type.pk and data.get("serial_norm") == norm:
-            raise ConflictError(
-                gettext_noop("Serial %(serial)s is already on this voucher."),
-                params={"serial": serial},
-                details={"serial": gettext_noop("Already on this voucher.")},
-            )
+    if voucher.lines.filter(
+        new_weapon__weapon_type=weapon_type.pk, new_weapon__serial_norm=norm
+    ).exists():
+        raise ConflictError(
+            gettext_noop("Serial %(serial)s is already on this voucher."),
+            params={"serial": serial},
+            details={"serial": gettext_noop("Already on this voucher.")},
+        )
     unknown = set(details) - set(NEW_WEAPON_FIELDS)
     if unknown:
         raise _invalid(
@@ -389,7 +423,20 @@ def _new_weapon_line(voucher, serial, weapon_type, location, details) -> Voucher
     )
     from pssm.core.services import validate_instance
 
-    validate_instance(probe, exclude=["serial_norm"])
+    # Foreign keys were chosen from existing rows above; check the scalar fields only.
+    validate_instance(
+        probe,
+        exclude=[
+            "serial_norm",
+            "weapon_type",
+            "owner",
+            "site",
+            "location",
+            "custodian",
+            "destination",
+        ],
+        constraints=False,
+    )
     data = {
         "weapon_type": weapon_type.pk,
         "serial_norm": norm,
@@ -530,8 +577,12 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
 
 
 def _post(v: Voucher) -> list[dict]:
-    """Apply every line; return their journal records. Raises on the first bad line."""
-    lines = list(v.lines.select_related("location").order_by("pk"))
+    """Apply every line; return their journal records. Raises on the first bad line.
+
+    Weapons received for the first time are created together at the end (one INSERT batch);
+    holdings and line snapshots are written with one batched UPDATE each, so a transfer of a
+    thousand weapons costs a handful of statements."""
+    lines = list(v.lines.select_related("location", "reversed_line").order_by("pk"))
     weapon_ids = sorted(line.weapon_id for line in lines if line.weapon_id)
     locked = {
         w.pk: w
@@ -541,8 +592,10 @@ def _post(v: Voucher) -> list[dict]:
         .order_by("pk")
     }
     resolver = _Resolver()
+    resolver.sites[v.site.code] = v.site
     k = v.kind_enum
-    records, changed_weapons, changed_lines = [], [], []
+    records, moved, new_weapons, done_lines = [], [], [], []
+    _check_new_serials_free(lines)
     for line in lines:
         if k is Kind.TRANSFER_RECEIPT and (line.weapon_id is None or not line.received):
             kind = (
@@ -553,20 +606,14 @@ def _post(v: Voucher) -> list[dict]:
             )
             records.append({"serial": line.serial, "discrepancy": kind})
             continue
-        if line.new_weapon is not None:
-            weapon = _register(v, line, resolver)
-            before = None
-        else:
-            weapon = locked[line.weapon_id]
-            before = holding_of(weapon)
+        before = None if line.new_weapon is not None else holding_of(locked[line.weapon_id])
         ledger_line = _line_for_ledger(v, line)
         if k is Kind.REVERSAL:
-            original = line.reversed_line
             ledger_line = Line(
                 Kind.REVERSAL,
                 v.site.code,
-                restore=Holding.from_dict(original.before),
-                reversed_after=Holding.from_dict(original.after),
+                restore=Holding.from_dict(line.reversed_line.before),
+                reversed_after=Holding.from_dict(line.reversed_line.after),
             )
         try:
             after = apply(before, ledger_line)
@@ -574,12 +621,29 @@ def _post(v: Voucher) -> list[dict]:
             exc.details.setdefault("serial", line.serial)
             exc.params.setdefault("serial", line.serial)
             raise
+        if line.new_weapon is not None:
+            weapon = _new_weapon(v, line)
+            new_weapons.append(weapon)
+        else:
+            weapon = locked[line.weapon_id]
+            moved.append(weapon)
         resolver.write(weapon, after)
-        changed_weapons.append(weapon)
-        line.weapon = weapon
         line.before = before.as_dict() if before else None
         line.after = after.as_dict()
-        changed_lines.append(line)
+        done_lines.append((line, weapon))
+    if new_weapons:
+        Weapon.objects.bulk_create(new_weapons, batch_size=500)
+        SerialKey.objects.bulk_create(
+            [
+                SerialKey(weapon=w, key=key)
+                for w in new_weapons
+                for key in serials.deletion_keys(w.serial_norm)
+            ],
+            batch_size=2000,
+        )
+    _write_holdings(moved)
+    _write_lines(done_lines)
+    for line, weapon in done_lines:
         records.append(
             {
                 "serial": weapon.serial,
@@ -588,41 +652,82 @@ def _post(v: Voucher) -> list[dict]:
                 "after": line.after,
             }
         )
-    Weapon.objects.bulk_update(
-        changed_weapons,
-        ["status", "site", "location", "custodian", "custodian_unit", "destination", "updated_at"],
-        batch_size=500,
-    )
-    VoucherLine.objects.bulk_update(changed_lines, ["weapon", "before", "after"], batch_size=500)
     return records
 
 
-def _register(v: Voucher, line: VoucherLine, resolver: _Resolver) -> Weapon:
-    """Create the record of a weapon received for the first time (status set by the ledger)."""
+def _check_new_serials_free(lines) -> None:
+    wanted = {
+        (line.new_weapon["weapon_type"], line.new_weapon["serial_norm"]): line.serial
+        for line in lines
+        if line.new_weapon is not None
+    }
+    if not wanted:
+        return
+    taken = Weapon.objects.filter(serial_norm__in={norm for _t, norm in wanted}).values_list(
+        "weapon_type_id", "serial_norm"
+    )
+    for key in taken:
+        if key in wanted:
+            raise ConflictError(
+                gettext_noop("Serial %(serial)s was registered meanwhile by another voucher."),
+                params={"serial": wanted[key]},
+                details={"serial": gettext_noop("Already registered.")},
+            )
+
+
+def _new_weapon(v: Voucher, line: VoucherLine) -> Weapon:
+    """The (unsaved) record of a weapon received for the first time."""
     data = dict(line.new_weapon)
     weapon_type_id, norm = data.pop("weapon_type"), data.pop("serial_norm")
-    if Weapon.objects.filter(weapon_type_id=weapon_type_id, serial_norm=norm).exists():
-        raise ConflictError(
-            gettext_noop("Serial %(serial)s was registered meanwhile by another voucher."),
-            params={"serial": line.serial},
-        )
-    location = line.location or v.location
-    weapon = Weapon.objects.create(
+    return Weapon(
         serial=line.serial,
         serial_norm=norm,
         weapon_type_id=weapon_type_id,
-        owner=v.site.organisation,
-        site=v.site,
-        status=Status.IN_STORE.value,
-        location=location,
+        owner_id=v.site.organisation_id,
         **data,
     )
-    SerialKey.objects.bulk_create(
-        SerialKey(weapon=weapon, key=key) for key in serials.deletion_keys(norm)
-    )
-    resolver.locations[location.code] = location
-    resolver.sites[v.site.code] = v.site
-    return weapon
+
+
+def _write_holdings(weapons: list[Weapon]) -> None:
+    if not weapons:
+        return
+    now = _now()
+    table = Weapon._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET status = %s, site_id = %s, location_id = %s, "  # noqa: S608
+            "custodian_id = %s, custodian_unit = %s, destination_id = %s, updated_at = %s "
+            "WHERE id = %s",
+            [
+                (
+                    w.status,
+                    w.site_id,
+                    w.location_id,
+                    w.custodian_id,
+                    w.custodian_unit,
+                    w.destination_id,
+                    now,
+                    w.pk,
+                )
+                for w in weapons
+            ],
+        )
+
+
+def _write_lines(done: list[tuple[VoucherLine, Weapon]]) -> None:
+    if not done:
+        return
+
+    def adapt(value):
+        return None if value is None else connection.ops.adapt_json_value(value, None)
+
+    table = VoucherLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET weapon_id = %s, before = %s, after = %s "  # noqa: S608
+            "WHERE id = %s",
+            [(weapon.pk, adapt(line.before), adapt(line.after), line.pk) for line, weapon in done],
+        )
 
 
 def voucher_reverse(*, actor, voucher: Voucher, notes: str = "") -> Voucher:
