@@ -14,6 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 N = int(os.environ.get("PSSM_BENCH_N", "20000"))
+WEAPONS = int(os.environ.get("PSSM_BENCH_WEAPONS", "1000000"))
 PG_ADMIN = os.environ.get("PSSM_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_BENCH_DB = "pssm_bench"
 

@@ -233,8 +233,8 @@ def _header(voucher: Voucher) -> dict:
 
 
 def _lock_draft(actor, voucher: Voucher) -> Voucher:
-    authz.check(actor, Action.VOUCHER_PREPARE, voucher)
-    locked = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    locked = _lock(voucher)
+    authz.check(actor, Action.VOUCHER_PREPARE, locked)
     if locked.state != Voucher.State.DRAFT:
         raise ConflictError(
             gettext_noop("Voucher %(number)s is %(state)s: only a draft can be changed."),
@@ -509,8 +509,8 @@ def _state_conflict(voucher: Voucher, wanted: str) -> ConflictError:
 
 def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
     with transaction.atomic():
-        authz.check(actor, Action.VOUCHER_PREPARE, voucher)
         v = _lock(voucher)
+        authz.check(actor, Action.VOUCHER_PREPARE, v)
         if v.state != Voucher.State.DRAFT:
             raise _state_conflict(v, "draft")
         if not v.lines.exists():
@@ -545,8 +545,8 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
     """Approve a submitted voucher and post it, in one transaction. The approver holds the
     approver role on the voucher's site and is not its preparer (two-person rule)."""
     with transaction.atomic():
-        authz.check(actor, Action.VOUCHER_APPROVE, voucher)
         v = _lock(voucher)
+        authz.check(actor, Action.VOUCHER_APPROVE, v)
         if v.state != Voucher.State.SUBMITTED:
             raise _state_conflict(v, "submitted")
         if v.prepared_by_id == actor.pk:
@@ -557,11 +557,9 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
                 code="two_person_rule",
             )
         now = _now()
-        v.state, v.approved_by, v.approved_at = Voucher.State.APPROVED, actor, now
-        v.save(update_fields=["state", "approved_by", "approved_at"])
-        lines = _post(v)
-        v.state, v.posted_at = Voucher.State.POSTED, now
-        v.save(update_fields=["state", "posted_at"])
+        lines = _post(v)  # approval and posting are one step: nothing sits "approved"
+        v.state, v.approved_by, v.approved_at, v.posted_at = (Voucher.State.POSTED, actor, now, now)
+        v.save(update_fields=["state", "approved_by", "approved_at", "posted_at"])
         journal_append(
             actor=actor,
             kind="voucher.posted",

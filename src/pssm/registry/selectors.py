@@ -62,12 +62,11 @@ def weapon_search(*, user, query: str, limit: int = 20) -> list[tuple[serials.Ma
     norm = serials.normalise(query)
     if not norm:
         return []
-    keys = serials.deletion_keys(norm)
-    near_ids = SerialKey.objects.filter(key__in=keys).values("weapon_id")
+    # A weapon's keys include its whole normalised serial, so one indexed look-up finds the
+    # exact, normalised and near candidates alike.
+    ids = SerialKey.objects.filter(key__in=serials.deletion_keys(norm)).values("weapon_id")
     candidates = (
-        weapons_visible(user)
-        .filter(Q(serial_norm=norm) | Q(pk__in=near_ids))
-        .select_related(*WEAPON_RELATED)[: limit * 10]
+        weapons_visible(user).filter(pk__in=ids).select_related(*WEAPON_RELATED)[: limit * 20]
     )
     ranked = serials.rank(query, [serials.Candidate(w.serial, w) for w in candidates])
     return [(match, cand.ref) for match, cand in ranked[:limit]]
