@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
@@ -162,10 +162,10 @@ def _action(service, success_text):
     return view
 
 
-voucher_submit = _action(services.voucher_submit, _l("Voucher submitted for approval."))
-voucher_approve = _action(services.voucher_approve, _l("Voucher approved and posted."))
-voucher_cancel = _action(services.voucher_cancel, _l("Voucher cancelled."))
-voucher_reverse = _action(services.voucher_reverse, _l("Reversal opened as a draft."))
+voucher_submit = _action(services.voucher_submit, gettext_lazy("Voucher submitted for approval."))
+voucher_approve = _action(services.voucher_approve, gettext_lazy("Voucher approved and posted."))
+voucher_cancel = _action(services.voucher_cancel, gettext_lazy("Voucher cancelled."))
+voucher_reverse = _action(services.voucher_reverse, gettext_lazy("Reversal opened as a draft."))
 
 
 @login_required
