@@ -101,3 +101,24 @@ def test_search_api_and_trace_command(kti, api_client, capsys):
         "status": "in_store",
     }
     assert traced[1]["match"] == "near"
+
+
+def test_voucher_workflow_from_the_command_line(kti, capsys):
+    import pytest
+
+    kti.receive("AK-0001")
+    call_command(
+        "voucher", "--as", kti.keeper.username, "create", "ml-kti", "issue", "--unit", "Section 1"
+    )
+    number = capsys.readouterr().out.strip()
+    call_command("voucher", "--as", kti.keeper.username, "add", number, "ak0001")
+    call_command("voucher", "--as", kti.keeper.username, "submit", number)
+    with pytest.raises(SystemExit) as exc:
+        call_command("voucher", "--as", kti.keeper.username, "approve", number)
+    capsys.readouterr()
+    call_command("voucher", "--as", kti.commander.username, "approve", number)
+    call_command("voucher", "--as", kti.commander.username, "show", number)
+
+    assert exc.value.code == 3
+    shown = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert shown["state"] == "posted" and shown["lines"][0]["after"]["status"] == "issued"
