@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark on a scratch SQLite file and, when reachable, a scratch
 PostgreSQL database; print the results as tables with the dataset size.
 
-Environment: PSSM_BENCH_N (entries to append, default 20000), PSSM_TEST_POSTGRES_URL.
+Environment: PSSM_BENCH_N (journal entries to append, default 20000), PSSM_BENCH_WEAPONS
+(weapons in the registry dataset, default 1000000), PSSM_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -48,6 +49,21 @@ def main() -> int:
             env = dict(os.environ, DATABASE_URL=url)
             done = subprocess.run(
                 [sys.executable, str(HERE / "journal_bench.py"), str(N)], env=env, check=False
+            )
+            if done.returncode:
+                return done.returncode
+    print(f"\nRegistry: serial search and voucher posting; {WEAPONS:,} weapons per database")
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [f"sqlite:///{tmp}/registry.sqlite3"]
+        pg = _pg_scratch_url()
+        if pg:
+            targets.append(pg)
+        for url in targets:
+            env = dict(os.environ, DATABASE_URL=url)
+            done = subprocess.run(
+                [sys.executable, str(HERE / "registry_bench.py"), str(WEAPONS)],
+                env=env,
+                check=False,
             )
             if done.returncode:
                 return done.returncode
