@@ -80,3 +80,15 @@ def test_weapon_page_shows_the_history(kti, client):
     html = client.get(reverse("registry:weapon_detail", args=[weapon.pk])).content.decode()
 
     assert html.count("ML-KTI/") >= 2 and "Section 1" in html
+
+
+def test_serial_search_page_lists_best_matches_first(kti, client):
+    kti.receive("AK470016", "AK470015")
+    client.force_login(kti.keeper)
+
+    page = client.get(reverse("registry:weapon_list"), {"serial": "AK470015"}).context["page_obj"]
+
+    assert [(w.serial, w.match.value) for w in page] == [
+        ("AK470015", "exact"),
+        ("AK470016", "near"),
+    ]

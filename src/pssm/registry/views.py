@@ -25,6 +25,13 @@ def weapon_list(request):
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         return exports.weapons_response(qs, fmt)
+    if filters["serial"]:
+        # A serial search lists the best matches first, each with how it matched.
+        found = selectors.weapon_search(user=request.user, query=filters["serial"], limit=500)
+        order = {w.pk: (i, m) for i, (m, w) in enumerate(found)}
+        qs = sorted(qs, key=lambda w: order[w.pk][0])
+        for weapon in qs:
+            weapon.match = order[weapon.pk][1]
     return render(
         request,
         "registry/weapon_list.html",
