@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pssm.domain.access import Scope
 from pssm.domain.ledger import Kind
+from pssm.sites.models import site_scope_paths
 
 KIND_LABELS = {
     Kind.RECEIPT: _("Receipt"),
@@ -112,11 +113,7 @@ class Voucher(models.Model):
         verbose_name=_("cancelled by"),
     )
 
-    SCOPE_PATHS = {
-        "country": "site__organisation__country__code",
-        "organisation": "site__organisation__code",
-        "site": "site__code",
-    }
+    SCOPE_PATHS = site_scope_paths("site__")
 
     class Meta:
         ordering = ["-year", "-seq"]

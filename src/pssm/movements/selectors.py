@@ -8,14 +8,11 @@ from django.db.models import QuerySet
 from pssm.accounts import authz
 from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, gettext_noop
+from pssm.sites.models import site_scope_paths
 
 from .models import Discrepancy, Voucher, VoucherLine
 
-DESTINATION_PATHS = {
-    "country": "destination__organisation__country__code",
-    "organisation": "destination__organisation__code",
-    "site": "destination__code",
-}
+DESTINATION_PATHS = site_scope_paths("destination__")
 VOUCHER_RELATED = (
     "site",
     "site__organisation__country",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pssm.domain.access import Scope
 from pssm.domain.ledger import Status
+from pssm.sites.models import site_scope_paths
 
 
 class WeaponType(models.Model):
@@ -73,11 +74,7 @@ class Person(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    SCOPE_PATHS = {
-        "country": "site__organisation__country__code",
-        "organisation": "site__organisation__code",
-        "site": "site__code",
-    }
+    SCOPE_PATHS = site_scope_paths("site__")
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -173,11 +170,7 @@ class Weapon(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    SCOPE_PATHS = {
-        "country": "site__organisation__country__code",
-        "organisation": "site__organisation__code",
-        "site": "site__code",
-    }
+    SCOPE_PATHS = site_scope_paths("site__")
 
     class Meta:
         ordering = ["serial_norm"]

@@ -12,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from pssm.domain.access import Scope
 
 
+def site_scope_paths(prefix: str) -> dict[str, str]:
+    """Lookups from a model to the codes of its site, organisation and country, for
+    :func:`pssm.accounts.authz.scoped`; ``prefix`` leads to the site (``"site__"``)."""
+    return {
+        "country": f"{prefix}organisation__country__code",
+        "organisation": f"{prefix}organisation__code",
+        "site": f"{prefix}code",
+    }
+
+
 def latitude_field():
     return models.DecimalField(
         _("latitude"),
@@ -131,11 +141,7 @@ class Site(Record):
     latitude = latitude_field()
     longitude = longitude_field()
 
-    SCOPE_PATHS = {
-        "country": "organisation__country__code",
-        "organisation": "organisation__code",
-        "site": "code",
-    }
+    SCOPE_PATHS = site_scope_paths("")
 
     class Meta:
         ordering = ["code"]
@@ -193,11 +199,7 @@ class Building(Record):
     latitude = latitude_field()
     longitude = longitude_field()
 
-    SCOPE_PATHS = {
-        "country": "site__organisation__country__code",
-        "organisation": "site__organisation__code",
-        "site": "site__code",
-    }
+    SCOPE_PATHS = site_scope_paths("site__")
 
     class Meta:
         ordering = ["code"]
@@ -241,11 +243,7 @@ class StorageLocation(Record):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     capacity = models.PositiveIntegerField(_("capacity (items)"), null=True, blank=True)
 
-    SCOPE_PATHS = {
-        "country": "building__site__organisation__country__code",
-        "organisation": "building__site__organisation__code",
-        "site": "building__site__code",
-    }
+    SCOPE_PATHS = site_scope_paths("building__site__")
 
     class Meta:
         ordering = ["code"]
