@@ -121,16 +121,7 @@ def build(n: int, rng: random.Random):
             )
             keys.extend((next_id, key) for key in serials.deletion_keys(norm))
             next_id += 1
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {w_table} (id, serial, serial_norm, weapon_type_id, manufacturer,"  # noqa: S608
-                " country_of_manufacture, import_country, ownership_mark, marking_locations,"
-                " other_parts, owner_id, status, site_id, location_id, custodian_unit,"
-                " created_at, updated_at) VALUES"
-                " (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                weapons,
-            )
-            cur.executemany(f"INSERT INTO {k_table} (weapon_id, key) VALUES (%s, %s)", keys)  # noqa: S608
+        _insert(w_table, k_table, weapons, keys)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(
@@ -149,6 +140,33 @@ def build(n: int, rng: random.Random):
         "build_s": time.perf_counter() - started,
         "serials": sorted(seen),
     }
+
+
+W_COLUMNS = (
+    "id, serial, serial_norm, weapon_type_id, manufacturer, country_of_manufacture,"
+    " import_country, ownership_mark, marking_locations, other_parts, owner_id, status,"
+    " site_id, location_id, custodian_unit, created_at, updated_at"
+)
+
+
+def _insert(w_table, k_table, weapons, keys):
+    """Bulk-load a chunk: COPY on PostgreSQL, batched INSERTs on SQLite."""
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            raw = cur.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {w_table} ({W_COLUMNS}) FROM STDIN") as copy:
+                for row in weapons:
+                    copy.write_row(row)
+            with raw.copy(f"COPY {k_table} (weapon_id, key) FROM STDIN") as copy:
+                for row in keys:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * 17)
+        cur.executemany(
+            f"INSERT INTO {w_table} ({W_COLUMNS}) VALUES ({placeholders})",  # noqa: S608
+            weapons,
+        )
+        cur.executemany(f"INSERT INTO {k_table} (weapon_id, key) VALUES (%s, %s)", keys)  # noqa: S608
 
 
 def mutate(norm: str, rng: random.Random) -> str:

@@ -73,9 +73,21 @@ class WeaponDetailOut(WeaponOut):
         return MovementOut(weapon_history(weapon), many=True).data
 
 
+class HitOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    serial = serializers.CharField()
+    status = serializers.CharField()
+    category = serializers.CharField()
+    weapon_type = serializers.CharField()
+    site = serializers.CharField()
+    location = serializers.CharField()
+    custodian = serializers.CharField()
+    destination = serializers.CharField()
+
+
 class MatchOut(serializers.Serializer):
     match = serializers.CharField()
-    weapon = WeaponOut()
+    weapon = HitOut()
 
 
 class PersonOut(serializers.ModelSerializer):
@@ -140,7 +152,7 @@ class WeaponSearchApi(GenericAPIView):
         matches = selectors.weapon_search(
             user=request.user, query=request.query_params.get("q", "")
         )
-        return Response([{"match": m.value, "weapon": WeaponOut(w).data} for m, w in matches])
+        return Response([{"match": m.value, "weapon": HitOut(w).data} for m, w in matches])
 
 
 class WeaponTypeListApi(GenericAPIView):

@@ -28,7 +28,7 @@ def weapon_list(request):
     if filters["serial"]:
         # A serial search lists the best matches first, each with how it matched.
         found = selectors.weapon_search(user=request.user, query=filters["serial"], limit=500)
-        order = {w.pk: (i, m) for i, (m, w) in enumerate(found)}
+        order = {hit.id: (i, m) for i, (m, hit) in enumerate(found)}
         qs = sorted(qs, key=lambda w: order[w.pk][0])
         for weapon in qs:
             weapon.match = order[weapon.pk][1]

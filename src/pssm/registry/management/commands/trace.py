@@ -19,17 +19,17 @@ class Command(PssmCommand):
         )
         rows = [
             {
-                "serial": w.serial,
+                "serial": hit.serial,
                 "match": m.value,
-                "site": w.site.code,
-                "status": w.status,
-                "type": str(w.weapon_type),
-                "location": w.location.code if w.location_id else "",
-                "custodian": w.custodian_label,
-                "destination": w.destination.code if w.destination_id else "",
-                "id": w.pk,
+                "site": hit.site,
+                "status": hit.status,
+                "type": hit.weapon_type,
+                "location": hit.location,
+                "custodian": hit.custodian,
+                "destination": hit.destination,
+                "id": hit.id,
             }
-            for m, w in matches
+            for m, hit in matches
         ]
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
