@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pssm.journal",
     "pssm.registry",
     "pssm.movements",
+    "pssm.ammunition",
 ]
 
 MIDDLEWARE = [

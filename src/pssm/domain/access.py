@@ -42,7 +42,10 @@ class Action(StrEnum):
     ROLES_MANAGE = "roles.manage"
     VOUCHER_PREPARE = "voucher.prepare"
     VOUCHER_APPROVE = "voucher.approve"
-    AMMUNITION_MANAGE = "ammunition.manage"
+    AMMUNITION_MANAGE = "ammunition.manage"  # natures, lots' condition, site plan
+    SAFETY_WAIVE = "safety.waive"  # time-limited waiver of an explosives-safety rule
+    LICENCE_MANAGE = "licence.manage"  # explosives limit licences
+    RULES_OVERRIDE = "rules.override"  # national values of the safety rules
     INSPECTION_RECORD = "inspection.record"
 
 
@@ -70,6 +73,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SERIALS_VIEW,
             Action.AGGREGATES_VIEW,
             Action.AMMUNITION_MANAGE,
+            Action.SAFETY_WAIVE,
             Action.VOUCHER_PREPARE,
         }
     ),
@@ -93,11 +97,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.AGGREGATES_VIEW,
             Action.JOURNAL_VIEW,
             Action.JOURNAL_VERIFY,
+            Action.LICENCE_MANAGE,
+            Action.RULES_OVERRIDE,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.
     Role.PROGRAMME_VIEWER: frozenset({Action.GEO_VIEW, Action.AGGREGATES_VIEW}),
-    Role.ADMINISTRATOR: _ALL - {Action.VOUCHER_APPROVE, Action.INSPECTION_RECORD},
+    Role.ADMINISTRATOR: _ALL
+    - {Action.VOUCHER_APPROVE, Action.INSPECTION_RECORD, Action.SAFETY_WAIVE},
 }
 
 

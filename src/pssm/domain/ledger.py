@@ -45,6 +45,13 @@ class Kind(StrEnum):
     LOSS = "loss"
     STATUS_CHANGE = "status_change"
     REVERSAL = "reversal"
+    EXPENDITURE = "expenditure"  # ammunition fired, used or destroyed from store
+    CONDITION_CHANGE = "condition_change"  # a lot's condition code changes
+
+
+# Kinds that move weapons only, and kinds that move ammunition lots only.
+WEAPON_ONLY = frozenset({Kind.LOAN, Kind.STATUS_CHANGE})
+LOT_ONLY = frozenset({Kind.EXPENDITURE, Kind.CONDITION_CHANGE})
 
 
 class ReceiptReason(StrEnum):
@@ -223,6 +230,8 @@ def apply(current: Holding | None, line: Line) -> Holding:
         )
         target = Status(line.reason)
         new = Holding(target, h.site) if target is Status.DESTROYED else replace(h, status=target)
+    elif k in LOT_ONLY:
+        raise _fail(gettext_noop("This kind of voucher moves ammunition lots, not weapons."))
     elif k is Kind.REVERSAL:
         _require(
             line.reversed_after is not None and current == line.reversed_after,

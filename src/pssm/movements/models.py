@@ -24,6 +24,8 @@ KIND_LABELS = {
     Kind.LOSS: _("Loss or theft report"),
     Kind.STATUS_CHANGE: _("Status change"),
     Kind.REVERSAL: _("Reversal"),
+    Kind.EXPENDITURE: _("Expenditure"),
+    Kind.CONDITION_CHANGE: _("Condition change"),
 }
 KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in Kind]
 
@@ -168,6 +170,16 @@ class VoucherLine(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     received = models.BooleanField(_("received"), null=True, blank=True)
+    lot = models.ForeignKey(
+        "ammunition.Lot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voucher_lines",
+        verbose_name=_("lot"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    quantity_received = models.PositiveIntegerField(_("quantity received"), null=True, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
@@ -175,6 +187,17 @@ class VoucherLine(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["voucher", "weapon"], name="voucherline_weapon_once"),
+            models.CheckConstraint(
+                name="voucherline_weapon_or_lot",
+                condition=Q(lot__isnull=True, quantity__isnull=True)
+                | Q(
+                    lot__isnull=False,
+                    weapon__isnull=True,
+                    new_weapon__isnull=True,
+                    quantity__gt=0,
+                ),
+                violation_error_message=_("A line carries either a weapon or a lot quantity."),
+            ),
         ]
 
     def __str__(self):
@@ -207,6 +230,9 @@ class Discrepancy(models.Model):
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="discrepancies")
     weapon = models.ForeignKey("registry.Weapon", on_delete=models.PROTECT, null=True, blank=True)
     serial = models.CharField(_("serial"), max_length=64)
+    lot = models.ForeignKey("ammunition.Lot", on_delete=models.PROTECT, null=True, blank=True)
+    expected_quantity = models.PositiveIntegerField(null=True, blank=True)
+    found_quantity = models.PositiveIntegerField(null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     is_open = models.BooleanField(_("open"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

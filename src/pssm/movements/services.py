@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from django.db import IntegrityError, connection, transaction
 
 from pssm.accounts import authz
+from pssm.ammunition.models import CONDITION_CHOICES
 from pssm.domain import serials
 from pssm.domain.access import Action
 from pssm.domain.errors import (
@@ -27,6 +28,7 @@ from pssm.journal.services import journal_append
 from pssm.registry.models import Person, SerialKey, Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
+from . import lots
 from .models import Discrepancy, Voucher, VoucherLine, VoucherSequence
 
 NEW_WEAPON_FIELDS = (
@@ -185,6 +187,11 @@ def voucher_create(
     elif k is Kind.STATUS_CHANGE:
         if reason not in {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED}:
             raise _invalid(gettext_noop("Choose the new status."), "reason")
+    elif k is Kind.CONDITION_CHANGE:
+        # Only an ammunition technician assigns a condition code (IATG 07.20; SB 742-1).
+        authz.check(actor, Action.AMMUNITION_MANAGE, site)
+        if reason not in {code for code, _label in CONDITION_CHOICES}:
+            raise _invalid(gettext_noop("Choose the new condition code."), "reason")
     elif k is Kind.REVERSAL:
         raise _invalid(gettext_noop("A reversal is made from the voucher it reverses."), "kind")
     now = _now()
@@ -208,7 +215,12 @@ def voucher_create(
         if k is Kind.TRANSFER_RECEIPT:
             VoucherLine.objects.bulk_create(
                 VoucherLine(
-                    voucher=voucher, weapon_id=line.weapon_id, serial=line.serial, received=False
+                    voucher=voucher,
+                    weapon_id=line.weapon_id,
+                    serial=line.serial,
+                    lot_id=line.lot_id,
+                    quantity=line.quantity,
+                    received=False,
                 )
                 for line in dispatch.lines.all()
             )
@@ -475,16 +487,60 @@ def _mark_received(voucher, serial, weapon_type) -> VoucherLine:
 def voucher_line_remove(*, actor, line: VoucherLine) -> None:
     with transaction.atomic():
         voucher = _lock_draft(actor, line.voucher)
-        if voucher.kind == Kind.TRANSFER_RECEIPT and line.weapon_id:
-            VoucherLine.objects.filter(pk=line.pk).update(received=False)
+        if voucher.kind == Kind.TRANSFER_RECEIPT and (line.weapon_id or line.lot_id):
+            VoucherLine.objects.filter(pk=line.pk).update(received=False, quantity_received=None)
         else:
             VoucherLine.objects.filter(pk=line.pk).delete()
         journal_append(
             actor=actor,
             kind="voucher.line_removed",
-            payload={"number": voucher.number, "serial": line.serial},
+            payload={
+                "number": voucher.number,
+                "serial": line.serial,
+                "lot": line.lot.lot_number if line.lot_id else "",
+            },
             scope=voucher.scope,
         )
+
+
+def voucher_lot_line_add(
+    *,
+    actor,
+    voucher: Voucher,
+    lot_number: str,
+    quantity,
+    nature=None,
+    location: StorageLocation | None = None,
+    details: dict | None = None,
+) -> VoucherLine:
+    """Add an ammunition lot to a draft: ``quantity`` units of lot ``lot_number``. A receipt
+    of a lot new to the register needs its ``nature`` (and may carry ``details``:
+    manufacturer, year_of_manufacture, condition_code). On a transfer receipt, records the
+    quantity received."""
+    with transaction.atomic():
+        voucher = _lock_draft(actor, voucher)
+        line = lots.lot_line_add(
+            voucher,
+            lot_number=lot_number,
+            quantity=quantity,
+            nature=nature,
+            location=location,
+            details=details,
+        )
+        journal_append(
+            actor=actor,
+            kind="voucher.line_added",
+            payload={
+                "number": voucher.number,
+                "lot": line.lot.lot_number,
+                "nature": line.lot.nature.code,
+                "quantity": line.quantity,
+                "quantity_received": line.quantity_received,
+                "location": line.location.code if line.location_id else "",
+            },
+            scope=voucher.scope,
+        )
+    return line
 
 
 # --- lifecycle -----------------------------------------------------------------------------
@@ -514,7 +570,7 @@ def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
         if v.state != Voucher.State.DRAFT:
             raise _state_conflict(v, "draft")
         if not v.lines.exists():
-            raise _invalid(gettext_noop("Add at least one weapon before submitting."))
+            raise _invalid(gettext_noop("Add at least one line before submitting."))
         v.state, v.submitted_at = Voucher.State.SUBMITTED, _now()
         v.save(update_fields=["state", "submitted_at"])
         journal_append(
@@ -580,7 +636,9 @@ def _post(v: Voucher) -> list[dict]:
     Weapons received for the first time are created together at the end (one INSERT batch);
     holdings and line snapshots are written with one batched UPDATE each, so a transfer of a
     thousand weapons costs a handful of statements."""
-    lines = list(v.lines.select_related("location", "reversed_line").order_by("pk"))
+    every = list(v.lines.select_related("location", "reversed_line").order_by("pk"))
+    lines = [line for line in every if line.lot_id is None]
+    lot_lines = [line for line in every if line.lot_id is not None]
     weapon_ids = sorted(line.weapon_id for line in lines if line.weapon_id)
     locked = {
         w.pk: w
@@ -650,6 +708,7 @@ def _post(v: Voucher) -> list[dict]:
                 "after": line.after,
             }
         )
+    records += lots.post_lot_lines(v, lot_lines, _now())
     return records
 
 
@@ -736,7 +795,7 @@ def voucher_reverse(*, actor, voucher: Voucher, notes: str = "") -> Voucher:
     if voucher.kind == Kind.REVERSAL:
         raise _invalid(gettext_noop("A reversal is not reversed: post the movement again."))
     lines = list(voucher.lines.filter(after__isnull=False))
-    if any(line.before is None for line in lines):
+    if any(line.before is None and line.lot_id is None for line in lines):
         raise _invalid(
             gettext_noop(
                 "A receipt of weapons new to the register is corrected by "
@@ -758,7 +817,12 @@ def voucher_reverse(*, actor, voucher: Voucher, notes: str = "") -> Voucher:
         )
         VoucherLine.objects.bulk_create(
             VoucherLine(
-                voucher=reversal, weapon_id=line.weapon_id, serial=line.serial, reversed_line=line
+                voucher=reversal,
+                weapon_id=line.weapon_id,
+                serial=line.serial,
+                lot_id=line.lot_id,
+                quantity=line.quantity,
+                reversed_line=line,
             )
             for line in lines
         )

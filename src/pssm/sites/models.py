@@ -198,6 +198,21 @@ class Building(Record):
     )
     latitude = latitude_field()
     longitude = longitude_field()
+    # Position on the site plan, in metres east and north of the site's reference point: the
+    # quantity-distance engine measures between these points (IATG 02.20 measures from the
+    # nearest edge of the stack; record the edge-to-edge distance in a measured distance when
+    # it differs).
+    plan_x_m = models.DecimalField(
+        _("plan x (m east)"), max_digits=9, decimal_places=1, null=True, blank=True
+    )
+    plan_y_m = models.DecimalField(
+        _("plan y (m north)"), max_digits=9, decimal_places=1, null=True, blank=True
+    )
+    barricaded = models.BooleanField(
+        _("barricaded or traversed"),
+        default=False,
+        help_text=_("An effective barricade or traverse protects this storehouse."),
+    )
 
     SCOPE_PATHS = site_scope_paths("site__")
 

@@ -43,6 +43,9 @@ BUILDING_FIELDS = [
     "storehouse_type",
     "latitude",
     "longitude",
+    "plan_x_m",
+    "plan_y_m",
+    "barricaded",
     "is_active",
     "notes",
 ]
@@ -214,6 +217,9 @@ def building_create(
     storehouse_type: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    plan_x_m: Decimal | None = None,
+    plan_y_m: Decimal | None = None,
+    barricaded: bool = False,
     notes: str = "",
 ) -> Building:
     authz.check(actor, Action.BUILDING_MANAGE, site)
@@ -227,6 +233,9 @@ def building_create(
         storehouse_type=storehouse_type or "",
         latitude=latitude,
         longitude=longitude,
+        plan_x_m=plan_x_m,
+        plan_y_m=plan_y_m,
+        barricaded=barricaded,
         notes=notes,
     )
     _check_storehouse(building)

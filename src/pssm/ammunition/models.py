@@ -1,0 +1,298 @@
+"""Ammunition by lot, the site plan that the quantity-distance engine reads, explosives limit
+licences, safety waivers and national overrides of the safety rules.
+
+A lot is never merged with another and never deleted. Its balance in each storage location
+(or in transit to a site) is a projection kept by the movement engine: only a posted voucher
+changes it. Masses are Decimal kilograms; counts are integers.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pssm.domain.access import Scope
+from pssm.sites.models import site_scope_paths
+
+CONDITION_CHOICES = [
+    ("A", _("A: serviceable, issue without qualification")),
+    ("B", _("B: serviceable with restrictions")),
+    ("C", _("C: serviceable, priority issue")),
+    ("D", _("D: serviceable, needs test or modification")),
+    ("E", _("E: unserviceable, limited restoration")),
+    ("F", _("F: unserviceable, repairable")),
+    ("G", _("G: unserviceable, incomplete")),
+    ("H", _("H: unserviceable, condemned")),
+    ("J", _("J: suspended, awaiting test")),
+    ("K", _("K: suspended, returned awaiting classification")),
+    ("L", _("L: suspended, litigation")),
+    ("M", _("M: suspended, in maintenance")),
+    ("N", _("N: suspended, emergency combat use only")),
+    ("P", _("P: unserviceable, reclamation")),
+    ("R", _("R: suspended, reclaimed awaiting condition")),
+    ("S", _("S: unserviceable, scrap")),
+]
+
+
+class Nature(models.Model):
+    """A kind of ammunition (one nomenclature) with its hazard classification and NEQ."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    nomenclature = models.CharField(_("nomenclature"), max_length=160)
+    calibre = models.CharField(_("calibre"), max_length=40, blank=True)
+    un_number = models.CharField(_("UN number"), max_length=4, blank=True)
+    hazard_code = models.CharField(_("hazard classification code"), max_length=4)
+    neq_kg_per_unit = models.DecimalField(_("NEQ per unit (kg)"), max_digits=14, decimal_places=6)
+    packaging = models.CharField(_("packaging"), max_length=120, blank=True)
+    units_per_package = models.PositiveIntegerField(_("units per package"), default=1)
+    shelf_life_years = models.PositiveSmallIntegerField(
+        _("shelf life (years)"), null=True, blank=True
+    )
+    inspection_interval_months = models.PositiveSmallIntegerField(
+        _("inspection interval (months)"), null=True, blank=True
+    )
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=True,
+        help_text=_("Values not yet verified against the data sheet."),
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ammunition nature")
+        verbose_name_plural = _("ammunition natures")
+        constraints = [
+            models.CheckConstraint(
+                name="nature_neq_not_negative",
+                condition=Q(neq_kg_per_unit__gte=0),
+                violation_error_message=_("The NEQ per unit cannot be negative."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nomenclature} ({self.hazard_code})"
+
+
+class Lot(models.Model):
+    nature = models.ForeignKey(
+        Nature, on_delete=models.PROTECT, related_name="lots", verbose_name=_("nature")
+    )
+    lot_number = models.CharField(_("lot number"), max_length=40)
+    lot_number_norm = models.CharField(max_length=40, unique=True, editable=False)
+    iatg_format = models.BooleanField(_("IATG 03.20 format"), default=False)
+    manufacturer = models.CharField(_("manufacturer"), max_length=80, blank=True)
+    year_of_manufacture = models.PositiveSmallIntegerField(
+        _("year of manufacture"), null=True, blank=True
+    )
+    condition_code = models.CharField(
+        _("condition code"), max_length=1, choices=CONDITION_CHOICES, default="A"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["lot_number_norm"]
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+
+    def __str__(self):
+        return f"{self.lot_number} · {self.nature.code}"
+
+
+class LotBalance(models.Model):
+    """How many units of a lot lie in one storage location, or travel to a site."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="balances")
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="lot_balances")
+    location = models.ForeignKey(
+        "sites.StorageLocation", on_delete=models.PROTECT, null=True, blank=True
+    )
+    in_transit_to = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quantity = models.BigIntegerField(_("quantity"), default=0)
+
+    SCOPE_PATHS = site_scope_paths("site__")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="lotbalance_not_negative",
+                condition=Q(quantity__gte=0),
+                violation_error_message=_("A balance cannot be negative."),
+            ),
+            models.CheckConstraint(
+                name="lotbalance_one_place",
+                condition=Q(location__isnull=False, in_transit_to__isnull=True)
+                | Q(location__isnull=True, in_transit_to__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["lot", "location"],
+                condition=Q(location__isnull=False),
+                name="lotbalance_unique_location",
+            ),
+            models.UniqueConstraint(
+                fields=["lot", "site", "in_transit_to"],
+                condition=Q(in_transit_to__isnull=False),
+                name="lotbalance_unique_transit",
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "lot"])]
+
+    def __str__(self):
+        return f"{self.lot_id}@{self.location_id or self.in_transit_to_id}: {self.quantity}"
+
+
+class ExposedSite(models.Model):
+    """Something the quantity-distance rules protect that is not a storehouse or process
+    building of the site: a house, a school, a road, the boundary fence."""
+
+    class Relationship(models.TextChoices):
+        INHABITED = "inhabited_building", _("Inhabited building")
+        INHABITED_LOW = "inhabited_building_low_density", _("Inhabited building (low density)")
+        VULNERABLE = "vulnerable_building", _("Vulnerable building (school, hospital…)")
+        ROAD = "public_traffic_route", _("Public traffic route")
+        BOUNDARY = "site_boundary", _("Site boundary")
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="exposed_sites", verbose_name=_("site")
+    )
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    relationship = models.CharField(_("relationship"), max_length=32, choices=Relationship.choices)
+    plan_x_m = models.DecimalField(_("plan x (m east)"), max_digits=9, decimal_places=1)
+    plan_y_m = models.DecimalField(_("plan y (m north)"), max_digits=9, decimal_places=1)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    SCOPE_PATHS = site_scope_paths("site__")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("exposed site")
+        verbose_name_plural = _("exposed sites")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope
+
+
+class Licence(models.Model):
+    """An explosives limit licence (IATG 02.30) of one explosive storehouse."""
+
+    building = models.ForeignKey(
+        "sites.Building",
+        on_delete=models.PROTECT,
+        related_name="licences",
+        verbose_name=_("building"),
+    )
+    number = models.CharField(_("licence number"), max_length=40, unique=True)
+    limits_kg = models.JSONField(_("NEQ limits per hazard division (kg)"), default=dict)
+    permitted_groups = models.CharField(
+        _("permitted compatibility groups"), max_length=13, blank=True
+    )
+    issued_date = models.DateField(_("issued on"))
+    review_date = models.DateField(_("review by"))
+    authority = models.CharField(_("issuing authority"), max_length=150)
+    conditions = models.TextField(_("conditions"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    SCOPE_PATHS = site_scope_paths("building__site__")
+
+    class Meta:
+        ordering = ["-issued_date", "-pk"]
+        verbose_name = _("explosives limit licence")
+        verbose_name_plural = _("explosives limit licences")
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def scope(self) -> Scope:
+        return self.building.site.scope
+
+
+class Waiver(models.Model):
+    """A time-limited, justified permission to breach one kind of safety rule in a building."""
+
+    class Rule(models.TextChoices):
+        COMPATIBILITY = "compatibility", _("Compatibility")
+        LICENCE = "licence", _("Licence limit")
+        QD = "qd", _("Quantity-distance")
+
+    building = models.ForeignKey(
+        "sites.Building",
+        on_delete=models.PROTECT,
+        related_name="waivers",
+        verbose_name=_("building"),
+    )
+    rule = models.CharField(_("rule"), max_length=16, choices=Rule.choices)
+    justification = models.TextField(_("justification"))
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    SCOPE_PATHS = site_scope_paths("building__site__")
+
+    class Meta:
+        ordering = ["-valid_until"]
+        verbose_name = _("safety waiver")
+        verbose_name_plural = _("safety waivers")
+        constraints = [
+            models.CheckConstraint(
+                name="waiver_period",
+                condition=Q(valid_until__gt=models.F("valid_from")),
+                violation_error_message=_("A waiver must end after it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.building_id}/{self.rule} → {self.valid_until:%Y-%m-%d}"
+
+    @property
+    def scope(self) -> Scope:
+        return self.building.site.scope
+
+
+class RuleOverride(models.Model):
+    """A country's own value for one safety rule, with who, when and why."""
+
+    country = models.ForeignKey("sites.Country", on_delete=models.PROTECT, related_name="+")
+    rule_id = models.CharField(_("rule"), max_length=40)
+    value = models.JSONField(_("value"))
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    SCOPE_PATHS = {"country": "country__code"}
+
+    class Meta:
+        ordering = ["rule_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "rule_id"],
+                condition=Q(revoked_at__isnull=True),
+                name="ruleoverride_one_active",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country_id}/{self.rule_id}"
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(country=self.country.code)

@@ -1,0 +1,451 @@
+"""Ammunition lot lines of vouchers: adding them to a draft and posting them.
+
+The same vouchers, numbering, approval and journal as weapons (:mod:`.services`); a line here
+carries a lot and a whole number of units instead of a serial. Posting checks, in this order:
+the lot's condition (no issue of suspended or unserviceable lots), that no balance goes
+negative, then, for every storehouse that receives ammunition, compatibility, the licence
+limit and quantity-distance (:func:`pssm.ammunition.safety.check_posting`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Sum
+
+from pssm.ammunition.models import Lot, LotBalance, Nature
+from pssm.ammunition.safety import Item, check_posting, rules_for_site, stock_by_building
+from pssm.domain.errors import ConflictError, NotFoundError, ValidationError, gettext_noop
+from pssm.domain.ledger import WEAPON_ONLY, Kind
+from pssm.domain.stock import (
+    Place,
+    StockError,
+    apply_deltas,
+    check_issuable,
+    lot_deltas,
+    normalise_lot_number,
+)
+from pssm.sites.models import StorageLocation
+
+from .models import Discrepancy, Voucher, VoucherLine
+
+TAKES_FROM_STORE = {Kind.ISSUE, Kind.EXPENDITURE, Kind.LOSS, Kind.TRANSFER}
+
+
+def _invalid(message: str, field: str, **params) -> ValidationError:
+    return ValidationError(message, params=params, details={field: message})
+
+
+def _quantity(value) -> int:
+    try:
+        q = int(str(value).strip())
+    except (TypeError, ValueError):
+        q = 0
+    if q <= 0 or q > 10**9:
+        raise _invalid(
+            gettext_noop("A quantity is a whole number of units above zero."), "quantity"
+        )
+    return q
+
+
+def find_or_register_lot(
+    voucher: Voucher, lot_number: str, nature: Nature | None, details: dict
+) -> Lot:
+    norm, iatg = normalise_lot_number(lot_number)
+    lot = Lot.objects.select_related("nature").filter(lot_number_norm=norm).first()
+    if lot is not None:
+        if nature is not None and lot.nature_id != nature.pk:
+            raise ConflictError(
+                gettext_noop(
+                    "Lot %(lot)s is already registered as %(registered)s, not %(nature)s: a lot "
+                    "number belongs to one nature."
+                ),
+                params={
+                    "lot": lot.lot_number,
+                    "registered": lot.nature.code,
+                    "nature": nature.code,
+                },
+                details={"lot_number": gettext_noop("Registered with another nature.")},
+            )
+        return lot
+    if voucher.kind_enum is not Kind.RECEIPT:
+        raise NotFoundError(
+            gettext_noop("No lot %(lot)s is registered."),
+            params={"lot": lot_number},
+            details={"lot_number": gettext_noop("Unknown lot.")},
+        )
+    if nature is None:
+        raise _invalid(gettext_noop("Choose the nature of this new lot."), "nature")
+    condition = (details.get("condition_code") or "A").upper()
+    if condition not in rules_for_site(voucher.site).value("COND.CODES"):
+        raise _invalid(gettext_noop("Unknown condition code."), "condition_code")
+    year = details.get("year_of_manufacture")
+    if year not in (None, ""):
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            year = -1
+        if not 1900 <= year <= voucher.created_at.year:
+            raise _invalid(
+                gettext_noop("The year of manufacture is not plausible."), "year_of_manufacture"
+            )
+    else:
+        year = None
+    lot = Lot.objects.create(
+        nature=nature,
+        lot_number=lot_number.strip(),
+        lot_number_norm=norm,
+        iatg_format=iatg,
+        manufacturer=(details.get("manufacturer") or "").strip()[:80],
+        year_of_manufacture=year,
+        condition_code=condition,
+    )
+    return lot
+
+
+def _source_location(voucher, lot, location):
+    if location is not None:
+        return location
+    if (
+        voucher.kind_enum in {Kind.RECEIPT, Kind.RETURN, Kind.TRANSFER_RECEIPT}
+        and voucher.location_id
+    ):
+        return voucher.location
+    held = list(
+        LotBalance.objects.filter(
+            lot=lot, site=voucher.site, location__isnull=False, quantity__gt=0
+        )
+        .select_related("location")
+        .order_by("location__code")[:2]
+    )
+    if len(held) == 1:
+        return held[0].location
+    raise _invalid(gettext_noop("Choose the storage location."), "location")
+
+
+def lot_line_add(
+    voucher: Voucher,
+    *,
+    lot_number: str,
+    quantity,
+    nature: Nature | None = None,
+    location: StorageLocation | None = None,
+    details: dict | None = None,
+) -> VoucherLine:
+    """Add a lot line to a locked draft (the caller holds the transaction and the lock)."""
+    k = voucher.kind_enum
+    if k in WEAPON_ONLY:
+        raise _invalid(
+            gettext_noop("This kind of voucher moves weapons, not ammunition lots."), "kind"
+        )
+    if k is Kind.REVERSAL:
+        raise _invalid(
+            gettext_noop("A reversal takes its lines from the voucher it reverses."), "kind"
+        )
+    if location is not None and location.building.site_id != voucher.site_id:
+        raise _invalid(gettext_noop("This storage location belongs to another site."), "location")
+    lot = find_or_register_lot(voucher, lot_number, nature, details or {})
+    if k is Kind.TRANSFER_RECEIPT:
+        return _receive_lot(voucher, lot, quantity, location)
+    if k is Kind.CONDITION_CHANGE:
+        total = (
+            LotBalance.objects.filter(lot=lot, site=voucher.site).aggregate(t=Sum("quantity"))["t"]
+            or 0
+        )
+        if not total:
+            raise _invalid(
+                gettext_noop("Lot %(lot)s has no stock at this site."),
+                "lot_number",
+                lot=lot.lot_number,
+            )
+        qty, location = total, None
+    else:
+        qty = _quantity(quantity)
+        location = _source_location(voucher, lot, location)
+    if k is Kind.ISSUE:
+        check_issuable(lot.lot_number, lot.condition_code, rules_for_site(voucher.site))
+    if voucher.lines.filter(lot=lot, location=location).exists():
+        raise ConflictError(
+            gettext_noop("Lot %(lot)s is already on this voucher for this location."),
+            params={"lot": lot.lot_number},
+            details={"lot_number": gettext_noop("Already on this voucher.")},
+        )
+    return VoucherLine.objects.create(
+        voucher=voucher, lot=lot, quantity=qty, location=location, serial=""
+    )
+
+
+def _receive_lot(voucher, lot, quantity, location) -> VoucherLine:
+    line = voucher.lines.filter(lot=lot).first()
+    if line is None:
+        raise _invalid(
+            gettext_noop("Lot %(lot)s is not on the dispatch voucher."),
+            "lot_number",
+            lot=lot.lot_number,
+        )
+    try:
+        got = int(str(quantity).strip())
+    except (TypeError, ValueError):
+        got = -1
+    if got < 0:
+        raise _invalid(gettext_noop("Count the units received (zero if none arrived)."), "quantity")
+    line.quantity_received = got
+    line.location = location or voucher.location
+    line.received = True
+    line.save(update_fields=["quantity_received", "location", "received"])
+    return line
+
+
+def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> list[dict]:
+    """Post the lot lines of ``v`` inside the caller's transaction; raise on the first problem."""
+    if not lines:
+        return []
+    k = v.kind_enum
+    lot_ids = sorted({line.lot_id for line in lines})
+    lots = {
+        lot.pk: lot
+        for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids).select_related("nature")
+    }
+    rules = rules_for_site(v.site)
+    origin = v.dispatch.site.code if v.dispatch_id else ""
+    deltas, records, discrepancies, conditions = [], [], [], {}
+    for line in lines:
+        lot = lots[line.lot_id]
+        if k is Kind.REVERSAL:
+            done = line.reversed_line.after or {}
+            moves = [(Place(**p), -d) for p, d in done.get("deltas", [])]
+            if done.get("condition"):
+                conditions[lot.pk] = done["condition"][0]
+        elif k is Kind.CONDITION_CHANGE:
+            moves = []
+            conditions[lot.pk] = v.reason
+        else:
+            if k is Kind.ISSUE:
+                check_issuable(lot.lot_number, lot.condition_code, rules)
+            if k is Kind.TRANSFER_RECEIPT and line.quantity_received is None:
+                line.quantity_received = 0
+            moves = lot_deltas(
+                k,
+                line.quantity,
+                site=v.site.code,
+                location=line.location.code if line.location_id else "",
+                destination=v.destination.code if v.destination_id else "",
+                origin=origin,
+                received=line.quantity_received,
+            )
+            if k is Kind.TRANSFER_RECEIPT and line.quantity_received != line.quantity:
+                discrepancies.append(line)
+        for place, delta in moves:
+            deltas.append((lot.lot_number, place, delta, lot))
+        line.before = {"condition": lot.condition_code}
+        line.after = {
+            "deltas": [
+                [{"site": p.site, "location": p.location, "destination": p.destination}, d]
+                for p, d in moves
+            ],
+            **(
+                {"condition": [lot.condition_code, conditions[lot.pk]]}
+                if lot.pk in conditions
+                else {}
+            ),
+        }
+        records.append(
+            {
+                "lot": lot.lot_number,
+                "nature": lot.nature.code,
+                "quantity": line.quantity,
+                "after": line.after,
+            }
+        )
+    if k is Kind.RETURN:
+        _check_outstanding(v, lines, lots)
+    balances = _locked_balances(v, deltas)
+    after = apply_deltas(
+        {(lot, place): qty for (lot, place), (qty, _row) in balances.items()},
+        [(lot, place, d) for lot, place, d, _obj in deltas],
+    )
+    waivers = _check_safety(v, deltas, after, lots, conditions)
+    _write_balances(v, balances, after, {lot.lot_number: lot for lot in lots.values()})
+    for lot_id, code in conditions.items():
+        Lot.objects.filter(pk=lot_id).update(condition_code=code)
+    VoucherLine.objects.bulk_update(lines, ["before", "after", "quantity_received"])
+    for line in discrepancies:
+        Discrepancy.objects.create(
+            voucher=v,
+            lot_id=line.lot_id,
+            serial="",
+            kind=Discrepancy.Kind.MISSING
+            if line.quantity_received < line.quantity
+            else Discrepancy.Kind.UNEXPECTED,
+            expected_quantity=line.quantity,
+            found_quantity=line.quantity_received,
+        )
+    if waivers:
+        records.append({"waivers_relied_upon": waivers})
+    return records
+
+
+def _locked_balances(v, deltas) -> dict:
+    """Current balance rows of every place the posting touches, locked, keyed (lot, place)."""
+    wanted = {(lot, place) for lot, place, _d, _obj in deltas}
+    lot_ids = {obj.pk for _l, _p, _d, obj in deltas}
+    out = {}
+    rows = (
+        LotBalance.objects.select_for_update(of=("self",))
+        .filter(lot_id__in=lot_ids)
+        .select_related("lot", "site", "location", "in_transit_to")
+    )
+    for row in rows:
+        place = Place(
+            row.site.code,
+            location=row.location.code if row.location_id else "",
+            destination=row.in_transit_to.code if row.in_transit_to_id else "",
+        )
+        key = (row.lot.lot_number, place)
+        if key in wanted:
+            out[key] = (row.quantity, row)
+    return out
+
+
+def _check_outstanding(v, lines, lots) -> None:
+    """A return brings back no more than was issued to this site and not yet returned."""
+    for line in lines:
+        posted = VoucherLine.objects.filter(
+            lot_id=line.lot_id, voucher__site=v.site, voucher__state=Voucher.State.POSTED
+        )
+        issued = posted.filter(voucher__kind=Kind.ISSUE).aggregate(t=Sum("quantity"))["t"] or 0
+        returned = posted.filter(voucher__kind=Kind.RETURN).aggregate(t=Sum("quantity"))["t"] or 0
+        undone_issues = (
+            posted.filter(
+                voucher__kind=Kind.REVERSAL, reversed_line__voucher__kind=Kind.ISSUE
+            ).aggregate(t=Sum("quantity"))["t"]
+            or 0
+        )
+        undone_returns = (
+            posted.filter(
+                voucher__kind=Kind.REVERSAL, reversed_line__voucher__kind=Kind.RETURN
+            ).aggregate(t=Sum("quantity"))["t"]
+            or 0
+        )
+        outstanding = issued - undone_issues - (returned - undone_returns)
+        if line.quantity > outstanding:
+            raise StockError(
+                gettext_noop(
+                    "Lot %(lot)s: %(wanted)s units returned, but only %(outstanding)s are "
+                    "out on issue."
+                ),
+                params={
+                    "lot": lots[line.lot_id].lot_number,
+                    "wanted": line.quantity,
+                    "outstanding": outstanding,
+                },
+                details={"quantity": gettext_noop("More than was issued.")},
+            )
+
+
+def _check_safety(v, deltas, after, lots, conditions) -> list[dict]:
+    """The stock each receiving storehouse will hold, checked before anything is written."""
+    by_code = {}
+    for lot in lots.values():
+        by_code[lot.lot_number] = lot
+    receiving_locations = {
+        place.location for _l, place, d, _o in deltas if d > 0 and place.location
+    }
+    if not receiving_locations and not conditions:
+        return []
+    locations = {
+        loc.code: loc
+        for loc in StorageLocation.objects.filter(
+            building__site=v.site, code__in=receiving_locations
+        )
+    }
+    if conditions:  # a changed condition may break the separate-storage rule where the lot lies
+        for row in LotBalance.objects.filter(
+            lot_id__in=list(conditions), site=v.site, location__isnull=False, quantity__gt=0
+        ).select_related("location"):
+            locations[row.location.code] = row.location
+    building_ids = {loc.building_id for loc in locations.values()}
+    current = stock_by_building(building_ids)
+    code_to_building = {
+        loc.code: loc.building_id
+        for loc in StorageLocation.objects.filter(building_id__in=building_ids)
+    }
+    # Net this posting's changes into each building's stock.
+    changes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for lot_number, place, delta, _obj in deltas:
+        bid = code_to_building.get(place.location)
+        if bid in building_ids:
+            changes[bid][lot_number] += delta
+    result: dict[int, list[Item]] = {}
+    for bid in building_ids:
+        items: dict[str, Item] = {}
+        for item in current.get(bid, []):
+            if item.lot in items:
+                items[item.lot].quantity += item.quantity
+            else:
+                items[item.lot] = Item(
+                    item.lot,
+                    item.nature,
+                    item.hazard,
+                    item.condition,
+                    item.quantity,
+                    item.neq_per_unit,
+                )
+        for lot_number, delta in changes.get(bid, {}).items():
+            lot = by_code[lot_number]
+            if lot_number not in items:
+                items[lot_number] = Item(
+                    lot_number,
+                    lot.nature.code,
+                    lot.nature.hazard_code,
+                    lot.condition_code,
+                    0,
+                    lot.nature.neq_kg_per_unit,
+                )
+            items[lot_number].quantity += delta
+        for lot in lots.values():
+            if lot.pk in conditions and lot.lot_number in items:
+                items[lot.lot_number].condition = conditions[lot.pk]
+        result[bid] = [i for i in items.values() if i.quantity > 0]
+    return check_posting(v.site, result)
+
+
+def _write_balances(v, balances, after, lots_by_number) -> None:
+    from pssm.sites.models import Site
+
+    new_rows, changed = [], []
+    site_ids = {}
+    location_ids = {}
+    for (lot_number, place), qty in after.items():
+        existing = balances.get((lot_number, place))
+        if existing is not None:
+            row = existing[1]
+            if row.quantity != qty:
+                row.quantity = qty
+                changed.append(row)
+            continue
+        site_ids.setdefault(place.site, None)
+        if place.destination:
+            site_ids.setdefault(place.destination, None)
+        if place.location:
+            location_ids.setdefault(place.location, None)
+        new_rows.append((lot_number, place, qty))
+    if new_rows:
+        sites = dict(Site.objects.filter(code__in=list(site_ids)).values_list("code", "pk"))
+        locs = dict(
+            StorageLocation.objects.filter(code__in=list(location_ids)).values_list("code", "pk")
+        )
+        LotBalance.objects.bulk_create(
+            [
+                LotBalance(
+                    lot=lots_by_number[lot_number],
+                    site_id=sites[place.site],
+                    location_id=locs.get(place.location) if place.location else None,
+                    in_transit_to_id=sites[place.destination] if place.destination else None,
+                    quantity=qty,
+                )
+                for lot_number, place, qty in new_rows
+            ]
+        )
+    if changed:
+        LotBalance.objects.bulk_update(changed, ["quantity"])
