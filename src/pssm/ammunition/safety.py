@@ -26,7 +26,7 @@ from pssm.domain.explosives import (
     parse_hazard_code,
 )
 from pssm.domain.explosives.compatibility import StockItem
-from pssm.domain.explosives.qd import Aggregate, DistanceCheck
+from pssm.domain.explosives.qd import Aggregate, DistanceCheck, fmt
 from pssm.domain.rules import RuleSet, load
 from pssm.sites.models import Building, Site
 
@@ -303,7 +303,7 @@ def check_posting(site: Site, changes: dict[int, list[Item]], now=None) -> list[
                     ),
                     params={
                         "building": building.code,
-                        "neq": d.neq_kg,
+                        "neq": fmt(d.neq_kg),
                         "hd": d.hd,
                         "required": d.required_m,
                         "es": d.exposed.code,

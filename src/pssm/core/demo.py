@@ -386,6 +386,9 @@ def load(*, stdout=None) -> dict:
     from . import demo_weapons
 
     created.update(demo_weapons.load(DEMO_PASSWORD))
+    from . import demo_ammunition
+
+    created.update(demo_ammunition.load(DEMO_PASSWORD))
     return created
 
 

@@ -386,7 +386,7 @@ def _check_safety(v, deltas, after, lots, conditions) -> list[dict]:
                 items[item.lot] = Item(
                     item.lot,
                     item.nature,
-                    item.hazard,
+                    item.hazard_code,
                     item.condition,
                     item.quantity,
                     item.neq_per_unit,

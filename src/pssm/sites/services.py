@@ -249,7 +249,18 @@ def building_update(*, actor, building: Building, **values) -> Building:
         actor=actor,
         kind="building.updated",
         values=values,
-        allowed={"name", "kind", "storehouse_type", "latitude", "longitude", "is_active", "notes"},
+        allowed={
+            "name",
+            "kind",
+            "storehouse_type",
+            "latitude",
+            "longitude",
+            "plan_x_m",
+            "plan_y_m",
+            "barricaded",
+            "is_active",
+            "notes",
+        },
     )
 
 

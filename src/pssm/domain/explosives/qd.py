@@ -33,6 +33,12 @@ MICRO = Decimal("0.000001")
 GRAM = Decimal("0.001")
 
 
+def fmt(value: Decimal) -> str:
+    """A mass or distance as plain text without trailing zeros ("292", "0.75")."""
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
 class NeqError(ValidationError):
     code = "neq"
     default_message = gettext_noop("The net explosive quantity is not valid.")
@@ -110,8 +116,8 @@ class Aggregate:
     def as_dict(self) -> dict:
         return {
             "governing_hd": self.governing_hd,
-            "neq_kg": str(self.neq_kg),
-            "by_hd": {hd: str(q) for hd, q in self.by_hd.items()},
+            "neq_kg": fmt(self.neq_kg),
+            "by_hd": {hd: fmt(q) for hd, q in self.by_hd.items()},
         }
 
 
@@ -201,7 +207,7 @@ class DistanceCheck:
             "name": self.exposed.name,
             "relationship": self.exposed.relationship,
             "governing_hd": self.hd,
-            "neq_kg": str(self.neq_kg),
+            "neq_kg": fmt(self.neq_kg),
             "k": str(self.rule.extra["k"]),
             "minimum_m": str(self.rule.extra["minimum_m"]),
             "required_m": str(self.required_m),
@@ -253,7 +259,7 @@ def distance_table(agg: Aggregate, pes_type: str = "", rules: RuleSet | None = N
             {
                 "relationship": relationship,
                 "hd": hd,
-                "neq_kg": str(neq),
+                "neq_kg": fmt(neq),
                 "k": str(rule.extra["k"]),
                 "minimum_m": str(rule.extra["minimum_m"]),
                 "required_m": str(req),

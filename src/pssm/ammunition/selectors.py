@@ -1,0 +1,144 @@
+"""Reads of the ammunition app, scoped by the caller's roles."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from pssm.accounts import authz
+from pssm.domain.access import Action
+from pssm.domain.errors import NotFoundError, ValidationError, gettext_noop
+from pssm.domain.explosives import aggregate, check_compatibility, parse_hazard_code
+from pssm.domain.explosives.compatibility import StockItem
+from pssm.domain.explosives.qd import check_neq, distance_table
+from pssm.domain.rules import load
+from pssm.sites.models import Building, Site
+
+from .models import ExposedSite, Licence, Lot, LotBalance, Nature, Waiver
+from .safety import rules_for_country, site_report
+
+
+def qd_for_stock(pairs: list[tuple[str, str]], *, pes_type: str = "", country: str = "") -> dict:
+    """Compatibility, aggregation and the required distance per relationship for a stock
+    given as (hazard code, NEQ kg) pairs. Bad codes or masses raise ValidationError."""
+    if not pairs:
+        raise ValidationError(gettext_noop("Give at least one hazard code and NEQ."))
+    rules = rules_for_country(country) if country else load()
+    stock: dict = {}
+    items = []
+    for code_text, kg in pairs:
+        code = parse_hazard_code(code_text, rules)
+        neq = check_neq(kg)
+        stock[code] = stock.get(code, Decimal(0)) + neq
+        items.append(StockItem(code, nature=str(code)))
+    agg = aggregate(stock, rules)
+    conflicts = check_compatibility(items, rules)
+    return {
+        **agg.as_dict(),
+        "compatible": not any(c.blocks for c in conflicts),
+        "conflicts": [c.as_dict() for c in conflicts],
+        "distances": distance_table(agg, pes_type, rules),
+        "ruleset": f"{rules.name} {rules.edition}",
+    }
+
+
+def site_get(*, user, site_code: str) -> Site:
+    site = (
+        authz.scoped(user, Action.AGGREGATES_VIEW, Site.objects.all())
+        .select_related("organisation__country")
+        .filter(code=site_code)
+        .first()
+    )
+    if site is None:
+        raise NotFoundError(gettext_noop("No site %(code)s."), params={"code": site_code})
+    return site
+
+
+def qd_site_report(*, user, site_code: str) -> dict:
+    return site_report(site_get(user=user, site_code=site_code))
+
+
+def nature_list(*, user, query: str = ""):
+    authz.check_anywhere(user, Action.GEO_VIEW)
+    qs = Nature.objects.filter(is_active=True)
+    if query:
+        qs = qs.filter(
+            Q(code__icontains=query)
+            | Q(nomenclature__icontains=query)
+            | Q(calibre__icontains=query)
+        )
+    return qs.order_by("code")
+
+
+def lot_list(*, user, site: Site | None = None, query: str = ""):
+    """Lots with stock in the user's reach, with their total per site (serial-level view)."""
+    balances = authz.scoped(user, Action.SERIALS_VIEW, LotBalance.objects.filter(quantity__gt=0))
+    if site is not None:
+        balances = balances.filter(site=site)
+    qs = (
+        balances.values(
+            "lot_id",
+            "lot__lot_number",
+            "lot__nature__code",
+            "lot__nature__nomenclature",
+            "lot__nature__hazard_code",
+            "lot__nature__neq_kg_per_unit",
+            "lot__condition_code",
+            "site__code",
+        )
+        .annotate(total=Sum("quantity"))
+        .order_by("lot__lot_number", "site__code")
+    )
+    if query:
+        qs = qs.filter(
+            Q(lot__lot_number_norm__icontains=query.replace(" ", "").upper())
+            | Q(lot__nature__code__icontains=query)
+        )
+    return qs
+
+
+def lot_get(*, user, lot_id: int) -> tuple[Lot, list]:
+    lot = Lot.objects.select_related("nature").filter(pk=lot_id).first()
+    balances = list(
+        authz.scoped(user, Action.SERIALS_VIEW, LotBalance.objects.filter(lot_id=lot_id))
+        .select_related("site", "location", "in_transit_to")
+        .order_by("site__code", "location__code")
+    )
+    if lot is None or not balances:
+        raise NotFoundError(gettext_noop("No such lot in your reach."))
+    return lot, balances
+
+
+def licence_list(*, user, site: Site | None = None):
+    qs = authz.scoped(user, Action.AGGREGATES_VIEW, Licence.objects.all()).select_related(
+        "building"
+    )
+    if site is not None:
+        qs = qs.filter(building__site=site)
+    return qs.order_by("building__code", "-issued_date")
+
+
+def waiver_list(*, user, site: Site | None = None):
+    qs = authz.scoped(user, Action.AGGREGATES_VIEW, Waiver.objects.all()).select_related(
+        "building", "granted_by"
+    )
+    if site is not None:
+        qs = qs.filter(building__site=site)
+    return qs
+
+
+def exposed_site_list(*, user, site: Site):
+    return authz.scoped(user, Action.GEO_VIEW, ExposedSite.objects.filter(site=site))
+
+
+def storehouse_get(*, user, code: str) -> Building:
+    b = (
+        authz.scoped(user, Action.GEO_VIEW, Building.objects.all())
+        .filter(code=code)
+        .select_related("site")
+        .first()
+    )
+    if b is None:
+        raise NotFoundError(gettext_noop("No building %(code)s."), params={"code": code})
+    return b
