@@ -128,11 +128,13 @@ def aggregate(stock: dict[HazardCode, Decimal], rules: RuleSet | None = None) ->
     by_hd: dict[str, Decimal] = {}
     groups = set()
     for code, neq in stock.items():
-        if neq <= 0 or str(code) in table["ignore_codes"]:
+        if neq <= 0:
+            continue
+        groups.add(code.group)  # every group present counts for the licence, 1.4S included
+        if str(code) in table["ignore_codes"]:
             continue
         hd = table["treat_as"].get(code.division, code.division)
         by_hd[hd] = by_hd.get(hd, ZERO) + Decimal(neq)
-        groups.add(code.group)
     present = [hd for hd in table["order"] if hd in by_hd]
     if not present:
         return Aggregate("", ZERO, {}, (), tuple(sorted(groups)))

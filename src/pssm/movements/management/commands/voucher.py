@@ -36,6 +36,15 @@ class Command(PssmCommand):
         add.add_argument("number")
         add.add_argument("serials", nargs="+")
         add.add_argument("--type", dest="weapon_type", help="weapon type id (new weapons)")
+        lot = sub.add_parser("add-lot", help="add an ammunition lot and a quantity to a draft")
+        lot.add_argument("number")
+        lot.add_argument("lot_number")
+        lot.add_argument("quantity")
+        lot.add_argument("--nature", help="nature code (a lot new to the register)")
+        lot.add_argument("--location", help="storage location code")
+        lot.add_argument("--condition", default="", help="condition code of a new lot")
+        lot.add_argument("--manufacturer", default="")
+        lot.add_argument("--year", default="", help="year of manufacture of a new lot")
         for name in ("submit", "approve", "cancel", "reverse", "show"):
             sub.add_parser(name, help=f"{name} a voucher").add_argument("number")
 
@@ -83,9 +92,36 @@ class Command(PssmCommand):
                 items=[{"serial": s, "weapon_type": weapon_type} for s in options["serials"]],
             )
             self.stdout.write(f"{len(lines)} line(s) added to {voucher.number}")
+        elif action == "add-lot":
+            from pssm.ammunition.models import Nature
+
+            line = services.voucher_lot_line_add(
+                actor=actor,
+                voucher=voucher,
+                lot_number=options["lot_number"],
+                quantity=options["quantity"],
+                nature=_get(Nature, code=options["nature"].upper()) if options["nature"] else None,
+                location=(
+                    _get(StorageLocation, code=options["location"].upper())
+                    if options["location"]
+                    else None
+                ),
+                details={
+                    "condition_code": options["condition"],
+                    "manufacturer": options["manufacturer"],
+                    "year_of_manufacture": options["year"],
+                },
+            )
+            self.stdout.write(f"{line.lot.lot_number} × {line.quantity} added to {voucher.number}")
         elif action == "show":
             lines = [
-                {"serial": line.serial, "before": line.before, "after": line.after}
+                {
+                    "serial": line.serial,
+                    "lot": line.lot.lot_number if line.lot_id else "",
+                    "quantity": line.quantity,
+                    "before": line.before,
+                    "after": line.after,
+                }
                 for line in selectors.voucher_lines(voucher)
             ]
             self.stdout.write(
