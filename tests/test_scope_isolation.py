@@ -346,6 +346,87 @@ ENDPOINTS = {
         "methods": ["post"],
         "kwargs": lambda c: {"pk": c["posted_b"].pk},
     },
+    "movements:voucher_lot_line_add": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+        "post": lambda c: {"lot_number": "SERB-LOT1", "quantity": "5"},
+    },
+    "ammunition:lot_list": {"kind": "list"},
+    "ammunition:nature_list": {"kind": "shared"},
+    "ammunition:safety": {"kind": "list"},
+    "ammunition:qd_report": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"code": c["b"].code},
+    },
+    "ammunition:qd_report_pdf": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"code": c["b"].code},
+    },
+    "api:nature_list": {"kind": "shared", "api": True},
+    "api:lot_list": {"kind": "list", "api": True},
+    "api:lot_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["lot_b"].pk},
+    },
+    "api:qd_check": {"kind": "open", "api": True},
+    "api:qd_report": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
+        "kwargs": lambda c: {"code": c["b"].code},
+    },
+    "api:licence_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "building": c["building_b"].code,
+            "number": "X-1",
+            "limits_kg": {"1.1": "10"},
+            "issued_date": "2026-01-01",
+            "review_date": "2027-01-01",
+            "authority": "X",
+        },
+    },
+    "api:waiver_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "building": c["building_b"].code,
+            "rule": "qd",
+            "justification": "A justification long enough to pass.",
+            "valid_until": "2099-01-01T00:00:00Z",
+        },
+    },
+    "api:exposed_site_list": {
+        "kind": "list",
+        "api": True,
+        "query": {"site": "ML-SITEA"},
+        "create": lambda c: {
+            "site": c["b"].code,
+            "code": "VIL",
+            "name": "Village",
+            "relationship": "inhabited_building",
+            "plan_x_m": "10",
+            "plan_y_m": "10",
+        },
+    },
+    "api:safety_rule_list": {"kind": "shared", "api": True},
+    "api:rule_override_create": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "post": lambda c: {
+            "country": "ML",
+            "rule_id": "QD.1.1.IBD",
+            "value": {"k": "1", "minimum_m": "1"},
+            "reason": "An intruder's national value",
+        },
+    },
     "api_schema": {"kind": "open", "api": True},
     "api_docs": {"kind": "open", "api": True},
 }
@@ -395,11 +476,67 @@ def _site_b_movements(ctx, keeper, commander):
         actor=keeper, site=ctx["b"], kind="issue", custodian_unit="Section B"
     )
     line = services.voucher_line_add(actor=keeper, voucher=draft, serial="SERB-1")
-    return {"posted_b": posted, "voucher_b": draft, "line_b": line, "weapon_b": line.weapon}
+    lot = _site_b_lot(ctx, keeper, commander)
+    return {
+        "posted_b": posted,
+        "voucher_b": draft,
+        "line_b": line,
+        "weapon_b": line.weapon,
+        "lot_b": lot,
+    }
+
+
+def _site_b_lot(ctx, keeper, commander):
+    """A licensed storehouse at site B holding lot SERB-LOT1, behind a waiver."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from pssm.accounts.authz import SystemActor
+    from pssm.ammunition import services as ammo
+    from pssm.movements import services
+    from tests.ammunition.conftest import seed_natures
+
+    system = SystemActor("system:test")
+    ammo.licence_issue(
+        actor=system,
+        building=ctx["building_b"],
+        number="SITEB-L1",
+        limits_kg={"1.4": "1000"},
+        issued_date=date(2026, 1, 1),
+        review_date=date(2027, 1, 1),
+        authority="SITEB authority",
+    )
+    ammo.waiver_grant(
+        actor=system,
+        building=ctx["building_b"],
+        rule="qd",
+        justification="SITEB waiver, long enough to be valid.",
+        valid_until=timezone.now() + timedelta(days=10),
+    )
+    natures = seed_natures()
+    v = services.voucher_create(
+        actor=keeper,
+        site=ctx["b"],
+        kind="receipt",
+        reason="acquisition",
+        location=ctx["location_b"],
+    )
+    line = services.voucher_lot_line_add(
+        actor=keeper,
+        voucher=v,
+        lot_number="SERB-LOT1",
+        quantity=100,
+        nature=natures["CTG-9X19-BALL"],
+    )
+    services.voucher_submit(actor=keeper, voucher=v)
+    services.voucher_approve(actor=commander, voucher=v)
+    return line.lot
 
 
 def _state():
     from pssm.accounts.models import RoleGrant, User
+    from pssm.ammunition.models import ExposedSite, Licence, Lot, LotBalance, RuleOverride, Waiver
     from pssm.movements.models import Voucher, VoucherLine
     from pssm.registry.models import Person, Weapon
     from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
@@ -417,6 +554,12 @@ def _state():
         Person,
         Voucher,
         VoucherLine,
+        Lot,
+        LotBalance,
+        Licence,
+        Waiver,
+        ExposedSite,
+        RuleOverride,
     ):
         rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
     return JournalEntry.objects.count(), rows

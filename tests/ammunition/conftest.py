@@ -15,17 +15,17 @@ def seed_natures():
     for code, nom, cal, un, hcc, neq, pack, per, life, insp in NATURES:
         Nature.objects.get_or_create(
             code=code,
-            defaults=dict(
-                nomenclature=nom,
-                calibre=cal,
-                un_number=un,
-                hazard_code=hcc,
-                neq_kg_per_unit=D(neq),
-                packaging=pack,
-                units_per_package=per,
-                shelf_life_years=life,
-                inspection_interval_months=insp,
-            ),
+            defaults={
+                "nomenclature": nom,
+                "calibre": cal,
+                "un_number": un,
+                "hazard_code": hcc,
+                "neq_kg_per_unit": D(neq),
+                "packaging": pack,
+                "units_per_package": per,
+                "shelf_life_years": life,
+                "inspection_interval_months": insp,
+            },
         )
     return {n.code: n for n in Nature.objects.all()}
 

@@ -44,6 +44,11 @@ NATURE_FIELDS = [
 MAX_WAIVER_DAYS = 180
 
 
+def _user(actor):
+    """The actor as a stored user; None for the node's own actors (CLI, demo loader)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def _invalid(message: str, field: str, **params) -> ValidationError:
     return ValidationError(message, params=params, details={field: message})
 
@@ -177,7 +182,8 @@ def licence_issue(
         review_date=review_date,
         authority=(authority or "").strip(),
         conditions=conditions,
-        created_by=actor,
+        created_by=_user(actor),
+        created_by_name=str(getattr(actor, "username", actor)),
     )
     validate_instance(licence)
     try:
@@ -240,7 +246,8 @@ def waiver_grant(
         justification=justification.strip(),
         valid_from=now,
         valid_until=valid_until,
-        granted_by=actor,
+        granted_by=_user(actor),
+        granted_by_name=str(getattr(actor, "username", actor)),
     )
     with transaction.atomic():
         waiver.save()
@@ -314,7 +321,12 @@ def rule_override_set(*, actor, country: Country, rule_id: str, value, reason: s
             country=country, rule_id=rule_id, revoked_at__isnull=True
         ).update(revoked_at=now)
         override = RuleOverride.objects.create(
-            country=country, rule_id=rule_id, value=value, reason=reason.strip(), created_by=actor
+            country=country,
+            rule_id=rule_id,
+            value=value,
+            reason=reason.strip(),
+            created_by=_user(actor),
+            created_by_name=str(getattr(actor, "username", actor)),
         )
         journal_append(
             actor=actor,

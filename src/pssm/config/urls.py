@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pssm.accounts import api as accounts_api
+from pssm.ammunition import api as ammunition_api
 from pssm.journal import api as journal_api
 from pssm.movements import api as movements_api
 from pssm.registry import api as registry_api
@@ -60,6 +61,20 @@ api_v1 = [
         movements_api.VoucherReverseApi.as_view(),
         name="voucher_reverse",
     ),
+    path("natures/", ammunition_api.NatureListApi.as_view(), name="nature_list"),
+    path("lots/", ammunition_api.LotListApi.as_view(), name="lot_list"),
+    path("lots/<int:pk>/", ammunition_api.LotDetailApi.as_view(), name="lot_detail"),
+    path("qd/check/", ammunition_api.QdCheckApi.as_view(), name="qd_check"),
+    path("sites/<str:code>/qd-report/", ammunition_api.QdReportApi.as_view(), name="qd_report"),
+    path("licences/", ammunition_api.LicenceListApi.as_view(), name="licence_list"),
+    path("waivers/", ammunition_api.WaiverListApi.as_view(), name="waiver_list"),
+    path("exposed-sites/", ammunition_api.ExposedSiteListApi.as_view(), name="exposed_site_list"),
+    path("safety-rules/", ammunition_api.SafetyRuleListApi.as_view(), name="safety_rule_list"),
+    path(
+        "safety-rules/overrides/",
+        ammunition_api.RuleOverrideApi.as_view(),
+        name="rule_override_create",
+    ),
 ]
 
 urlpatterns = [
@@ -69,6 +84,7 @@ urlpatterns = [
     path("journal/", include("pssm.journal.urls")),
     path("registry/", include("pssm.registry.urls")),
     path("movements/", include("pssm.movements.urls")),
+    path("ammunition/", include("pssm.ammunition.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -11,6 +11,8 @@ MENU = [
     ("registry:weapon_list", _("Weapons"), Action.SERIALS_VIEW),
     ("movements:voucher_list", _("Vouchers"), Action.SERIALS_VIEW),
     ("registry:person_list", _("Persons"), Action.SERIALS_VIEW),
+    ("ammunition:lot_list", _("Ammunition"), Action.SERIALS_VIEW),
+    ("ammunition:safety", _("Explosives safety"), Action.AGGREGATES_VIEW),
     ("sites:site_list", _("Sites"), Action.GEO_VIEW),
     ("sites:organisation_list", _("Organisations"), Action.GEO_VIEW),
     ("sites:country_list", _("Countries"), Action.GEO_VIEW),

@@ -5,6 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from pssm.ammunition.models import Nature
 from pssm.domain.errors import NotFoundError, gettext_noop
 from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import WeaponType
@@ -17,10 +18,25 @@ from .models import Voucher, VoucherLine
 class LineOut(serializers.ModelSerializer):
     weapon = serializers.IntegerField(source="weapon_id", allow_null=True)
     location = serializers.CharField(source="location.code", default="")
+    lot = serializers.CharField(source="lot.lot_number", default="")
+    nature = serializers.CharField(source="lot.nature.code", default="")
 
     class Meta:
         model = VoucherLine
-        fields = ["id", "serial", "weapon", "location", "new_weapon", "received", "before", "after"]
+        fields = [
+            "id",
+            "serial",
+            "weapon",
+            "lot",
+            "nature",
+            "quantity",
+            "quantity_received",
+            "location",
+            "new_weapon",
+            "received",
+            "before",
+            "after",
+        ]
 
 
 class VoucherOut(serializers.ModelSerializer):
@@ -89,8 +105,13 @@ class VoucherIn(serializers.Serializer):
 
 
 class LineIn(serializers.Serializer):
-    serial = serializers.CharField(max_length=64)
+    """A weapon by ``serial``, or an ammunition lot by ``lot_number`` and ``quantity``."""
+
+    serial = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     weapon_type = serializers.IntegerField(required=False, allow_null=True, default=None)
+    lot_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    quantity = serializers.IntegerField(required=False, allow_null=True, default=None)
+    nature = serializers.CharField(required=False, allow_blank=True, default="")
     location = serializers.CharField(required=False, allow_blank=True, default="")
     details = serializers.DictField(required=False, default=dict)
 
@@ -153,6 +174,25 @@ class VoucherLineListApi(GenericAPIView):
     def post(self, request, pk):
         voucher = selectors.voucher_get(user=request.user, pk=pk)
         data = _valid(LineIn, request)
+        if data["lot_number"]:
+            nature = None
+            if data["nature"]:
+                nature = Nature.objects.filter(code=data["nature"].strip().upper()).first()
+                if nature is None:
+                    raise NotFoundError(
+                        gettext_noop("No such ammunition nature."),
+                        details={"nature": gettext_noop("Unknown.")},
+                    )
+            line = services.voucher_lot_line_add(
+                actor=request.user,
+                voucher=voucher,
+                lot_number=data["lot_number"],
+                quantity=data["quantity"],
+                nature=nature,
+                location=_location(request.user, data["location"]),
+                details=data["details"],
+            )
+            return Response(LineOut(line).data, status=status.HTTP_201_CREATED)
         weapon_type = None
         if data["weapon_type"]:
             weapon_type = WeaponType.objects.filter(pk=data["weapon_type"]).first()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pssm.ammunition.models import CONDITION_CHOICES, Nature
 from pssm.domain.access import Action
 from pssm.domain.ledger import Kind, ReceiptReason, Status
 from pssm.registry.forms import sites_where
@@ -23,6 +24,7 @@ REASONS = {
         (s.value, STATUS_LABELS[s])
         for s in (Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED)
     ],
+    Kind.CONDITION_CHANGE: CONDITION_CHOICES,
 }
 # Which header fields each kind of voucher asks for.
 FIELDS = {
@@ -34,6 +36,8 @@ FIELDS = {
     Kind.TRANSFER_RECEIPT: ["dispatch", "location"],
     Kind.LOSS: ["reason"],
     Kind.STATUS_CHANGE: ["reason"],
+    Kind.EXPENDITURE: [],
+    Kind.CONDITION_CHANGE: ["reason"],
 }
 
 
@@ -126,5 +130,48 @@ class LineForm(forms.Form):
         return {
             k: self.cleaned_data[k]
             for k in ("year_of_manufacture", "country_of_manufacture", "manufacturer")
+            if self.cleaned_data.get(k) not in (None, "")
+        }
+
+
+class LotLineForm(forms.Form):
+    """An ammunition lot and a number of units (on a transfer receipt: the units counted)."""
+
+    lot_number = forms.CharField(label=_("Lot number"), max_length=40)
+    quantity = forms.IntegerField(label=_("Quantity (units)"), required=False, min_value=0)
+    nature = forms.ModelChoiceField(
+        label=_("Nature (new lot)"),
+        required=False,
+        queryset=Nature.objects.filter(is_active=True),
+        to_field_name="code",
+    )
+    location = forms.ModelChoiceField(
+        label=_("Storage location"), required=False, queryset=StorageLocation.objects.none()
+    )
+    condition_code = forms.ChoiceField(
+        label=_("Condition code (new lot)"), required=False, choices=CONDITION_CHOICES
+    )
+    manufacturer = forms.CharField(label=_("Manufacturer"), required=False, max_length=80)
+    year_of_manufacture = forms.IntegerField(
+        label=_("Year of manufacture"), required=False, min_value=1900, max_value=2100
+    )
+
+    def __init__(self, *args, voucher, **kwargs):
+        super().__init__(*args, **kwargs)
+        if voucher.kind != Kind.RECEIPT:
+            for name in ("nature", "condition_code", "manufacturer", "year_of_manufacture"):
+                del self.fields[name]
+        if voucher.kind == Kind.CONDITION_CHANGE:
+            del self.fields["quantity"]
+            del self.fields["location"]
+        else:
+            self.fields["location"].queryset = StorageLocation.objects.filter(
+                building__site=voucher.site, is_active=True
+            ).order_by("code")
+
+    def details(self) -> dict:
+        return {
+            k: self.cleaned_data[k]
+            for k in ("condition_code", "manufacturer", "year_of_manufacture")
             if self.cleaned_data.get(k) not in (None, "")
         }

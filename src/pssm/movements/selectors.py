@@ -61,7 +61,9 @@ def voucher_get(*, user, pk: int) -> Voucher:
 
 
 def voucher_lines(voucher: Voucher) -> QuerySet[VoucherLine]:
-    return voucher.lines.select_related("weapon", "weapon__weapon_type", "location", "lot", "lot__nature").order_by("pk")
+    return voucher.lines.select_related(
+        "weapon", "weapon__weapon_type", "location", "lot", "lot__nature"
+    ).order_by("pk")
 
 
 def voucher_discrepancies(voucher: Voucher) -> QuerySet[Discrepancy]:

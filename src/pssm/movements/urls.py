@@ -9,6 +9,7 @@ urlpatterns = [
     path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
     path("vouchers/<int:pk>/pdf/", views.voucher_pdf, name="voucher_pdf"),
     path("vouchers/<int:pk>/lines/", views.voucher_line_add, name="voucher_line_add"),
+    path("vouchers/<int:pk>/lots/", views.voucher_lot_line_add, name="voucher_lot_line_add"),
     path(
         "vouchers/<int:pk>/lines/<int:line_id>/remove/",
         views.voucher_line_remove,

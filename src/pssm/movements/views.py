@@ -13,6 +13,7 @@ from pssm.core.errors import message as error_message
 from pssm.core.web import call_service, clean_filters, paginate
 from pssm.domain.access import Action
 from pssm.domain.errors import PssmError
+from pssm.domain.ledger import LOT_ONLY, WEAPON_ONLY
 from pssm.registry.forms import sites_where
 
 from . import forms, pdf, selectors, services
@@ -67,7 +68,7 @@ def voucher_create(request):
     )
 
 
-def _detail_context(request, voucher, line_form=None):
+def _detail_context(request, voucher, line_form=None, lot_form=None):
     user = request.user
     can_prepare = authz.can(user, Action.VOUCHER_PREPARE, voucher)
     can_approve = authz.can(user, Action.VOUCHER_APPROVE, voucher)
@@ -77,7 +78,17 @@ def _detail_context(request, voucher, line_form=None):
         "lines": selectors.voucher_lines(voucher),
         "discrepancies": selectors.voucher_discrepancies(voucher),
         "line_form": line_form
-        or (forms.LineForm(voucher=voucher) if draft and can_prepare else None),
+        or (
+            forms.LineForm(voucher=voucher)
+            if draft and can_prepare and voucher.kind not in LOT_ONLY
+            else None
+        ),
+        "lot_form": lot_form
+        or (
+            forms.LotLineForm(voucher=voucher)
+            if draft and can_prepare and voucher.kind not in WEAPON_ONLY | {"reversal"}
+            else None
+        ),
         "can_edit": draft and can_prepare,
         "can_submit": draft and can_prepare,
         "can_approve": (
@@ -127,6 +138,39 @@ def voucher_line_add(request, pk):
         request,
         "movements/voucher_detail.html",
         _detail_context(request, voucher, line_form=form),
+        status=400,
+    )
+
+
+@login_required
+def voucher_lot_line_add(request, pk):
+    voucher = selectors.voucher_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("movements:voucher_detail", pk)
+    form = forms.LotLineForm(request.POST, voucher=voucher)
+    if form.is_valid():
+        line = call_service(
+            form,
+            services.voucher_lot_line_add,
+            actor=request.user,
+            voucher=voucher,
+            lot_number=form.cleaned_data["lot_number"],
+            quantity=form.cleaned_data.get("quantity"),
+            nature=form.cleaned_data.get("nature"),
+            location=form.cleaned_data.get("location"),
+            details=form.details(),
+        )
+        if line:
+            messages.success(
+                request,
+                _("Lot %(lot)s added (%(quantity)s units).")
+                % {"lot": line.lot.lot_number, "quantity": line.quantity},
+            )
+            return redirect("movements:voucher_detail", pk)
+    return render(
+        request,
+        "movements/voucher_detail.html",
+        _detail_context(request, voucher, lot_form=form),
         status=400,
     )
 

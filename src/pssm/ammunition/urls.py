@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ammunition"
+urlpatterns = [
+    path("lots/", views.lot_list, name="lot_list"),
+    path("natures/", views.nature_list, name="nature_list"),
+    path("safety/", views.safety, name="safety"),
+    path("safety/<str:code>/", views.qd_report, name="qd_report"),
+    path("safety/<str:code>/pdf/", views.qd_report_pdf, name="qd_report_pdf"),
+]

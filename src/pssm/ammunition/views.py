@@ -1,0 +1,90 @@
+"""Pages of ammunition and explosives safety: lots, the natures catalogue, and per site the
+quantity-distance report with its plan (HTML and PDF)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from pssm.accounts import authz
+from pssm.core.web import clean_filters, paginate
+from pssm.domain.access import Action
+from pssm.sites import selectors as site_selectors
+from pssm.sites.models import Site
+
+from . import plan, selectors
+from .models import ExposedSite
+
+STATUS_LABELS = {"ok": _("met"), "violation": _("VIOLATION"), "empty": _("empty")}
+RELATIONSHIP_LABELS = {
+    "inter_magazine": _("Inter-magazine"),
+    "process_building": _("Process building"),
+    **dict(ExposedSite.Relationship.choices),
+}
+
+
+@login_required
+def lot_list(request):
+    filters = clean_filters(request, ["site", "q"])
+    site = (
+        site_selectors.site_get(user=request.user, code=filters["site"].upper())
+        if filters["site"]
+        else None
+    )
+    qs = selectors.lot_list(user=request.user, site=site, query=filters["q"])
+    return render(
+        request,
+        "ammunition/lot_list.html",
+        {"page_obj": paginate(request, qs), "filters": filters},
+    )
+
+
+@login_required
+def nature_list(request):
+    filters = clean_filters(request, ["q"])
+    qs = selectors.nature_list(user=request.user, query=filters["q"])
+    return render(
+        request,
+        "ammunition/nature_list.html",
+        {"page_obj": paginate(request, qs), "filters": filters},
+    )
+
+
+@login_required
+def safety(request):
+    """The sites with explosive storehouses in the user's reach, with links to their reports."""
+    sites = (
+        authz.scoped(
+            request.user,
+            Action.AGGREGATES_VIEW,
+            Site.objects.filter(buildings__kind="explosive_storehouse"),
+        )
+        .distinct()
+        .order_by("code")
+    )
+    return render(request, "ammunition/safety.html", {"page_obj": paginate(request, sites)})
+
+
+def _labelled(report):
+    for row in report["storehouses"]:
+        for d in row["distances"]:
+            d["relationship_label"] = RELATIONSHIP_LABELS.get(d["relationship"], d["relationship"])
+            d["status_label"] = STATUS_LABELS.get(d["status"], d["status"])
+    return report
+
+
+@login_required
+def qd_report(request, code):
+    report = _labelled(selectors.qd_site_report(user=request.user, site_code=code.upper()))
+    return render(
+        request,
+        "ammunition/qd_report.html",
+        {"report": report, "svg": mark_safe(plan.plan_svg(report))},  # noqa: S308 - escaped in plan_svg
+    )
+
+
+@login_required
+def qd_report_pdf(request, code):
+    report = selectors.qd_site_report(user=request.user, site_code=code.upper())
+    labels = {k: str(v) for k, v in {**RELATIONSHIP_LABELS, **STATUS_LABELS}.items()}
+    return plan.report_pdf(report, labels)
