@@ -178,7 +178,9 @@ class NatureListApi(GenericAPIView):
 class LotListApi(GenericAPIView):
     serializer_class = LotOut
 
-    @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("site", "q")])
+    @extend_schema(
+        parameters=[OpenApiParameter(n, str) for n in ("site", "q")], operation_id="lot_list"
+    )
     def get(self, request):
         site_code = request.query_params.get("site", "")
         site = _site(request, site_code) if site_code else None
@@ -192,7 +194,7 @@ class LotListApi(GenericAPIView):
 class LotDetailApi(GenericAPIView):
     serializer_class = LotOut
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: dict}, operation_id="lot_detail")
     def get(self, request, pk):
         lot, balances = selectors.lot_get(user=request.user, lot_id=pk)
         return Response(
