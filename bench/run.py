@@ -52,6 +52,19 @@ def main() -> int:
             )
             if done.returncode:
                 return done.returncode
+    print("\nExplosives safety: QD report and 50-line ammunition voucher posting")
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [f"sqlite:///{tmp}/ammunition.sqlite3"]
+        pg = _pg_scratch_url()
+        if pg:
+            targets.append(pg)
+        for url in targets:
+            env = dict(os.environ, DATABASE_URL=url)
+            done = subprocess.run(
+                [sys.executable, str(HERE / "ammunition_bench.py")], env=env, check=False
+            )
+            if done.returncode:
+                return done.returncode
     print(f"\nRegistry: serial search and voucher posting; {WEAPONS:,} weapons per database")
     with tempfile.TemporaryDirectory() as tmp:
         targets = [f"sqlite:///{tmp}/registry.sqlite3"]

@@ -108,6 +108,7 @@ class Plan:
     targets: list[tuple[str, str, str, Decimal | None, Decimal | None, int | None]] = field(
         default_factory=list
     )  # (code, name, relationship, x, y, building id)
+    placed: list = field(default_factory=list)  # the same with a position, as floats
 
 
 def site_plan(site: Site) -> Plan:
@@ -117,16 +118,22 @@ def site_plan(site: Site) -> Plan:
         )
     )
     plan = Plan(site, [b for b in buildings if b.kind == STOREHOUSE])
+    plan.placed = []
     for b in buildings:
         rel = "inter_magazine" if b.kind == STOREHOUSE else "process_building"
         plan.targets.append((b.code, b.name, rel, b.plan_x_m, b.plan_y_m, b.pk))
     for es in ExposedSite.objects.filter(site=site, is_active=True).order_by("code"):
         plan.targets.append((es.code, es.name, es.relationship, es.plan_x_m, es.plan_y_m, None))
+    plan.placed = [
+        (code, name, rel, float(x), float(y), bid)
+        for code, name, rel, x, y, bid in plan.targets
+        if x is not None and y is not None
+    ]
     return plan
 
 
-def _distance(ax, ay, bx, by) -> Decimal:
-    return Decimal(str(round(math.hypot(float(ax - bx), float(ay - by)), 1)))
+def _distance(ax: float, ay: float, bx: float, by: float) -> Decimal:
+    return Decimal(f"{math.hypot(ax - bx, ay - by):.1f}")
 
 
 def pes_type(building: Building) -> str:
@@ -140,12 +147,12 @@ def exposed_for(pes: Building, plan: Plan) -> list[PlanES]:
     left out (the report lists them as unplaced)."""
     if pes.plan_x_m is None or pes.plan_y_m is None:
         return []
-    out = []
-    for code, name, rel, x, y, bid in plan.targets:
-        if bid == pes.pk or x is None or y is None:
-            continue
-        out.append(PlanES(code, name, rel, _distance(pes.plan_x_m, pes.plan_y_m, x, y)))
-    return out
+    px, py, pk = float(pes.plan_x_m), float(pes.plan_y_m), pes.pk
+    return [
+        PlanES(code, name, rel, _distance(px, py, x, y))
+        for code, name, rel, x, y, bid in plan.placed
+        if bid != pk
+    ]
 
 
 def current_licence(building: Building) -> Licence | None:

@@ -177,7 +177,7 @@ def _index(rules: RuleSet) -> dict:
     return cached[1]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ExposedSite:
     code: str
     name: str
@@ -185,13 +185,14 @@ class ExposedSite:
     distance_m: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DistanceCheck:
     exposed: ExposedSite
     hd: str
     neq_kg: Decimal
     rule: Rule
     required_m: Decimal
+    neq_text: str = ""
 
     @property
     def margin_m(self) -> Decimal:
@@ -204,21 +205,18 @@ class DistanceCheck:
         return "ok" if self.margin_m >= 0 else "violation"
 
     def as_dict(self) -> dict:
+        margin = self.exposed.distance_m - self.required_m
         return {
             "exposed_site": self.exposed.code,
             "name": self.exposed.name,
             "relationship": self.exposed.relationship,
             "governing_hd": self.hd,
-            "neq_kg": fmt(self.neq_kg),
-            "k": str(self.rule.extra["k"]),
-            "minimum_m": str(self.rule.extra["minimum_m"]),
+            "neq_kg": self.neq_text or fmt(self.neq_kg),
+            **self.rule.qd_fields,
             "required_m": str(self.required_m),
             "actual_m": str(self.exposed.distance_m),
-            "margin_m": str(self.margin_m),
-            "status": self.status,
-            "rule": self.rule.id,
-            "source": self.rule.citation(),
-            "provisional": self.rule.provisional,
+            "margin_m": str(margin),
+            "status": "empty" if self.neq_kg <= 0 else ("ok" if margin >= 0 else "violation"),
         }
 
 
@@ -244,10 +242,11 @@ def check_distances(
     memo: dict[str, tuple] = {}
     out = []
     for es in exposed:
-        if es.relationship not in memo:
-            memo[es.relationship] = governing_distance(agg, es.relationship, pes_type, rules)
-        hd, neq, rule, req = memo[es.relationship]
-        out.append(DistanceCheck(es, hd, neq, rule, req))
+        found = memo.get(es.relationship)
+        if found is None:
+            hd, neq, rule, req = governing_distance(agg, es.relationship, pes_type, rules)
+            found = memo[es.relationship] = (hd, neq, rule, req, fmt(neq))
+        out.append(DistanceCheck(es, *found))
     return out
 
 
@@ -277,14 +276,20 @@ def max_neq(
     exposed: list[ExposedSite], pes_type: str = "", rules: RuleSet | None = None
 ) -> dict[str, Decimal | None]:
     """Per hazard division, the most NEQ the PES could hold given its exposed sites: the
-    minimum over them of (D/k)³ (None: no distance limits it)."""
+    minimum over them of (D/k)³ (None: no distance limits it). Only the nearest exposed site
+    of each relationship can set the minimum, so the others are not computed."""
     rules = rules or load()
+    nearest: dict[str, Decimal] = {}
+    for es in exposed:
+        d = nearest.get(es.relationship)
+        if d is None or es.distance_m < d:
+            nearest[es.relationship] = es.distance_m
     out: dict[str, Decimal | None] = {}
     for hd in rules.value("HD.AGGREGATION")["order"]:
         best: Decimal | None = None
-        for es in exposed:
-            rule = distance_rules(hd, es.relationship, pes_type, rules)
-            q = max_neq_for(rule.extra["k"], rule.extra["minimum_m"], es.distance_m)
+        for relationship, distance in nearest.items():
+            rule = distance_rules(hd, relationship, pes_type, rules)
+            q = max_neq_for(rule.extra["k"], rule.extra["minimum_m"], distance)
             if q is not None and (best is None or q < best):
                 best = q
         out[hd] = best

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -34,6 +34,17 @@ class Rule:
     @property
     def provisional(self) -> bool:
         return self.override is None and self.confidence in PROVISIONAL
+
+    @cached_property
+    def qd_fields(self) -> dict:
+        """The fixed part of a quantity-distance row (computed once per rule)."""
+        return {
+            "k": str(self.extra["k"]),
+            "minimum_m": str(self.extra["minimum_m"]),
+            "rule": self.id,
+            "source": self.citation(),
+            "provisional": self.provisional,
+        }
 
     def citation(self) -> str:
         return f"{self.id} — {self.source}, {self.edition}, {self.clause} [{self.confidence}]"
