@@ -76,6 +76,27 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
         "stolen",
     }
     assert Voucher.objects.filter(state="submitted").exists()
+    _assert_demo_depot()
+
+
+def _assert_demo_depot():
+    """The Kati depot: real lots, licences, a waived QD violation, a refused receipt."""
+    from pssm.ammunition.models import Licence, Lot, Waiver
+    from pssm.ammunition.safety import site_report
+    from pssm.domain.errors import PssmError
+    from pssm.movements import services as mv
+
+    kti = Site.objects.get(code="ML-KTI")
+    assert Lot.objects.count() >= 8 and Licence.objects.count() == 3
+    report = site_report(kti)
+    assert report["violations"] >= 1
+    esh1 = next(r for r in report["storehouses"] if r["building"] == "ML-KTI-ESH01")
+    assert any(d["status"] == "violation" for d in esh1["distances"])
+    assert Waiver.objects.filter(building__code="ML-KTI-ESH01", rule="qd").exists()
+    blocked = Voucher.objects.get(state="submitted", lines__lot__lot_number="NL20A001-001")
+    with pytest.raises(PssmError) as err:
+        mv.voucher_approve(actor=User.objects.get(username="commandant"), voucher=blocked)
+    assert err.value.code == "incompatible"
 
 
 def test_command_acting_as_a_user_is_authorised_like_the_ui(make, two_sites, capsys):
