@@ -12,7 +12,8 @@ from pssm.sites.models import Site, StorageLocation
 def _get(model, **lookup):
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        raise CommandError(f"no {model._meta.verbose_name} {lookup}")
+        wanted = ", ".join(f"{key}={value}" for key, value in lookup.items())
+        raise CommandError(f"not found: {model._meta.model_name} with {wanted}")
     return obj
 
 
