@@ -355,6 +355,7 @@ ENDPOINTS = {
     "ammunition:lot_list": {"kind": "list"},
     "ammunition:nature_list": {"kind": "shared"},
     "ammunition:safety": {"kind": "list"},
+    "ammunition:rule_list": {"kind": "shared"},
     "ammunition:qd_report": {
         "kind": "object",
         "methods": ["get"],

@@ -162,3 +162,41 @@ def test_lot_pages_and_voucher_lot_form(depot, client):
     assert lots.status_code == 200 and "M82-9" in lots.content.decode()
     assert added.status_code == 302 and v.lines.get().quantity == 7
     assert too_many.status_code == 400 and v.lines.count() == 1
+
+
+def test_lot_and_voucher_lists_export_what_the_filter_shows(depot, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    depot.receive("M82-9", 100, "MORT-82-HE")
+    depot.receive("TNT-7", 10, "CHG-DEMO-TNT-400", location=depot.s2)
+    client.force_login(depot.commander)
+
+    lots_csv = b"".join(client.get("/ammunition/lots/?q=M82&format=csv").streaming_content)
+    vouchers = client.get(f"/movements/vouchers/?site={depot.site.code}&format=xlsx")
+
+    text = lots_csv.decode()
+    assert text.splitlines()[0].startswith("lot_number,nature")
+    assert "M82-9" in text and "TNT-7" not in text and ",65" in text  # 100 × 0.65 kg
+    sheet = load_workbook(io.BytesIO(vouchers.content), read_only=True).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "number" and len(rows) == 3
+
+
+def test_rules_page_flags_provisional_values_and_national_ones(depot, client):
+    from pssm.ammunition import services as ammo
+
+    ammo.rule_override_set(
+        actor=depot.authority,
+        country=depot.country,
+        rule_id="QD.1.1.PTRD",
+        value={"k": "16", "minimum_m": "300"},
+        reason="Arrêté national 2026-14",
+    )
+    client.force_login(depot.keeper)
+
+    page = client.get(f"/ammunition/safety-rules/?country={depot.country.code}").content.decode()
+
+    assert "QD.1.1.IBD" in page and "provisoire" in page
+    assert "k=16, min 300 m" in page and depot.authority.username in page

@@ -7,6 +7,7 @@ urlpatterns = [
     path("lots/", views.lot_list, name="lot_list"),
     path("natures/", views.nature_list, name="nature_list"),
     path("safety/", views.safety, name="safety"),
+    path("safety-rules/", views.rule_list, name="rule_list"),
     path("safety/<str:code>/", views.qd_report, name="qd_report"),
     path("safety/<str:code>/pdf/", views.qd_report_pdf, name="qd_report_pdf"),
 ]

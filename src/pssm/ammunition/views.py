@@ -7,13 +7,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pssm.accounts import authz
+from pssm.core.exports import FORMATS, table_response
 from pssm.core.web import clean_filters, paginate
 from pssm.domain.access import Action
 from pssm.sites import selectors as site_selectors
-from pssm.sites.models import Site
+from pssm.sites.models import Country, Site
 
 from . import plan, selectors
 from .models import ExposedSite
+from .safety import rules_for_country
 
 STATUS_LABELS = {"ok": _("met"), "violation": _("VIOLATION"), "empty": _("empty")}
 RELATIONSHIP_LABELS = {
@@ -21,6 +23,18 @@ RELATIONSHIP_LABELS = {
     "process_building": _("Process building"),
     **dict(ExposedSite.Relationship.choices),
 }
+
+
+LOT_COLUMNS = [
+    ("lot_number", lambda r: r["lot__lot_number"]),
+    ("nature", lambda r: r["lot__nature__code"]),
+    ("nomenclature", lambda r: r["lot__nature__nomenclature"]),
+    ("hazard_code", lambda r: r["lot__nature__hazard_code"]),
+    ("condition_code", lambda r: r["lot__condition_code"]),
+    ("site", lambda r: r["site__code"]),
+    ("quantity", lambda r: r["total"]),
+    ("neq_kg", lambda r: str(r["lot__nature__neq_kg_per_unit"] * r["total"])),
+]
 
 
 @login_required
@@ -32,10 +46,17 @@ def lot_list(request):
         else None
     )
     qs = selectors.lot_list(user=request.user, site=site, query=filters["q"])
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(LOT_COLUMNS, qs, fmt, "lots", _("Ammunition lots"))
     return render(
         request,
         "ammunition/lot_list.html",
-        {"page_obj": paginate(request, qs), "filters": filters},
+        {
+            "page_obj": paginate(request, qs),
+            "filters": filters,
+            "export_query": request.GET.urlencode(),
+        },
     )
 
 
@@ -88,3 +109,24 @@ def qd_report_pdf(request, code):
     report = selectors.qd_site_report(user=request.user, site_code=code.upper())
     labels = {k: str(v) for k, v in {**RELATIONSHIP_LABELS, **STATUS_LABELS}.items()}
     return plan.report_pdf(report, labels)
+
+
+@login_required
+def rule_list(request):
+    """The safety rules in force for a country, with their provenance and national values."""
+    authz.check_anywhere(request.user, Action.GEO_VIEW)
+    countries = authz.scoped(request.user, Action.GEO_VIEW, Country.objects.all()).order_by("code")
+    code = (request.GET.get("country") or "").strip().upper()
+    if code and not countries.filter(code=code).exists():
+        code = ""
+    rules = rules_for_country(code)
+    return render(
+        request,
+        "ammunition/rule_list.html",
+        {
+            "rules": [rule.as_dict() for rule in rules.rules.values()],
+            "ruleset": f"{rules.name} {rules.edition}",
+            "countries": countries,
+            "country": code,
+        },
+    )

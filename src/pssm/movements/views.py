@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.core.errors import message as error_message
+from pssm.core.exports import FORMATS, table_response
 from pssm.core.web import call_service, clean_filters, paginate
 from pssm.domain.access import Action
 from pssm.domain.errors import PssmError
@@ -19,10 +20,29 @@ from pssm.registry.forms import sites_where
 from . import forms, pdf, selectors, services
 from .models import KIND_CHOICES, Voucher, VoucherLine
 
+VOUCHER_COLUMNS = [
+    ("number", lambda v: v.number),
+    ("site", lambda v: v.site.code),
+    ("kind", lambda v: v.kind),
+    ("reason", lambda v: v.reason),
+    ("state", lambda v: v.state),
+    ("destination", lambda v: v.destination.code if v.destination_id else ""),
+    ("prepared_by", lambda v: v.prepared_by.username),
+    ("created_at", lambda v: v.created_at.isoformat()),
+    ("approved_by", lambda v: v.approved_by.username if v.approved_by_id else ""),
+    ("posted_at", lambda v: v.posted_at.isoformat() if v.posted_at else ""),
+]
+
 
 @login_required
 def voucher_list(request):
     filters = clean_filters(request, ["site", "kind", "state", "q"])
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        qs = selectors.voucher_list(user=request.user, filters=filters).select_related(
+            "prepared_by", "approved_by", "destination"
+        )
+        return table_response(VOUCHER_COLUMNS, qs, fmt, "vouchers", _("Vouchers"))
     return render(
         request,
         "movements/voucher_list.html",
@@ -35,6 +55,7 @@ def voucher_list(request):
             "states": Voucher.State.choices,
             "sites": sites_where(request.user, Action.SERIALS_VIEW),
             "can_create": authz.can_anywhere(request.user, Action.VOUCHER_PREPARE),
+            "export_query": request.GET.urlencode(),
         },
     )
 

@@ -1,12 +1,10 @@
-"""CSV and XLSX exports of a filtered weapon list (streamed, so large lists stay cheap)."""
+"""CSV and XLSX exports of a filtered weapon list."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+
+from pssm.core.exports import table_response
 
 COLUMNS = [
     ("serial", lambda w: w.serial),
@@ -27,37 +25,5 @@ COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _rows(queryset):
-    yield [name for name, _f in COLUMNS]
-    for weapon in queryset.iterator(chunk_size=2000):
-        yield [f(weapon) for _n, f in COLUMNS]
-
-
 def weapons_response(queryset, fmt: str):
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _rows(queryset)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="weapons.csv"'
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Weapons"))
-    for row in _rows(queryset):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="weapons.xlsx"'
-    return response
+    return table_response(COLUMNS, queryset, fmt, "weapons", _("Weapons"))
