@@ -547,9 +547,10 @@ def voucher_lot_line_add(
 
 
 def _lock(voucher: Voucher) -> Voucher:
+    # Only the voucher row is locked (``of=self``): its site, country and preparer are read.
     return (
-        Voucher.objects.select_for_update()
-        .select_related("site", "site__organisation__country")
+        Voucher.objects.select_for_update(of=("self",))
+        .select_related("site", "site__organisation__country", "prepared_by")
         .get(pk=voucher.pk)
     )
 
