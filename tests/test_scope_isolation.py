@@ -366,6 +366,39 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"code": c["b"].code},
     },
+    "ammunition:exposed_site_create": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {
+            "code": "VIL",
+            "name": "Village",
+            "relationship": "inhabited_building",
+            "plan_x_m": "1",
+            "plan_y_m": "1",
+        },
+    },
+    "ammunition:waiver_create": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {
+            "building": c["building_b"].code,
+            "rule": "qd",
+            "justification": "An intruder's waiver, long enough.",
+            "valid_until": "2099-01-01T00:00",
+        },
+    },
+    "ammunition:licence_create": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {
+            "building": c["building_b"].code,
+            "number": "X-9",
+            "issued_date": "2026-01-01",
+            "review_date": "2027-01-01",
+            "authority": "X",
+            "limit_1.1": "10",
+        },
+    },
     "api:nature_list": {"kind": "shared", "api": True},
     "api:lot_list": {"kind": "list", "api": True},
     "api:lot_detail": {

@@ -200,3 +200,51 @@ def test_rules_page_flags_provisional_values_and_national_ones(depot, client):
 
     assert "QD.1.1.IBD" in page and "provisoire" in page
     assert "k=16, min 300 m" in page and depot.authority.username in page
+
+
+def test_plan_licence_and_waiver_forms(depot, client):
+    from pssm.ammunition.models import ExposedSite, Licence, Waiver
+
+    client.force_login(depot.technician)
+    es = client.post(
+        f"/ammunition/safety/{depot.site.code}/exposed-sites/new/",
+        {
+            "code": "ECO",
+            "name": "École",
+            "relationship": "vulnerable_building",
+            "plan_x_m": "900",
+            "plan_y_m": "0",
+        },
+    )
+    bad = client.post(
+        f"/ammunition/safety/{depot.site.code}/waivers/new/",
+        {
+            "building": depot.esh1.code,
+            "rule": "qd",
+            "justification": "too short",
+            "valid_until": "2099-01-01T00:00",
+        },
+    )
+    refused = client.get(f"/ammunition/safety/{depot.site.code}/licences/new/")
+    client.force_login(depot.authority)
+    licence = client.post(
+        f"/ammunition/safety/{depot.site.code}/licences/new/",
+        {
+            "building": depot.esh3.code,
+            "number": "KTI-L3",
+            "permitted_groups": "DS",
+            "issued_date": "2026-02-01",
+            "review_date": "2027-02-01",
+            "authority": "DMHTA",
+            "limit_1.1": "250",
+        },
+    )
+
+    assert (
+        es.status_code == 302 and ExposedSite.objects.filter(code=f"{depot.site.code}-ECO").exists()
+    )
+    assert bad.status_code == 400 and not Waiver.objects.exists()
+    assert "20" in bad.content.decode()  # the justification's minimum length is explained
+    assert refused.status_code == 403
+    assert licence.status_code == 302
+    assert Licence.objects.get(number="KTI-L3").limits_kg == {"1.1": "250"}

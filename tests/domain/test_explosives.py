@@ -227,3 +227,22 @@ def test_inverse_round_trips(k, distance):
     q = max_neq_for(k, D(0), D(distance))
     assert required_distance(k, D(0), q) <= distance
     assert required_distance(k, D(0), q + D(1)) >= distance
+
+
+def test_distance_rows_match_the_checks():
+    from pssm.domain.explosives.qd import distance_rows
+
+    c = parse_hazard_code
+    agg = aggregate({c("1.1D"): D(700), c("1.4S"): D(5)})
+    es = [
+        ExposedSite("H", "house", "inhabited_building", D("380.5")),
+        ExposedSite("R", "road", "public_traffic_route", D(300)),
+        ExposedSite("M", "magazine", "inter_magazine", D(20)),
+    ]
+
+    rows, violations = distance_rows(agg, es)
+
+    assert [r for r in rows] == [d.as_dict() for d in check_distances(agg, es)]
+    assert violations == 2  # the house (400 m) and the magazine (4.8·700^(1/3) = 43 m)
+    assert rows[0]["status"] == "violation" and rows[0]["margin_m"] == "-19.5"
+    assert rows[1]["status"] == "ok" and rows[2]["required_m"] == "43"

@@ -26,7 +26,7 @@ from pssm.domain.explosives import (
     parse_hazard_code,
 )
 from pssm.domain.explosives.compatibility import StockItem
-from pssm.domain.explosives.qd import Aggregate, DistanceCheck, fmt
+from pssm.domain.explosives.qd import Aggregate, DistanceCheck, distance_rows, fmt
 from pssm.domain.rules import RuleSet, load
 from pssm.sites.models import Building, Site
 
@@ -133,7 +133,7 @@ def site_plan(site: Site) -> Plan:
 
 
 def _distance(ax: float, ay: float, bx: float, by: float) -> Decimal:
-    return Decimal(f"{math.hypot(ax - bx, ay - by):.1f}")
+    return Decimal(round(math.hypot(ax - bx, ay - by) * 10)).scaleb(-1)
 
 
 def pes_type(building: Building) -> str:
@@ -186,6 +186,7 @@ class Evaluation:
     licence_breaches: list
     distances: list[DistanceCheck]
     max_neq: dict
+    exposed: list = field(default_factory=list)
 
     @property
     def violations(self) -> list[DistanceCheck]:
@@ -193,7 +194,12 @@ class Evaluation:
 
 
 def evaluate(
-    building: Building, items: list[Item], rules: RuleSet, plan: Plan, licence=None
+    building: Building,
+    items: list[Item],
+    rules: RuleSet,
+    plan: Plan,
+    licence=None,
+    with_distances: bool = True,
 ) -> Evaluation:
     stock: dict = defaultdict(Decimal)
     stock_items = []
@@ -216,8 +222,9 @@ def evaluate(
         conflicts,
         licence,
         breaches,
-        check_distances(agg, exposed, ptype, rules),
+        check_distances(agg, exposed, ptype, rules) if with_distances else [],
         max_neq(exposed, ptype, rules),
+        exposed,
     )
 
 
@@ -350,9 +357,10 @@ def site_report(site: Site, now=None) -> dict:
     waivers = active_waivers([b.pk for b in plan.storehouses], now)
     rows, pairs, violations = [], 0, 0
     for b in plan.storehouses:
-        ev = evaluate(b, stock.get(b.pk, []), rules, plan, licences.get(b.pk))
-        pairs += len(ev.distances)
-        violations += len(ev.violations)
+        ev = evaluate(b, stock.get(b.pk, []), rules, plan, licences.get(b.pk), with_distances=False)
+        distances, bad = distance_rows(ev.agg, ev.exposed, pes_type(b), rules)
+        pairs += len(distances)
+        violations += bad
         rows.append(
             {
                 "building": b.code,
@@ -376,7 +384,7 @@ def site_report(site: Site, now=None) -> dict:
                     }
                     for w in waivers.get(b.pk, {}).values()
                 ],
-                "distances": [d.as_dict() for d in ev.distances],
+                "distances": distances,
             }
         )
     unplaced = [code for code, _n, _r, x, y, _b in plan.targets if x is None or y is None]

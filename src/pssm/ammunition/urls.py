@@ -10,4 +10,11 @@ urlpatterns = [
     path("safety-rules/", views.rule_list, name="rule_list"),
     path("safety/<str:code>/", views.qd_report, name="qd_report"),
     path("safety/<str:code>/pdf/", views.qd_report_pdf, name="qd_report_pdf"),
+    path(
+        "safety/<str:code>/exposed-sites/new/",
+        views.exposed_site_create,
+        name="exposed_site_create",
+    ),
+    path("safety/<str:code>/waivers/new/", views.waiver_create, name="waiver_create"),
+    path("safety/<str:code>/licences/new/", views.licence_create, name="licence_create"),
 ]

@@ -1,19 +1,20 @@
 """Pages of ammunition and explosives safety: lots, the natures catalogue, and per site the
 quantity-distance report with its plan (HTML and PDF)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
-from pssm.core.web import clean_filters, paginate
+from pssm.core.web import call_service, clean_filters, paginate
 from pssm.domain.access import Action
 from pssm.sites import selectors as site_selectors
 from pssm.sites.models import Country, Site
 
-from . import plan, selectors
+from . import forms, plan, selectors, services
 from .models import ExposedSite
 from .safety import rules_for_country
 
@@ -97,10 +98,17 @@ def _labelled(report):
 @login_required
 def qd_report(request, code):
     report = _labelled(selectors.qd_site_report(user=request.user, site_code=code.upper()))
+    site = site_selectors.site_get(user=request.user, code=code.upper())
     return render(
         request,
         "ammunition/qd_report.html",
-        {"report": report, "svg": mark_safe(plan.plan_svg(report))},  # noqa: S308 - escaped in plan_svg
+        {
+            "report": report,
+            "svg": mark_safe(plan.plan_svg(report)),  # noqa: S308 - escaped in plan_svg
+            "can_plan": authz.can(request.user, Action.BUILDING_MANAGE, site),
+            "can_waive": authz.can(request.user, Action.SAFETY_WAIVE, site),
+            "can_license": authz.can(request.user, Action.LICENCE_MANAGE, site),
+        },
     )
 
 
@@ -129,4 +137,78 @@ def rule_list(request):
             "countries": countries,
             "country": code,
         },
+    )
+
+
+def _site_form(request, code, form_class, service, title, success, action, form_kwargs):
+    """A small form page of a site's safety data; success returns to the QD report."""
+    site = site_selectors.site_get(user=request.user, code=code.upper())
+    authz.check(request.user, action, site)
+    form = form_class(request.POST or None, **form_kwargs(site))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(form, service, actor=request.user, site=site, form=form) is not None
+    ):
+        messages.success(request, success)
+        return redirect("ammunition:qd_report", site.code)
+    return render(
+        request,
+        "ammunition/site_form.html",
+        {"form": form, "site": site, "title": title},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _exposed_site(*, actor, site, form):
+    return services.exposed_site_create(actor=actor, site=site, **form.cleaned_data)
+
+
+def _waiver(*, actor, site, form):
+    return services.waiver_grant(actor=actor, **form.cleaned_data)
+
+
+def _licence(*, actor, site, form):
+    return services.licence_issue(actor=actor, **form.service_kwargs())
+
+
+@login_required
+def exposed_site_create(request, code):
+    return _site_form(
+        request,
+        code,
+        forms.ExposedSiteForm,
+        _exposed_site,
+        _("New exposed site"),
+        _("Exposed site recorded."),
+        Action.BUILDING_MANAGE,
+        form_kwargs=lambda site: {},
+    )
+
+
+@login_required
+def waiver_create(request, code):
+    return _site_form(
+        request,
+        code,
+        forms.WaiverForm,
+        _waiver,
+        _("New safety waiver"),
+        _("Waiver recorded."),
+        Action.SAFETY_WAIVE,
+        form_kwargs=lambda site: {"site": site},
+    )
+
+
+@login_required
+def licence_create(request, code):
+    return _site_form(
+        request,
+        code,
+        forms.LicenceForm,
+        _licence,
+        _("New explosives limit licence"),
+        _("Licence issued."),
+        Action.LICENCE_MANAGE,
+        form_kwargs=lambda site: {"site": site},
     )

@@ -83,7 +83,17 @@ class SiteEditForm(forms.ModelForm):
         fields = [*SITE_FIELDS, "is_active"]
 
 
-BUILDING_FIELDS = ["name", "kind", "storehouse_type", "latitude", "longitude", "notes"]
+BUILDING_FIELDS = [
+    "name",
+    "kind",
+    "storehouse_type",
+    "latitude",
+    "longitude",
+    "plan_x_m",
+    "plan_y_m",
+    "barricaded",
+    "notes",
+]
 
 
 class BuildingCreateForm(_CodeMixin, forms.ModelForm):

@@ -193,30 +193,27 @@ class DistanceCheck:
     rule: Rule
     required_m: Decimal
     neq_text: str = ""
+    margin_m: Decimal = ZERO
+    status: str = "empty"  # "ok", "violation", or "empty" when there is no stock
 
-    @property
-    def margin_m(self) -> Decimal:
-        return self.exposed.distance_m - self.required_m
-
-    @property
-    def status(self) -> str:
-        if self.neq_kg <= 0:
-            return "empty"
-        return "ok" if self.margin_m >= 0 else "violation"
+    def __post_init__(self):
+        self.margin_m = self.exposed.distance_m - self.required_m
+        if self.neq_kg > 0:
+            self.status = "ok" if self.margin_m >= 0 else "violation"
 
     def as_dict(self) -> dict:
-        margin = self.exposed.distance_m - self.required_m
+        es = self.exposed
         return {
-            "exposed_site": self.exposed.code,
-            "name": self.exposed.name,
-            "relationship": self.exposed.relationship,
+            "exposed_site": es.code,
+            "name": es.name,
+            "relationship": es.relationship,
             "governing_hd": self.hd,
             "neq_kg": self.neq_text or fmt(self.neq_kg),
             **self.rule.qd_fields,
             "required_m": str(self.required_m),
-            "actual_m": str(self.exposed.distance_m),
-            "margin_m": str(margin),
-            "status": "empty" if self.neq_kg <= 0 else ("ok" if margin >= 0 else "violation"),
+            "actual_m": str(es.distance_m),
+            "margin_m": str(self.margin_m),
+            "status": self.status,
         }
 
 
@@ -248,6 +245,49 @@ def check_distances(
             found = memo[es.relationship] = (hd, neq, rule, req, fmt(neq))
         out.append(DistanceCheck(es, *found))
     return out
+
+
+def distance_rows(
+    agg: Aggregate, exposed: list[ExposedSite], pes_type: str = "", rules: RuleSet | None = None
+) -> tuple[list[dict], int]:
+    """The rows of :func:`check_distances` as plain dicts (what a report prints), and how
+    many are violations; the same figures without an object per pair."""
+    rules = rules or load()
+    memo: dict[str, tuple] = {}
+    rows, violations = [], 0
+    empty = agg.neq_kg <= 0
+    for es in exposed:
+        found = memo.get(es.relationship)
+        if found is None:
+            hd, neq, rule, req = governing_distance(agg, es.relationship, pes_type, rules)
+            fixed = {
+                "governing_hd": hd,
+                "neq_kg": fmt(neq),
+                **rule.qd_fields,
+                "required_m": str(req),
+            }
+            found = memo[es.relationship] = (req, fixed, neq <= 0)
+        req, fixed, no_stock = found
+        margin = es.distance_m - req
+        if no_stock or empty:
+            status = "empty"
+        elif margin >= 0:
+            status = "ok"
+        else:
+            status = "violation"
+            violations += 1
+        rows.append(
+            {
+                "exposed_site": es.code,
+                "name": es.name,
+                "relationship": es.relationship,
+                **fixed,
+                "actual_m": str(es.distance_m),
+                "margin_m": str(margin),
+                "status": status,
+            }
+        )
+    return rows, violations
 
 
 def distance_table(agg: Aggregate, pes_type: str = "", rules: RuleSet | None = None) -> list[dict]:
