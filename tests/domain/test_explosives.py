@@ -242,7 +242,7 @@ def test_distance_rows_match_the_checks():
 
     rows, violations = distance_rows(agg, es)
 
-    assert [r for r in rows] == [d.as_dict() for d in check_distances(agg, es)]
+    assert rows == [d.as_dict() for d in check_distances(agg, es)]
     assert violations == 2  # the house (400 m) and the magazine (4.8·700^(1/3) = 43 m)
     assert rows[0]["status"] == "violation" and rows[0]["margin_m"] == "-19.5"
     assert rows[1]["status"] == "ok" and rows[2]["required_m"] == "43"
