@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pssm.registry",
     "pssm.movements",
     "pssm.ammunition",
+    "pssm.imports",
 ]
 
 MIDDLEWARE = [

@@ -46,6 +46,7 @@ class Action(StrEnum):
     SAFETY_WAIVE = "safety.waive"  # time-limited waiver of an explosives-safety rule
     LICENCE_MANAGE = "licence.manage"  # explosives limit licences
     RULES_OVERRIDE = "rules.override"  # national values of the safety rules
+    DATA_IMPORT = "data.import"  # load legacy registers and stock lists
     INSPECTION_RECORD = "inspection.record"
 
 
@@ -64,6 +65,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.JOURNAL_VIEW,
             Action.VOUCHER_PREPARE,
             Action.VOUCHER_APPROVE,
+            Action.DATA_IMPORT,
         }
     ),
     Role.AMMUNITION_TECHNICIAN: frozenset(
@@ -99,6 +101,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.JOURNAL_VERIFY,
             Action.LICENCE_MANAGE,
             Action.RULES_OVERRIDE,
+            Action.DATA_IMPORT,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.

@@ -1,0 +1,91 @@
+"""`pssm import weapons|ammunition FILE --site CODE`: load a legacy register."""
+
+import json
+import sys
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as translate
+
+from pssm.core.management.base import PssmCommand
+from pssm.imports import services
+from pssm.imports.readers import write_rejects
+from pssm.sites import selectors as site_selectors
+
+
+class Command(PssmCommand):
+    help = (
+        "Import a register of weapons or a stock list of ammunition (CSV or XLSX) into a site: "
+        "validated row by row, committed in chunks, resumable, idempotent."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("what", choices=["weapons", "ammunition"])
+        parser.add_argument("file")
+        parser.add_argument("--site", required=True, help="site code, e.g. ML-KTI")
+        parser.add_argument("--location", help="storage location for rows that name none")
+        parser.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+        parser.add_argument(
+            "--all-or-nothing", action="store_true", help="import nothing if any row is rejected"
+        )
+        parser.add_argument(
+            "--rejects", metavar="OUT", help="write rejected rows to OUT (.csv or .xlsx)"
+        )
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+        parser.add_argument(
+            "--chunk", type=int, default=services.CHUNK, help="rows per transaction"
+        )
+
+    def handle(self, *args, **options):
+        actor = self.actor(options)
+        if not getattr(actor, "pk", None):
+            raise CommandError("an import is signed by a user: give --as USER")
+        site = site_selectors.site_get(user=actor, code=options["site"].upper())
+        location = None
+        if options["location"]:
+            location = site_selectors.location_get(user=actor, code=options["location"].upper())
+        show = not options["json"] and sys.stderr.isatty()
+
+        def progress(job):
+            if show:
+                width = 30
+                done = int(width * job.percent / 100)
+                sys.stderr.write(
+                    f"\r[{'#' * done}{'.' * (width - done)}] {job.percent:3d}% "
+                    f"{job.rows_read:,} rows, {job.imported:,} imported, {job.rejected:,} rejected"
+                )
+                sys.stderr.flush()
+
+        runner = (
+            services.weapons_import if options["what"] == "weapons" else services.ammunition_import
+        )
+        outcome = runner(
+            actor=actor,
+            site=site,
+            path=options["file"],
+            location=location,
+            dry_run=options["dry_run"],
+            all_or_nothing=options["all_or_nothing"],
+            chunk_size=max(1, options["chunk"]),
+            progress=progress,
+            translate=translate,
+        )
+        if show:
+            sys.stderr.write("\n")
+        if options["rejects"] and outcome.rejects:
+            write_rejects(options["rejects"], outcome.headers, outcome.rejects)
+        summary = outcome.as_dict()
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(
+                f"{'checked' if options['dry_run'] else 'imported'} {summary['imported']}, "
+                f"rejected {summary['rejected']}, skipped {summary['skipped']} "
+                f"(of {summary['rows']} rows; job {summary['job']})"
+            )
+            for item in summary["rejects"][:20]:
+                self.stdout.write(f"  row {item['row']}: {item['reason']}")
+            if outcome.rejected > 20:
+                self.stdout.write(f"  … {outcome.rejected - 20} more (see --rejects)")
+        if outcome.rejected:
+            sys.exit(1)

@@ -1,0 +1,836 @@
+"""Imports of legacy registers: weapons by serial and ammunition by lot, from CSV or XLSX.
+
+Rows are read as a stream, validated one by one (every problem names the row, the column and
+what is wrong), and the valid ones are committed in chunks: each chunk is one transaction that
+writes the records, one posted receipt voucher with a line per weapon or lot, and one journal
+entry, and moves the job's last committed row. A killed process or a lost connection loses at
+most the chunk in flight, which is rolled back whole; running the same file again resumes
+after the last committed row (and, for weapons, skips every serial already at the site).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from pssm.accounts import authz
+from pssm.domain import serials
+from pssm.domain.access import Action
+from pssm.domain.errors import PssmError, ValidationError, gettext_noop
+from pssm.domain.ledger import Kind, ReceiptReason, Status
+from pssm.journal.services import journal_append
+from pssm.movements.models import Voucher, VoucherLine
+from pssm.movements.services import _next_number
+from pssm.registry.models import SerialKey, Weapon, WeaponType
+from pssm.sites.models import Site, StorageLocation
+
+from . import columns, readers
+from .models import ImportJob
+
+CHUNK = 2000
+REPORT_LIMIT = 500
+
+
+@dataclass
+class Outcome:
+    job: ImportJob
+    imported: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rows: int = 0
+    rejects: list = field(default_factory=list)  # (row, cells, reason)
+    headers: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "job": self.job.pk,
+            "state": self.job.state,
+            "rows": self.rows,
+            "imported": self.imported,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+            "rejects": [
+                {"row": row, "reason": reason}
+                for row, _cells, reason in self.rejects[:REPORT_LIMIT]
+            ],
+        }
+
+
+class RowError(Exception):
+    """One problem of one row: the column it concerns and the reason."""
+
+    def __init__(self, column: str, reason: str, **params):
+        super().__init__(reason)
+        self.column, self.reason, self.params = column, reason, params
+
+
+def file_sha256(path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- weapon types -------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return columns.simplify(text).replace(" ", "")
+
+
+class TypeIndex:
+    """Finds a weapon type from what a register says: "AKM", "Kalachnikov AK-47", the
+    exported form "Kalashnikov AKM (7.62×39)", an alias. Ambiguous or unknown names raise
+    RowError with suggestions."""
+
+    def __init__(self):
+        self.by_key: dict[str, set[int]] = {}
+        self.types = {}
+        for wt in WeaponType.objects.all():
+            self.types[wt.pk] = wt
+            names = [str(wt), f"{wt.make} {wt.model}", wt.model, *wt.aliases.splitlines()]
+            for name in names:
+                k = _key(name)
+                if k:
+                    self.by_key.setdefault(k, set()).add(wt.pk)
+        self.cache: dict[str, int] = {}
+
+    def find(self, text: str) -> int:
+        k = _key(text)
+        if k in self.cache:
+            return self.cache[k]
+        found = self.by_key.get(k, set())
+        if len(found) == 1:
+            self.cache[k] = next(iter(found))
+            return self.cache[k]
+        if not found:
+            # "Kalachnikov AKM": every word that names types narrows the choice.
+            words = columns.simplify(text).split()
+            for word in [*words, *("".join(words[i:]) for i in range(1, len(words)))]:
+                ids = self.by_key.get(word)
+                if ids:
+                    found = set(ids) if not found else found & ids
+            if len(found) == 1:
+                self.cache[k] = next(iter(found))
+                return self.cache[k]
+        if len(found) > 1:
+            names = sorted(str(self.types[pk]) for pk in found)
+            raise RowError(
+                "weapon_type",
+                gettext_noop("“%(value)s” fits several types: %(names)s"),
+                value=text,
+                names="; ".join(names[:4]),
+            )
+        close = difflib.get_close_matches(k, list(self.by_key), n=3, cutoff=0.6)
+        names = sorted({str(self.types[pk]) for c in close for pk in self.by_key[c]})
+        if names:
+            raise RowError(
+                "weapon_type",
+                gettext_noop("unknown type “%(value)s”; did you mean %(names)s?"),
+                value=text,
+                names=" / ".join(names[:3]),
+            )
+        raise RowError("weapon_type", gettext_noop("unknown type “%(value)s”"), value=text)
+
+
+# --- the job ------------------------------------------------------------------------------
+
+
+def _resume_point(kind: str, site: Site, sha: str) -> int:
+    last = (
+        ImportJob.objects.filter(kind=kind, site=site, file_sha256=sha)
+        .exclude(state=ImportJob.State.CHECKED)
+        .order_by("-last_row")
+        .values_list("last_row", flat=True)
+        .first()
+    )
+    return last or 0
+
+
+def _reason_text(exc: RowError, header: str, translate) -> str:
+    reason = translate(exc.reason) % exc.params if exc.params else translate(exc.reason)
+    return f"{header}: {reason}" if header else reason
+
+
+def weapons_import(
+    *,
+    actor,
+    site: Site,
+    path,
+    file_name: str = "",
+    mapping: dict[int, str] | None = None,
+    location: StorageLocation | None = None,
+    dry_run: bool = False,
+    all_or_nothing: bool = False,
+    chunk_size: int = CHUNK,
+    progress: Callable[[ImportJob], None] | None = None,
+    translate=lambda s: s,
+    job: ImportJob | None = None,
+    stop_after_chunks: int | None = None,
+) -> Outcome:
+    """Import the weapons of a register into ``site``; see the module docstring. Each
+    weapon goes to the row's storage location or ``location``. Raises
+    PermissionDeniedError, readers.FileError or columns.MappingError before anything is
+    written; row problems are collected, never raised. ``stop_after_chunks`` ends the run
+    after that many committed chunks, as an interruption would."""
+    authz.check(actor, Action.DATA_IMPORT, site)
+    if location is not None and location.building.site_id != site.pk:
+        raise ValidationError(
+            gettext_noop("This storage location belongs to another site."),
+            details={"location": gettext_noop("Another site.")},
+        )
+    path = Path(path)
+    table = readers.open_table(path, columns.recogniser("weapons"))
+    mapping = columns.check_mapping(
+        "weapons",
+        {
+            int(k): v
+            for k, v in (mapping or columns.guess_mapping("weapons", table.headers)).items()
+        },
+        table.headers,
+    )
+    sha = file_sha256(path)
+    # Weapons carry their own key (type and normalised serial): a re-run validates every row
+    # again, reports the rejects again and skips what the site already holds, so a resumed or
+    # repeated import creates nothing twice.
+    start_after = 0
+    if job is None:
+        job = ImportJob(
+            kind="weapons", site=site, file_name=file_name or path.name, created_by=actor
+        )
+    job.file_sha256, job.mapping = sha, {str(k): v for k, v in mapping.items()}
+    job.options = {
+        "dry_run": dry_run,
+        "all_or_nothing": all_or_nothing,
+        "resumed_after": start_after,
+    }
+    job.size_bytes, job.state = table.size_bytes, ImportJob.State.RUNNING
+    job.save()
+    if all_or_nothing and not dry_run:
+        check = weapons_import(
+            actor=actor,
+            site=site,
+            path=path,
+            file_name=job.file_name,
+            mapping=mapping,
+            location=location,
+            dry_run=True,
+            chunk_size=chunk_size,
+            translate=translate,
+        )
+        if check.rejected:
+            job.state, job.rejected, job.rows_read = (
+                ImportJob.State.FAILED,
+                check.rejected,
+                check.rows,
+            )
+            job.report = check.as_dict()["rejects"]
+            job.message = "all-or-nothing: rejected rows, nothing imported"
+            job.finished_at = timezone.now()
+            job.save()
+            check.job = job
+            check.imported = 0
+            return check
+        table = readers.open_table(path, columns.recogniser("weapons"))
+    run = _WeaponRun(actor, site, job, table, mapping, location, dry_run, translate)
+    try:
+        if all_or_nothing and not dry_run:
+            with transaction.atomic():
+                run.go(start_after, chunk_size, progress, stop_after_chunks)
+        else:
+            run.go(start_after, chunk_size, progress, stop_after_chunks)
+    except PssmError as exc:
+        job.state, job.message = ImportJob.State.FAILED, str(exc)
+        job.finished_at = timezone.now()
+        job.save()
+        raise
+    return run.outcome
+
+
+class _WeaponRun:
+    def __init__(self, actor, site, job, table, mapping, location, dry_run, translate):
+        self.actor, self.site, self.job, self.table = actor, site, job, table
+        self.mapping, self.location, self.dry_run, self.translate = (
+            mapping,
+            location,
+            dry_run,
+            translate,
+        )
+        self.outcome = Outcome(job=job, headers=table.headers)
+        self.types = TypeIndex()
+        self.seen: dict[tuple[int, str], int] = {}
+        self.locations = {
+            loc.code: loc.pk
+            for loc in StorageLocation.objects.filter(building__site=site, is_active=True)
+        }
+        self.location_names = {}
+        suffixes: dict[str, set[int]] = {}
+        for loc in StorageLocation.objects.filter(building__site=site, is_active=True):
+            self.location_names[columns.simplify(loc.name)] = loc.pk
+            parts = loc.code.split("-")
+            for i in range(1, len(parts)):
+                suffixes.setdefault("-".join(parts[i:]), set()).add(loc.pk)
+        # "R01" or "ARM01-R01" stand for ML-KTI-ARM01-R01 when no other location ends so.
+        for suffix, ids in suffixes.items():
+            if len(ids) == 1:
+                self.locations.setdefault(suffix, next(iter(ids)))
+        self.today = datetime.now(UTC).date()
+        self.columns = [
+            (index, name, table.headers[index] if index < len(table.headers) else "")
+            for index, name in mapping.items()
+        ]
+
+    def reject(self, number, cells, exc: RowError):
+        header = next((h for _i, n, h in self.columns if n == exc.column), exc.column)
+        self.outcome.rejected += 1
+        reason = _reason_text(exc, header, self.translate)
+        self.outcome.rejects.append((number, cells, reason))
+
+    def parse(self, number, cells) -> dict:
+        values = {name: (cells[i] if i < len(cells) else "") for i, name, _h in self.columns}
+        raw_serial = values.get("serial", "")
+        serial = serials.clean(raw_serial)
+        norm = serials.normalise(serial)
+        if not serial:
+            raise RowError("serial", gettext_noop("the serial number is missing"))
+        if len(serial) > serials.MAX_SERIAL_LENGTH or not norm:
+            raise RowError(
+                "serial", gettext_noop("“%(value)s” is not a serial number"), value=raw_serial
+            )
+        if not values.get("weapon_type"):
+            raise RowError("weapon_type", gettext_noop("the weapon type is missing"))
+        type_id = self.types.find(values["weapon_type"])
+        out = {"serial": serial, "serial_norm": norm, "weapon_type_id": type_id}
+        for name in ("country_of_manufacture", "import_country"):
+            try:
+                out[name] = columns.parse_country(values.get(name, ""))
+            except ValueError as exc:
+                raise RowError(name, str(exc)) from None
+        for name in ("year_of_manufacture", "import_year"):
+            try:
+                out[name] = columns.parse_year(values.get(name, ""), today=self.today)
+            except ValueError as exc:
+                raise RowError(
+                    name,
+                    gettext_noop("%(problem)s: “%(value)s”"),
+                    problem=str(exc),
+                    value=values.get(name),
+                ) from None
+        try:
+            received = columns.parse_date(values.get("received_on", ""), today=self.today)
+        except ValueError as exc:
+            raise RowError(
+                "received_on",
+                gettext_noop("%(problem)s: “%(value)s”"),
+                problem=str(exc),
+                value=values.get("received_on"),
+            ) from None
+        out["received_on"] = received.isoformat() if received else ""
+        for name, limit in (
+            ("manufacturer", 120),
+            ("ownership_mark", 200),
+            ("marking_locations", 200),
+        ):
+            text = values.get(name, "")
+            if len(text) > limit:
+                raise RowError(
+                    name, gettext_noop("too long (at most %(limit)s characters)"), limit=limit
+                )
+            out[name] = text
+        where = values.get("location", "")
+        if where:
+            loc = self.locations.get(where.strip().upper()) or self.location_names.get(
+                columns.simplify(where)
+            )
+            if loc is None:
+                raise RowError(
+                    "location",
+                    gettext_noop("no storage location “%(value)s” at this site"),
+                    value=where,
+                )
+            out["location_id"] = loc
+        elif self.location is not None:
+            out["location_id"] = self.location.pk
+        else:
+            raise RowError(
+                "location", gettext_noop("no storage location: add the column or choose a default")
+            )
+        if (
+            out["year_of_manufacture"]
+            and out["import_year"]
+            and out["import_year"] < out["year_of_manufacture"]
+        ):
+            raise RowError("import_year", gettext_noop("imported before it was made"))
+        return out
+
+    def go(self, start_after, chunk_size, progress, stop_after_chunks):
+        outcome, job = self.outcome, self.job
+        chunk: list[tuple[int, list[str], dict]] = []
+        chunks_done = 0
+        for number, cells in self.table.rows:
+            outcome.rows += 1
+            if number <= start_after:
+                outcome.skipped += 1
+                continue
+            try:
+                data = self.parse(number, cells)
+            except RowError as exc:
+                self.reject(number, cells, exc)
+                continue
+            key = (data["weapon_type_id"], data["serial_norm"])
+            first = self.seen.get(key)
+            if first is not None:
+                self.reject(
+                    number,
+                    cells,
+                    RowError("serial", gettext_noop("same weapon as row %(row)s"), row=first),
+                )
+                continue
+            self.seen[key] = number
+            chunk.append((number, cells, data))
+            if len(chunk) >= chunk_size:
+                self.flush(chunk, number)
+                chunk = []
+                chunks_done += 1
+                self.tick(progress)
+                if stop_after_chunks is not None and chunks_done >= stop_after_chunks:
+                    return
+        last = number if outcome.rows else start_after  # noqa: F821 - set by the loop
+        self.flush(chunk, last)
+        job.state = ImportJob.State.CHECKED if self.dry_run else ImportJob.State.DONE
+        job.finished_at = timezone.now()
+        self.tick(progress)
+
+    def tick(self, progress):
+        job, outcome = self.job, self.outcome
+        job.rows_read, job.imported, job.rejected, job.skipped = (
+            outcome.rows,
+            outcome.imported,
+            outcome.rejected,
+            outcome.skipped,
+        )
+        job.bytes_read = self.table.progress.get("bytes", 0) or job.bytes_read
+        job.report = self.outcome.as_dict()["rejects"]
+        job.save(
+            update_fields=[
+                "rows_read",
+                "imported",
+                "rejected",
+                "skipped",
+                "bytes_read",
+                "report",
+                "state",
+                "finished_at",
+                "last_row",
+            ]
+        )
+        if progress:
+            progress(job)
+
+    def flush(self, chunk, last_row):
+        """Check the chunk against the registry, then write it in one transaction."""
+        if not chunk:
+            if not self.dry_run and last_row > self.job.last_row:
+                self.job.last_row = last_row
+            return
+        norms = {data["serial_norm"] for _n, _c, data in chunk}
+        present: dict[tuple[int, str], tuple[str, int]] = {}
+        for type_id, norm, site_id, site_code, serial in Weapon.objects.filter(
+            serial_norm__in=norms
+        ).values_list("weapon_type_id", "serial_norm", "site_id", "site__code", "serial"):
+            present[(type_id, norm)] = (site_code, site_id, serial)
+        fresh = []
+        for number, cells, data in chunk:
+            found = present.get((data["weapon_type_id"], data["serial_norm"]))
+            if found is None:
+                fresh.append((number, data))
+            elif found[1] == self.site.pk:
+                self.outcome.skipped += 1  # already in this site's register
+            else:
+                self.reject(
+                    number,
+                    cells,
+                    RowError(
+                        "serial",
+                        gettext_noop("already registered at %(site)s (written %(serial)s)"),
+                        site=found[0],
+                        serial=found[2],
+                    ),
+                )
+        if self.dry_run:
+            self.outcome.imported += len(fresh)
+            return
+        with transaction.atomic():
+            if fresh:
+                self.write(fresh, chunk[0][0], last_row)
+            ImportJob.objects.filter(pk=self.job.pk).update(last_row=last_row)
+        self.job.last_row = last_row
+        self.outcome.imported += len(fresh)
+
+    def write(self, fresh, first_row, last_row):
+        site, actor, now = self.site, self.actor, timezone.now()
+        seq, number = _next_number(site, now.year)
+        voucher = Voucher.objects.create(
+            site=site,
+            year=now.year,
+            seq=seq,
+            number=number,
+            kind=Kind.RECEIPT.value,
+            reason=ReceiptReason.ACQUISITION.value,
+            state=Voucher.State.POSTED,
+            location_id=fresh[0][1]["location_id"],
+            prepared_by=actor,
+            posted_at=now,
+            notes=f"Import {self.job.file_name} (rows {first_row}–{last_row}, job {self.job.pk})",
+        )
+        weapons = [
+            Weapon(
+                serial=d["serial"],
+                serial_norm=d["serial_norm"],
+                weapon_type_id=d["weapon_type_id"],
+                manufacturer=d["manufacturer"],
+                country_of_manufacture=d["country_of_manufacture"],
+                year_of_manufacture=d["year_of_manufacture"],
+                import_country=d["import_country"],
+                import_year=d["import_year"],
+                ownership_mark=d["ownership_mark"],
+                marking_locations=d["marking_locations"],
+                owner_id=site.organisation_id,
+                status=Status.IN_STORE.value,
+                site_id=site.pk,
+                location_id=d["location_id"],
+            )
+            for _n, d in fresh
+        ]
+        Weapon.objects.bulk_create(weapons, batch_size=1000)
+        _insert_serial_keys([w.pk for w in weapons])
+        codes = {pk: code for code, pk in self.locations.items()}
+        VoucherLine.objects.bulk_create(
+            [
+                VoucherLine(
+                    voucher=voucher,
+                    weapon_id=w.pk,
+                    serial=w.serial,
+                    location_id=w.location_id,
+                    after={
+                        "status": Status.IN_STORE.value,
+                        "site": site.code,
+                        "location": codes.get(w.location_id, ""),
+                        "custodian": "",
+                        "destination": "",
+                        **({"received_on": d["received_on"]} if d["received_on"] else {}),
+                        "import_row": n,
+                    },
+                )
+                for w, (n, d) in zip(weapons, fresh, strict=True)
+            ],
+            batch_size=1000,
+        )
+        journal_append(
+            actor=actor,
+            kind="import.weapons",
+            payload={
+                "job": self.job.pk,
+                "file": self.job.file_name,
+                "sha256": self.job.file_sha256,
+                "voucher": number,
+                "rows": [first_row, last_row],
+                "weapons": [[w.pk, w.serial] for w in weapons],
+            },
+            scope=site.scope,
+        )
+
+
+def _insert_serial_keys(weapon_ids: list[int]) -> None:
+    """The deletion keys of the new weapons (``serials.deletion_keys``), computed by the
+    database from the stored normalised serials: the serial itself and every form with one
+    character removed, without duplicates."""
+    if not weapon_ids:
+        return
+    table, keys = Weapon._meta.db_table, SerialKey._meta.db_table
+    marks = ", ".join(["%s"] * len(weapon_ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            WITH RECURSIVE pos(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM pos WHERE i < 64)
+            INSERT INTO {keys} (weapon_id, key)
+            SELECT DISTINCT id, key FROM (
+                SELECT id, serial_norm AS key FROM {table} WHERE id IN ({marks})
+                UNION ALL
+                SELECT w.id, substr(w.serial_norm, 1, pos.i - 1) || substr(w.serial_norm, pos.i + 1)
+                FROM {table} w JOIN pos ON pos.i <= length(w.serial_norm)
+                WHERE w.id IN ({marks})
+            ) k
+            WHERE key <> ''
+            """,  # noqa: S608 - table names come from the models
+            [*weapon_ids, *weapon_ids],
+        )
+
+
+# --- ammunition ---------------------------------------------------------------------------
+
+
+def ammunition_import(
+    *,
+    actor,
+    site: Site,
+    path,
+    file_name: str = "",
+    mapping: dict[int, str] | None = None,
+    location: StorageLocation | None = None,
+    dry_run: bool = False,
+    all_or_nothing: bool = False,
+    chunk_size: int = 200,
+    progress: Callable[[ImportJob], None] | None = None,
+    translate=lambda s: s,
+    job: ImportJob | None = None,
+    stop_after_chunks: int | None = None,
+) -> Outcome:
+    """Import a stock list of ammunition lots into ``site``: each chunk becomes one posted
+    receipt voucher, checked like any other (condition, compatibility, licence, QD); a chunk
+    that breaks a safety rule is rejected whole, with the rule named on each of its rows."""
+    from pssm.ammunition.models import CONDITION_CHOICES, Lot, Nature
+    from pssm.domain.stock import normalise_lot_number
+    from pssm.movements import lots as lot_engine
+
+    authz.check(actor, Action.DATA_IMPORT, site)
+    path = Path(path)
+    table = readers.open_table(path, columns.recogniser("ammunition"))
+    mapping = columns.check_mapping(
+        "ammunition",
+        {
+            int(k): v
+            for k, v in (mapping or columns.guess_mapping("ammunition", table.headers)).items()
+        },
+        table.headers,
+    )
+    sha = file_sha256(path)
+    start_after = 0 if dry_run else _resume_point("ammunition", site, sha)
+    job = job or ImportJob(
+        kind="ammunition", site=site, file_name=file_name or path.name, created_by=actor
+    )
+    job.file_sha256, job.mapping = sha, {str(k): v for k, v in mapping.items()}
+    job.options = {
+        "dry_run": dry_run,
+        "all_or_nothing": all_or_nothing,
+        "resumed_after": start_after,
+    }
+    job.size_bytes, job.state = table.size_bytes, ImportJob.State.RUNNING
+    job.save()
+    outcome = Outcome(job=job, headers=table.headers)
+    heads = {
+        name: (table.headers[i] if i < len(table.headers) else name) for i, name in mapping.items()
+    }
+    natures = {}
+    for n in Nature.objects.filter(is_active=True):
+        natures[_key(n.code)] = n
+        natures[_key(n.nomenclature)] = n
+    locations = {loc.code: loc for loc in StorageLocation.objects.filter(building__site=site)}
+    conditions = {code for code, _label in CONDITION_CHOICES}
+    today = datetime.now(UTC).date()
+    seen: dict[tuple[str, int], int] = {}
+
+    def reject(number, cells, exc: RowError):
+        outcome.rejected += 1
+        outcome.rejects.append(
+            (number, cells, _reason_text(exc, heads.get(exc.column, exc.column), translate))
+        )
+
+    def parse(cells):
+        v = {name: (cells[i] if i < len(cells) else "") for i, name in mapping.items()}
+        try:
+            norm, _iatg = normalise_lot_number(v.get("lot_number", ""))
+        except PssmError as exc:
+            raise RowError("lot_number", exc.message_template, **exc.params) from None
+        nature = natures.get(_key(v.get("nature", "")))
+        if nature is None:
+            close = difflib.get_close_matches(
+                _key(v.get("nature", "")), list(natures), n=2, cutoff=0.6
+            )
+            raise RowError(
+                "nature",
+                gettext_noop("unknown nature “%(value)s”%(hint)s"),
+                value=v.get("nature", ""),
+                hint=f" ({' / '.join(natures[c].code for c in close)}?)" if close else "",
+            )
+        text = v.get("quantity", "").replace(" ", "").replace("\u202f", "")
+        if not text.isdigit() or int(text) <= 0:
+            raise RowError(
+                "quantity",
+                gettext_noop("“%(value)s” is not a whole number above zero"),
+                value=v.get("quantity", ""),
+            )
+        where = v.get("location", "").strip().upper()
+        loc = locations.get(where) or locations.get(f"{site.code}-{where}") if where else location
+        if loc is None:
+            raise RowError(
+                "location",
+                gettext_noop("no storage location “%(value)s” at this site"),
+                value=where,
+            )
+        condition = (v.get("condition_code") or "A").strip().upper()[:1]
+        if condition not in conditions:
+            raise RowError(
+                "condition_code",
+                gettext_noop("unknown condition code “%(value)s”"),
+                value=v.get("condition_code"),
+            )
+        try:
+            year = columns.parse_year(v.get("year_of_manufacture", ""), today=today)
+        except ValueError as exc:
+            raise RowError("year_of_manufacture", str(exc)) from None
+        existing = Lot.objects.filter(lot_number_norm=norm).select_related("nature").first()
+        if existing is not None and existing.nature_id != nature.pk:
+            raise RowError(
+                "nature",
+                gettext_noop("lot %(lot)s is registered as %(registered)s"),
+                lot=norm,
+                registered=existing.nature.code,
+            )
+        return {
+            "lot_number": v.get("lot_number", "").strip(),
+            "norm": norm,
+            "nature": nature,
+            "quantity": int(text),
+            "location": loc,
+            "condition_code": condition,
+            "manufacturer": v.get("manufacturer", "")[:80],
+            "year_of_manufacture": year,
+        }
+
+    def post(chunk, last_row):
+        if dry_run:
+            outcome.imported += len(chunk)
+            return
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                seq, number = _next_number(site, now.year)
+                voucher = Voucher.objects.create(
+                    site=site,
+                    year=now.year,
+                    seq=seq,
+                    number=number,
+                    kind=Kind.RECEIPT.value,
+                    reason=ReceiptReason.ACQUISITION.value,
+                    state=Voucher.State.SUBMITTED,
+                    location=chunk[0][2]["location"],
+                    prepared_by=actor,
+                    notes=f"Import {job.file_name} (rows {chunk[0][0]}–{last_row}, job {job.pk})",
+                )
+                lines = []
+                for _n, _c, d in chunk:
+                    lot = lot_engine.find_or_register_lot(
+                        voucher,
+                        d["lot_number"],
+                        d["nature"],
+                        {
+                            "condition_code": d["condition_code"],
+                            "manufacturer": d["manufacturer"],
+                            "year_of_manufacture": d["year_of_manufacture"],
+                        },
+                    )
+                    lines.append(
+                        VoucherLine(
+                            voucher=voucher,
+                            lot=lot,
+                            quantity=d["quantity"],
+                            location=d["location"],
+                            serial="",
+                        )
+                    )
+                VoucherLine.objects.bulk_create(lines)
+                lines = list(
+                    voucher.lines.select_related("location", "reversed_line").order_by("pk")
+                )
+                records = lot_engine.post_lot_lines(voucher, lines, now)
+                Voucher.objects.filter(pk=voucher.pk).update(
+                    state=Voucher.State.POSTED, posted_at=now
+                )
+                journal_append(
+                    actor=actor,
+                    kind="import.ammunition",
+                    payload={
+                        "job": job.pk,
+                        "file": job.file_name,
+                        "sha256": job.file_sha256,
+                        "voucher": number,
+                        "rows": [chunk[0][0], last_row],
+                        "lines": records,
+                    },
+                    scope=site.scope,
+                )
+                ImportJob.objects.filter(pk=job.pk).update(last_row=last_row)
+        except PssmError as exc:
+            for n, cells, _d in chunk:
+                outcome.rejected += 1
+                outcome.rejects.append(
+                    (
+                        n,
+                        cells,
+                        translate(exc.message_template) % exc.params
+                        if exc.params
+                        else translate(exc.message_template),
+                    )
+                )
+            return
+        job.last_row = last_row
+        outcome.imported += len(chunk)
+
+    chunk, done, number = [], 0, start_after
+    for number, cells in table.rows:
+        outcome.rows += 1
+        if number <= start_after:
+            outcome.skipped += 1
+            continue
+        try:
+            data = parse(cells)
+        except RowError as exc:
+            reject(number, cells, exc)
+            continue
+        key = (data["norm"], data["location"].pk)
+        if key in seen:
+            reject(
+                number,
+                cells,
+                RowError(
+                    "lot_number",
+                    gettext_noop("same lot and location as row %(row)s"),
+                    row=seen[key],
+                ),
+            )
+            continue
+        seen[key] = number
+        chunk.append((number, cells, data))
+        if len(chunk) >= chunk_size and not all_or_nothing:
+            post(chunk, number)
+            chunk, done = [], done + 1
+            if stop_after_chunks is not None and done >= stop_after_chunks:
+                return _finish(job, outcome, ImportJob.State.RUNNING)
+    if all_or_nothing and outcome.rejected:
+        outcome.imported = 0
+        return _finish(job, outcome, ImportJob.State.FAILED)
+    if chunk:
+        post(chunk, number)
+    return _finish(job, outcome, ImportJob.State.CHECKED if dry_run else ImportJob.State.DONE)
+
+
+def _finish(job, outcome, state) -> Outcome:
+    job.state, job.finished_at = state, timezone.now()
+    job.rows_read, job.imported, job.rejected, job.skipped = (
+        outcome.rows,
+        outcome.imported,
+        outcome.rejected,
+        outcome.skipped,
+    )
+    job.report = outcome.as_dict()["rejects"]
+    job.save()
+    return outcome
