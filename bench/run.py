@@ -2,7 +2,8 @@
 PostgreSQL database; print the results as tables with the dataset size.
 
 Environment: PSSM_BENCH_N (journal entries to append, default 20000), PSSM_BENCH_WEAPONS
-(weapons in the registry dataset, default 1000000), PSSM_TEST_POSTGRES_URL.
+(weapons in the registry dataset, default 1000000), PSSM_BENCH_IMPORT_ROWS (rows of the
+import benchmark, default 1000000), PSSM_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 N = int(os.environ.get("PSSM_BENCH_N", "20000"))
 WEAPONS = int(os.environ.get("PSSM_BENCH_WEAPONS", "1000000"))
+IMPORT_ROWS = int(os.environ.get("PSSM_BENCH_IMPORT_ROWS", "1000000"))
 PG_ADMIN = os.environ.get("PSSM_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_BENCH_DB = "pssm_bench"
 
@@ -75,6 +77,21 @@ def main() -> int:
             env = dict(os.environ, DATABASE_URL=url)
             done = subprocess.run(
                 [sys.executable, str(HERE / "registry_bench.py"), str(WEAPONS)],
+                env=env,
+                check=False,
+            )
+            if done.returncode:
+                return done.returncode
+    print(f"\nImport: {IMPORT_ROWS:,} weapon rows from CSV per database")
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [f"sqlite:///{tmp}/import.sqlite3"]
+        pg = _pg_scratch_url()
+        if pg:
+            targets.append(pg)
+        for url in targets:
+            env = dict(os.environ, DATABASE_URL=url)
+            done = subprocess.run(
+                [sys.executable, str(HERE / "import_bench.py"), str(IMPORT_ROWS)],
                 env=env,
                 check=False,
             )

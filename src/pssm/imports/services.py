@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,11 +94,14 @@ class TypeIndex:
 
     def __init__(self):
         self.by_key: dict[str, set[int]] = {}
+        self.primary: dict[str, set[int]] = {}
         self.types = {}
         for wt in WeaponType.objects.all():
             self.types[wt.pk] = wt
-            names = [str(wt), f"{wt.make} {wt.model}", wt.model, *wt.aliases.splitlines()]
-            for name in names:
+            for name in (str(wt), f"{wt.make} {wt.model}", wt.model):
+                if _key(name):
+                    self.primary.setdefault(_key(name), set()).add(wt.pk)
+            for name in (str(wt), f"{wt.make} {wt.model}", wt.model, *wt.aliases.splitlines()):
                 k = _key(name)
                 if k:
                     self.by_key.setdefault(k, set()).add(wt.pk)
@@ -107,7 +111,7 @@ class TypeIndex:
         k = _key(text)
         if k in self.cache:
             return self.cache[k]
-        found = self.by_key.get(k, set())
+        found = self.primary.get(k) or self.by_key.get(k, set())  # a model name wins
         if len(found) == 1:
             self.cache[k] = next(iter(found))
             return self.cache[k]
@@ -491,49 +495,66 @@ class _WeaponRun:
             posted_at=now,
             notes=f"Import {self.job.file_name} (rows {first_row}–{last_row}, job {self.job.pk})",
         )
-        weapons = [
-            Weapon(
-                serial=d["serial"],
-                serial_norm=d["serial_norm"],
-                weapon_type_id=d["weapon_type_id"],
-                manufacturer=d["manufacturer"],
-                country_of_manufacture=d["country_of_manufacture"],
-                year_of_manufacture=d["year_of_manufacture"],
-                import_country=d["import_country"],
-                import_year=d["import_year"],
-                ownership_mark=d["ownership_mark"],
-                marking_locations=d["marking_locations"],
-                owner_id=site.organisation_id,
-                status=Status.IN_STORE.value,
-                site_id=site.pk,
-                location_id=d["location_id"],
-            )
-            for _n, d in fresh
-        ]
-        Weapon.objects.bulk_create(weapons, batch_size=1000)
-        _insert_serial_keys([w.pk for w in weapons])
-        codes = {pk: code for code, pk in self.locations.items()}
-        VoucherLine.objects.bulk_create(
+        ids = _allocate_ids(Weapon._meta.db_table, len(fresh))
+        stamp = _db_datetime(now)
+        owner = site.organisation_id
+        _bulk_insert(
+            Weapon._meta.db_table,
+            WEAPON_COLUMNS,
             [
-                VoucherLine(
-                    voucher=voucher,
-                    weapon_id=w.pk,
-                    serial=w.serial,
-                    location_id=w.location_id,
-                    after={
-                        "status": Status.IN_STORE.value,
-                        "site": site.code,
-                        "location": codes.get(w.location_id, ""),
-                        "custodian": "",
-                        "destination": "",
-                        **({"received_on": d["received_on"]} if d["received_on"] else {}),
-                        "import_row": n,
-                    },
+                (
+                    pk,
+                    d["serial"],
+                    d["serial_norm"],
+                    d["weapon_type_id"],
+                    d["manufacturer"],
+                    d["country_of_manufacture"],
+                    d["year_of_manufacture"],
+                    d["import_country"],
+                    d["import_year"],
+                    d["ownership_mark"],
+                    d["marking_locations"],
+                    "{}",
+                    owner,
+                    Status.IN_STORE.value,
+                    site.pk,
+                    d["location_id"],
+                    "",
+                    stamp,
+                    stamp,
                 )
-                for w, (n, d) in zip(weapons, fresh, strict=True)
+                for pk, (_n, d) in zip(ids, fresh, strict=True)
             ],
-            batch_size=1000,
         )
+        _insert_serial_keys(
+            [(pk, d["serial_norm"]) for pk, (_n, d) in zip(ids, fresh, strict=True)]
+        )
+        codes = {pk: code for code, pk in self.locations.items() if code.startswith(site.code)}
+        _bulk_insert(
+            VoucherLine._meta.db_table,
+            LINE_COLUMNS,
+            [
+                (
+                    voucher.pk,
+                    pk,
+                    d["serial"],
+                    d["location_id"],
+                    _json(
+                        {
+                            "status": Status.IN_STORE.value,
+                            "site": site.code,
+                            "location": codes.get(d["location_id"], ""),
+                            "custodian": "",
+                            "destination": "",
+                            "import_row": n,
+                            **({"received_on": d["received_on"]} if d["received_on"] else {}),
+                        }
+                    ),
+                )
+                for pk, (n, d) in zip(ids, fresh, strict=True)
+            ],
+        )
+        weapons = [(pk, d["serial"]) for pk, (_n, d) in zip(ids, fresh, strict=True)]
         journal_append(
             actor=actor,
             kind="import.weapons",
@@ -543,294 +564,84 @@ class _WeaponRun:
                 "sha256": self.job.file_sha256,
                 "voucher": number,
                 "rows": [first_row, last_row],
-                "weapons": [[w.pk, w.serial] for w in weapons],
+                "weapons": [[pk, serial] for pk, serial in weapons],
             },
             scope=site.scope,
         )
 
 
-def _insert_serial_keys(weapon_ids: list[int]) -> None:
-    """The deletion keys of the new weapons (``serials.deletion_keys``), computed by the
-    database from the stored normalised serials: the serial itself and every form with one
-    character removed, without duplicates."""
-    if not weapon_ids:
-        return
-    table, keys = Weapon._meta.db_table, SerialKey._meta.db_table
-    marks = ", ".join(["%s"] * len(weapon_ids))
+WEAPON_COLUMNS = (
+    "id",
+    "serial",
+    "serial_norm",
+    "weapon_type_id",
+    "manufacturer",
+    "country_of_manufacture",
+    "year_of_manufacture",
+    "import_country",
+    "import_year",
+    "ownership_mark",
+    "marking_locations",
+    "other_parts",
+    "owner_id",
+    "status",
+    "site_id",
+    "location_id",
+    "custodian_unit",
+    "created_at",
+    "updated_at",
+)
+LINE_COLUMNS = ("voucher_id", "weapon_id", "serial", "location_id", "after")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _db_datetime(value):
+    return (
+        value
+        if connection.vendor == "postgresql"
+        else connection.ops.adapt_datetimefield_value(value)
+    )
+
+
+def _allocate_ids(table: str, n: int) -> list[int]:
+    """``n`` fresh primary keys of ``table``, taken inside the caller's write transaction: from
+    the sequence on PostgreSQL; above the current maximum on SQLite, whose write transactions
+    are exclusive."""
     with connection.cursor() as cur:
-        cur.execute(
-            f"""
-            WITH RECURSIVE pos(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM pos WHERE i < 64)
-            INSERT INTO {keys} (weapon_id, key)
-            SELECT DISTINCT id, key FROM (
-                SELECT id, serial_norm AS key FROM {table} WHERE id IN ({marks})
-                UNION ALL
-                SELECT w.id, substr(w.serial_norm, 1, pos.i - 1) || substr(w.serial_norm, pos.i + 1)
-                FROM {table} w JOIN pos ON pos.i <= length(w.serial_norm)
-                WHERE w.id IN ({marks})
-            ) k
-            WHERE key <> ''
-            """,  # noqa: S608 - table names come from the models
-            [*weapon_ids, *weapon_ids],
-        )
-
-
-# --- ammunition ---------------------------------------------------------------------------
-
-
-def ammunition_import(
-    *,
-    actor,
-    site: Site,
-    path,
-    file_name: str = "",
-    mapping: dict[int, str] | None = None,
-    location: StorageLocation | None = None,
-    dry_run: bool = False,
-    all_or_nothing: bool = False,
-    chunk_size: int = 200,
-    progress: Callable[[ImportJob], None] | None = None,
-    translate=lambda s: s,
-    job: ImportJob | None = None,
-    stop_after_chunks: int | None = None,
-) -> Outcome:
-    """Import a stock list of ammunition lots into ``site``: each chunk becomes one posted
-    receipt voucher, checked like any other (condition, compatibility, licence, QD); a chunk
-    that breaks a safety rule is rejected whole, with the rule named on each of its rows."""
-    from pssm.ammunition.models import CONDITION_CHOICES, Lot, Nature
-    from pssm.domain.stock import normalise_lot_number
-    from pssm.movements import lots as lot_engine
-
-    authz.check(actor, Action.DATA_IMPORT, site)
-    path = Path(path)
-    table = readers.open_table(path, columns.recogniser("ammunition"))
-    mapping = columns.check_mapping(
-        "ammunition",
-        {
-            int(k): v
-            for k, v in (mapping or columns.guess_mapping("ammunition", table.headers)).items()
-        },
-        table.headers,
-    )
-    sha = file_sha256(path)
-    start_after = 0 if dry_run else _resume_point("ammunition", site, sha)
-    job = job or ImportJob(
-        kind="ammunition", site=site, file_name=file_name or path.name, created_by=actor
-    )
-    job.file_sha256, job.mapping = sha, {str(k): v for k, v in mapping.items()}
-    job.options = {
-        "dry_run": dry_run,
-        "all_or_nothing": all_or_nothing,
-        "resumed_after": start_after,
-    }
-    job.size_bytes, job.state = table.size_bytes, ImportJob.State.RUNNING
-    job.save()
-    outcome = Outcome(job=job, headers=table.headers)
-    heads = {
-        name: (table.headers[i] if i < len(table.headers) else name) for i, name in mapping.items()
-    }
-    natures = {}
-    for n in Nature.objects.filter(is_active=True):
-        natures[_key(n.code)] = n
-        natures[_key(n.nomenclature)] = n
-    locations = {loc.code: loc for loc in StorageLocation.objects.filter(building__site=site)}
-    conditions = {code for code, _label in CONDITION_CHOICES}
-    today = datetime.now(UTC).date()
-    seen: dict[tuple[str, int], int] = {}
-
-    def reject(number, cells, exc: RowError):
-        outcome.rejected += 1
-        outcome.rejects.append(
-            (number, cells, _reason_text(exc, heads.get(exc.column, exc.column), translate))
-        )
-
-    def parse(cells):
-        v = {name: (cells[i] if i < len(cells) else "") for i, name in mapping.items()}
-        try:
-            norm, _iatg = normalise_lot_number(v.get("lot_number", ""))
-        except PssmError as exc:
-            raise RowError("lot_number", exc.message_template, **exc.params) from None
-        nature = natures.get(_key(v.get("nature", "")))
-        if nature is None:
-            close = difflib.get_close_matches(
-                _key(v.get("nature", "")), list(natures), n=2, cutoff=0.6
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
             )
-            raise RowError(
-                "nature",
-                gettext_noop("unknown nature “%(value)s”%(hint)s"),
-                value=v.get("nature", ""),
-                hint=f" ({' / '.join(natures[c].code for c in close)}?)" if close else "",
-            )
-        text = v.get("quantity", "").replace(" ", "").replace("\u202f", "")
-        if not text.isdigit() or int(text) <= 0:
-            raise RowError(
-                "quantity",
-                gettext_noop("“%(value)s” is not a whole number above zero"),
-                value=v.get("quantity", ""),
-            )
-        where = v.get("location", "").strip().upper()
-        loc = locations.get(where) or locations.get(f"{site.code}-{where}") if where else location
-        if loc is None:
-            raise RowError(
-                "location",
-                gettext_noop("no storage location “%(value)s” at this site"),
-                value=where,
-            )
-        condition = (v.get("condition_code") or "A").strip().upper()[:1]
-        if condition not in conditions:
-            raise RowError(
-                "condition_code",
-                gettext_noop("unknown condition code “%(value)s”"),
-                value=v.get("condition_code"),
-            )
-        try:
-            year = columns.parse_year(v.get("year_of_manufacture", ""), today=today)
-        except ValueError as exc:
-            raise RowError("year_of_manufacture", str(exc)) from None
-        existing = Lot.objects.filter(lot_number_norm=norm).select_related("nature").first()
-        if existing is not None and existing.nature_id != nature.pk:
-            raise RowError(
-                "nature",
-                gettext_noop("lot %(lot)s is registered as %(registered)s"),
-                lot=norm,
-                registered=existing.nature.code,
-            )
-        return {
-            "lot_number": v.get("lot_number", "").strip(),
-            "norm": norm,
-            "nature": nature,
-            "quantity": int(text),
-            "location": loc,
-            "condition_code": condition,
-            "manufacturer": v.get("manufacturer", "")[:80],
-            "year_of_manufacture": year,
-        }
+            return [row[0] for row in cur.fetchall()]
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        top = cur.fetchone()[0]
+    return list(range(top + 1, top + 1 + n))
 
-    def post(chunk, last_row):
-        if dry_run:
-            outcome.imported += len(chunk)
+
+def _bulk_insert(table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
+    """Write ``rows`` as they are: COPY on PostgreSQL, one executemany on SQLite. The rows
+    were validated before; the table's constraints still apply."""
+    if not rows:
+        return
+    names = ", ".join(cols)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
             return
-        try:
-            with transaction.atomic():
-                now = timezone.now()
-                seq, number = _next_number(site, now.year)
-                voucher = Voucher.objects.create(
-                    site=site,
-                    year=now.year,
-                    seq=seq,
-                    number=number,
-                    kind=Kind.RECEIPT.value,
-                    reason=ReceiptReason.ACQUISITION.value,
-                    state=Voucher.State.SUBMITTED,
-                    location=chunk[0][2]["location"],
-                    prepared_by=actor,
-                    notes=f"Import {job.file_name} (rows {chunk[0][0]}–{last_row}, job {job.pk})",
-                )
-                lines = []
-                for _n, _c, d in chunk:
-                    lot = lot_engine.find_or_register_lot(
-                        voucher,
-                        d["lot_number"],
-                        d["nature"],
-                        {
-                            "condition_code": d["condition_code"],
-                            "manufacturer": d["manufacturer"],
-                            "year_of_manufacture": d["year_of_manufacture"],
-                        },
-                    )
-                    lines.append(
-                        VoucherLine(
-                            voucher=voucher,
-                            lot=lot,
-                            quantity=d["quantity"],
-                            location=d["location"],
-                            serial="",
-                        )
-                    )
-                VoucherLine.objects.bulk_create(lines)
-                lines = list(
-                    voucher.lines.select_related("location", "reversed_line").order_by("pk")
-                )
-                records = lot_engine.post_lot_lines(voucher, lines, now)
-                Voucher.objects.filter(pk=voucher.pk).update(
-                    state=Voucher.State.POSTED, posted_at=now
-                )
-                journal_append(
-                    actor=actor,
-                    kind="import.ammunition",
-                    payload={
-                        "job": job.pk,
-                        "file": job.file_name,
-                        "sha256": job.file_sha256,
-                        "voucher": number,
-                        "rows": [chunk[0][0], last_row],
-                        "lines": records,
-                    },
-                    scope=site.scope,
-                )
-                ImportJob.objects.filter(pk=job.pk).update(last_row=last_row)
-        except PssmError as exc:
-            for n, cells, _d in chunk:
-                outcome.rejected += 1
-                outcome.rejects.append(
-                    (
-                        n,
-                        cells,
-                        translate(exc.message_template) % exc.params
-                        if exc.params
-                        else translate(exc.message_template),
-                    )
-                )
-            return
-        job.last_row = last_row
-        outcome.imported += len(chunk)
-
-    chunk, done, number = [], 0, start_after
-    for number, cells in table.rows:
-        outcome.rows += 1
-        if number <= start_after:
-            outcome.skipped += 1
-            continue
-        try:
-            data = parse(cells)
-        except RowError as exc:
-            reject(number, cells, exc)
-            continue
-        key = (data["norm"], data["location"].pk)
-        if key in seen:
-            reject(
-                number,
-                cells,
-                RowError(
-                    "lot_number",
-                    gettext_noop("same lot and location as row %(row)s"),
-                    row=seen[key],
-                ),
-            )
-            continue
-        seen[key] = number
-        chunk.append((number, cells, data))
-        if len(chunk) >= chunk_size and not all_or_nothing:
-            post(chunk, number)
-            chunk, done = [], done + 1
-            if stop_after_chunks is not None and done >= stop_after_chunks:
-                return _finish(job, outcome, ImportJob.State.RUNNING)
-    if all_or_nothing and outcome.rejected:
-        outcome.imported = 0
-        return _finish(job, outcome, ImportJob.State.FAILED)
-    if chunk:
-        post(chunk, number)
-    return _finish(job, outcome, ImportJob.State.CHECKED if dry_run else ImportJob.State.DONE)
+        marks = ", ".join(["%s"] * len(cols))
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _finish(job, outcome, state) -> Outcome:
-    job.state, job.finished_at = state, timezone.now()
-    job.rows_read, job.imported, job.rejected, job.skipped = (
-        outcome.rows,
-        outcome.imported,
-        outcome.rejected,
-        outcome.skipped,
+def _insert_serial_keys(weapons: list[tuple[int, str]]) -> None:
+    """The deletion keys (``serials.deletion_keys``) of the new weapons."""
+    _bulk_insert(
+        SerialKey._meta.db_table,
+        ("weapon_id", "key"),
+        [(pk, key) for pk, norm in weapons for key in serials.deletion_keys(norm)],
     )
-    job.report = outcome.as_dict()["rejects"]
-    job.save()
-    return outcome

@@ -232,13 +232,17 @@ class Weapon(models.Model):
 
 
 class SerialKey(models.Model):
-    """Deletion keys of a weapon's normalised serial, for near-match search."""
+    """Deletion keys of a weapon's normalised serial, for near-match search.
 
-    weapon = models.ForeignKey(Weapon, on_delete=models.CASCADE, related_name="serial_keys")
+    Derived data, like an index: written with the weapon (in the same transaction) and
+    rebuildable from ``Weapon.serial_norm``. It carries no foreign-key constraint and no
+    uniqueness constraint, so that loading a national register does not pay a constraint
+    check for each of the ten or so keys of every weapon; the writers never repeat a key."""
+
+    weapon = models.ForeignKey(
+        Weapon, on_delete=models.CASCADE, related_name="serial_keys", db_constraint=False
+    )
     key = models.CharField(max_length=64, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["weapon", "key"], name="serialkey_unique")]
 
     def __str__(self):
         return self.key
