@@ -3,6 +3,7 @@ import pytest
 
 from pssm.registry import catalogue
 from pssm.registry.models import WeaponType
+from tests.ammunition.conftest import depot  # noqa: F401 - the ammunition depot fixture
 
 MESSY = [
     ("Registre des armes – Magasin central;;;;;;", "cp1252"),

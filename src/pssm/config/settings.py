@@ -221,3 +221,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PSSM_LOG_LEVEL", "WARNING")},
 }
+
+# Uploaded registers wait here while they are mapped, checked and imported.
+PSSM_IMPORT_DIR = Path(os.environ.get("PSSM_IMPORT_DIR", VAR_DIR / "imports"))
+PSSM_IMPORT_MAX_MB = int(os.environ.get("PSSM_IMPORT_MAX_MB", "500"))
+# Run imports started from the web in the request itself instead of a background process
+# (for tests and for very small installations).
+PSSM_IMPORTS_INLINE = _env_bool("PSSM_IMPORTS_INLINE", False)

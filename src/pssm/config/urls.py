@@ -85,6 +85,7 @@ urlpatterns = [
     path("registry/", include("pssm.registry.urls")),
     path("movements/", include("pssm.movements.urls")),
     path("ammunition/", include("pssm.ammunition.urls")),
+    path("imports/", include("pssm.imports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

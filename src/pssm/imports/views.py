@@ -1,0 +1,130 @@
+"""Pages of imports: upload, column mapping with a preview, check or import in the background
+with a live progress bar, and the report with the rejected rows to download."""
+
+import uuid
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from pssm.accounts import authz
+from pssm.core.errors import message as error_message
+from pssm.core.web import paginate
+from pssm.domain.access import Action
+from pssm.domain.errors import NotFoundError, PssmError, gettext_noop
+
+from . import columns, forms, readers, runner
+from .models import ImportJob
+
+
+def _job(user, pk) -> ImportJob:
+    job = (
+        authz.scoped(
+            user, Action.DATA_IMPORT, ImportJob.objects.select_related("site", "created_by")
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None:
+        raise NotFoundError(gettext_noop("No such import in your reach."))
+    return job
+
+
+@login_required
+def job_list(request):
+    authz.check_anywhere(request.user, Action.DATA_IMPORT)
+    jobs = authz.scoped(request.user, Action.DATA_IMPORT, ImportJob.objects.select_related("site"))
+    return render(request, "imports/job_list.html", {"page_obj": paginate(request, jobs)})
+
+
+@login_required
+def upload(request):
+    authz.check_anywhere(request.user, Action.DATA_IMPORT)
+    form = forms.UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        site = form.cleaned_data["site"]
+        authz.check(request.user, Action.DATA_IMPORT, site)
+        folder = Path(settings.PSSM_IMPORT_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        upload_file = form.cleaned_data["file"]
+        suffix = Path(upload_file.name).suffix.lower()[:6]
+        stored = folder / f"{uuid.uuid4().hex}{suffix}"
+        with stored.open("wb") as fh:
+            for block in upload_file.chunks():
+                fh.write(block)
+        kind = form.cleaned_data["kind"]
+        try:
+            table = readers.open_table(stored, columns.recogniser(kind))
+        except PssmError as exc:
+            stored.unlink(missing_ok=True)
+            form.add_error("file", error_message(exc))
+        else:
+            job = ImportJob.objects.create(
+                kind=kind,
+                site=site,
+                file_name=Path(upload_file.name).name[:255],
+                stored_path=str(stored),
+                created_by=request.user,
+                size_bytes=table.size_bytes,
+                mapping={str(k): v for k, v in columns.guess_mapping(kind, table.headers).items()},
+                options={"location": form.cleaned_data["location"].strip().upper()},
+            )
+            return redirect("imports:job_detail", job.pk)
+    return render(
+        request, "imports/upload.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _preview(job):
+    table = readers.open_table(job.stored_path, columns.recogniser(job.kind))
+    return table.headers, list(islice(table.rows, 10))
+
+
+@login_required
+def job_detail(request, pk):
+    job = _job(request.user, pk)
+    context = {"job": job, "rejects_file": runner.rejects_path(job).exists()}
+    if job.state == ImportJob.State.PENDING:
+        try:
+            headers, preview = _preview(job)
+        except PssmError as exc:
+            messages.error(request, error_message(exc))
+            return redirect("imports:job_list")
+        form = forms.MappingForm(request.POST or None, job=job, headers=headers)
+        if request.method == "POST" and form.is_valid():
+            try:
+                mapping = columns.check_mapping(job.kind, form.mapping(), headers)
+            except PssmError as exc:
+                form.add_error(None, error_message(exc))
+            else:
+                job.mapping = {str(k): v for k, v in mapping.items()}
+                job.options = {
+                    **job.options,
+                    "dry_run": form.cleaned_data["dry_run"],
+                    "all_or_nothing": form.cleaned_data["all_or_nothing"],
+                }
+                job.state = ImportJob.State.RUNNING
+                job.save(update_fields=["mapping", "options", "state"])
+                runner.start(job)
+                return redirect("imports:job_detail", job.pk)
+        context.update(form=form, headers=headers, preview=preview)
+    return render(request, "imports/job_detail.html", context)
+
+
+@login_required
+def job_progress(request, pk):
+    return render(request, "imports/_progress.html", {"job": _job(request.user, pk)})
+
+
+@login_required
+def job_rejects(request, pk):
+    job = _job(request.user, pk)
+    path = runner.rejects_path(job)
+    if not path.exists():
+        raise Http404(_("No rejected rows."))
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"rejects-{job.pk}.csv")

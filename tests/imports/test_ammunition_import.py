@@ -1,0 +1,54 @@
+"""Importing ammunition stock lists: lots by quantity, through the safety checks."""
+
+from pssm.ammunition.models import LotBalance
+from pssm.imports import services
+from pssm.movements.models import Voucher
+
+
+def run(depot, path, **kwargs):
+    return services.ammunition_import(actor=depot.commander, site=depot.site, path=path, **kwargs)
+
+
+def test_a_stock_list_imports_lots_with_a_report(depot, tmp_path):
+    s1 = depot.s1.code.rsplit("-", 2)[-2] + "-S01"  # "ESH01-S01"
+    path = tmp_path / "stock.csv"
+    path.write_text(
+        "N° de lot;Nature;Quantité;Emplacement;Fabricant;Année;État\n"
+        f"MMP19C012-004;CTG-762X39-BALL;26 400;{s1};Norinco;2019;A\n"
+        f"EX16B020-002;Mortar bomb 82 mm O-832D HE (unfuzed);60;{s1};Explosia;2016;C\n"
+        f"ZZ-1;CTG-762X39-BAL;10;{s1};;;A\n"
+        f"ZZ-2;CTG-9X19-BALL;dix;{s1};;;A\n"
+        f"MMP19C012-004;CTG-762X39-BALL;5;{s1};;;A\n"
+        "ZZ-3;CTG-9X19-BALL;5;NOWHERE;;;A\n",
+        encoding="utf-8",
+    )
+
+    outcome = run(depot, path)
+
+    assert (outcome.imported, outcome.rejected) == (2, 4), outcome.rejects
+    reasons = {row: reason for row, _c, reason in outcome.rejects}
+    assert "CTG-762X39-BALL" in reasons[4]  # a suggestion for the typo
+    assert reasons[5].startswith("Quantité")
+    assert "row 2" in reasons[6]
+    assert "NOWHERE" in reasons[7]
+    assert depot.balance("MMP19C012-004", depot.s1) == 26400
+    assert Voucher.objects.get(site=depot.site).state == "posted"
+
+    again = run(depot, path)
+    assert again.imported == 0 and again.skipped == 6
+    assert depot.balance("MMP19C012-004", depot.s1) == 26400
+
+
+def test_an_incompatible_chunk_is_rejected_whole(depot, tmp_path):
+    depot.receive("TNT-1", 500, "CHG-DEMO-TNT-400", location=depot.s2)
+    path = tmp_path / "det.csv"
+    path.write_text(
+        f"lot number,nature,quantity,location\nDET-9,DET-NONEL,100,{depot.s2.code}\n",
+        encoding="utf-8",
+    )
+
+    outcome = run(depot, path)
+
+    assert outcome.imported == 0 and outcome.rejected == 1
+    assert "CG.COND.1" in outcome.rejects[0][2]
+    assert not LotBalance.objects.filter(lot__lot_number="DET-9").exists()
