@@ -20,6 +20,25 @@ WEAPONS = int(os.environ.get("PSSM_BENCH_WEAPONS", "1000000"))
 IMPORT_ROWS = int(os.environ.get("PSSM_BENCH_IMPORT_ROWS", "1000000"))
 PG_ADMIN = os.environ.get("PSSM_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_BENCH_DB = "pssm_bench"
+# Which parts and databases to run (all by default), e.g. PSSM_BENCH_ONLY=registry,import
+# and PSSM_BENCH_DATABASES=postgresql.
+ONLY = set(filter(None, os.environ.get("PSSM_BENCH_ONLY", "").split(",")))
+DATABASES = set(
+    filter(None, os.environ.get("PSSM_BENCH_DATABASES", "sqlite,postgresql").split(","))
+)
+
+
+def _wanted(part: str) -> bool:
+    return not ONLY or part in ONLY
+
+
+def _targets(tmp: str, name: str) -> list[str]:
+    targets = [f"sqlite:///{tmp}/{name}.sqlite3"] if "sqlite" in DATABASES else []
+    if "postgresql" in DATABASES:
+        pg = _pg_scratch_url()
+        if pg:
+            targets.append(pg)
+    return targets
 
 
 def _pg_scratch_url() -> str | None:
@@ -38,65 +57,49 @@ def _pg_scratch_url() -> str | None:
     return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
 
 
+PARTS = [
+    (
+        "journal",
+        f"Journal: append (one transaction per entry) and verify; {N:,} entries per run\n"
+        "| database   |   entries | appends/s    | verified      | verified/s   | verify s |\n"
+        "|------------|-----------|--------------|---------------|--------------|----------|",
+        "journal_bench.py",
+        [str(N)],
+    ),
+    (
+        "ammunition",
+        "\nExplosives safety: QD report and 50-line ammunition voucher posting",
+        "ammunition_bench.py",
+        [],
+    ),
+    (
+        "registry",
+        f"\nRegistry: serial search and voucher posting; {WEAPONS:,} weapons per database",
+        "registry_bench.py",
+        [str(WEAPONS)],
+    ),
+    (
+        "import",
+        f"\nImport: {IMPORT_ROWS:,} weapon rows from CSV per database",
+        "import_bench.py",
+        [str(IMPORT_ROWS)],
+    ),
+]
+
+
 def main() -> int:
-    print(f"Journal: append (one transaction per entry) and verify; {N:,} entries per run")
-    print("| database   |   entries | appends/s    | verified      | verified/s   | verify s |")
-    print("|------------|-----------|--------------|---------------|--------------|----------|")
-    with tempfile.TemporaryDirectory() as tmp:
-        targets = [f"sqlite:///{tmp}/bench.sqlite3"]
-        pg = _pg_scratch_url()
-        if pg:
-            targets.append(pg)
-        for url in targets:
-            env = dict(os.environ, DATABASE_URL=url)
-            done = subprocess.run(
-                [sys.executable, str(HERE / "journal_bench.py"), str(N)], env=env, check=False
-            )
-            if done.returncode:
-                return done.returncode
-    print("\nExplosives safety: QD report and 50-line ammunition voucher posting")
-    with tempfile.TemporaryDirectory() as tmp:
-        targets = [f"sqlite:///{tmp}/ammunition.sqlite3"]
-        pg = _pg_scratch_url()
-        if pg:
-            targets.append(pg)
-        for url in targets:
-            env = dict(os.environ, DATABASE_URL=url)
-            done = subprocess.run(
-                [sys.executable, str(HERE / "ammunition_bench.py")], env=env, check=False
-            )
-            if done.returncode:
-                return done.returncode
-    print(f"\nRegistry: serial search and voucher posting; {WEAPONS:,} weapons per database")
-    with tempfile.TemporaryDirectory() as tmp:
-        targets = [f"sqlite:///{tmp}/registry.sqlite3"]
-        pg = _pg_scratch_url()
-        if pg:
-            targets.append(pg)
-        for url in targets:
-            env = dict(os.environ, DATABASE_URL=url)
-            done = subprocess.run(
-                [sys.executable, str(HERE / "registry_bench.py"), str(WEAPONS)],
-                env=env,
-                check=False,
-            )
-            if done.returncode:
-                return done.returncode
-    print(f"\nImport: {IMPORT_ROWS:,} weapon rows from CSV per database")
-    with tempfile.TemporaryDirectory() as tmp:
-        targets = [f"sqlite:///{tmp}/import.sqlite3"]
-        pg = _pg_scratch_url()
-        if pg:
-            targets.append(pg)
-        for url in targets:
-            env = dict(os.environ, DATABASE_URL=url)
-            done = subprocess.run(
-                [sys.executable, str(HERE / "import_bench.py"), str(IMPORT_ROWS)],
-                env=env,
-                check=False,
-            )
-            if done.returncode:
-                return done.returncode
+    for part, title, script, args in PARTS:
+        if not _wanted(part):
+            continue
+        print(title, flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            for url in _targets(tmp, part):
+                env = dict(os.environ, DATABASE_URL=url)
+                done = subprocess.run(
+                    [sys.executable, str(HERE / script), *args], env=env, check=False
+                )
+                if done.returncode:
+                    return done.returncode
     return 0
 
 

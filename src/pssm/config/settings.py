@@ -104,10 +104,18 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pssm.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pssm.sqlite3'}"),
-        conn_max_age=int(os.environ.get("PSSM_DB_CONN_MAX_AGE", "0")),
+        _DATABASE_URL,
+        # PostgreSQL keeps each worker's connection between requests (opening one costs more
+        # than a whole search); SQLite opens a file, which is free.
+        conn_max_age=int(
+            os.environ.get(
+                "PSSM_DB_CONN_MAX_AGE", "0" if _DATABASE_URL.startswith("sqlite") else "60"
+            )
+        ),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -13,6 +13,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -269,6 +271,7 @@ class _WeaponRun:
             translate,
         )
         self.outcome = Outcome(job=job, headers=table.headers)
+        self.lock = threading.Lock()
         self.types = TypeIndex()
         self.seen: dict[tuple[int, str], int] = {}
         self.locations = {
@@ -294,9 +297,10 @@ class _WeaponRun:
 
     def reject(self, number, cells, exc: RowError):
         header = next((h for _i, n, h in self.columns if n == exc.column), exc.column)
-        self.outcome.rejected += 1
         reason = _reason_text(exc, header, self.translate)
-        self.outcome.rejects.append((number, cells, reason))
+        with self.lock:
+            self.outcome.rejected += 1
+            self.outcome.rejects.append((number, cells, reason))
 
     def parse(self, number, cells) -> dict:
         values = {name: (cells[i] if i < len(cells) else "") for i, name, _h in self.columns}
@@ -376,42 +380,90 @@ class _WeaponRun:
         return out
 
     def go(self, start_after, chunk_size, progress, stop_after_chunks):
+        """Read and validate in a second thread while this one writes: the reader only
+        parses (no database), this thread checks each chunk against the registry and commits
+        it, so parsing overlaps the database's work."""
         outcome, job = self.outcome, self.job
-        chunk: list[tuple[int, list[str], dict]] = []
+        chunks: queue.Queue = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        reader = threading.Thread(
+            target=self.produce, args=(chunks, stop, start_after, chunk_size), daemon=True
+        )
+        reader.start()
         chunks_done = 0
-        for number, cells in self.table.rows:
-            outcome.rows += 1
-            if number <= start_after:
-                outcome.skipped += 1
-                continue
-            try:
-                data = self.parse(number, cells)
-            except RowError as exc:
-                self.reject(number, cells, exc)
-                continue
-            key = (data["weapon_type_id"], data["serial_norm"])
-            first = self.seen.get(key)
-            if first is not None:
-                self.reject(
-                    number,
-                    cells,
-                    RowError("serial", gettext_noop("same weapon as row %(row)s"), row=first),
-                )
-                continue
-            self.seen[key] = number
-            chunk.append((number, cells, data))
-            if len(chunk) >= chunk_size:
-                self.flush(chunk, number)
-                chunk = []
+        try:
+            while True:
+                item = chunks.get()
+                if item is None:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                chunk, last = item
+                self.flush(chunk, last)
+                if not chunk:
+                    continue
                 chunks_done += 1
                 self.tick(progress)
                 if stop_after_chunks is not None and chunks_done >= stop_after_chunks:
                     return
-        last = number if outcome.rows else start_after  # noqa: F821 - set by the loop
-        self.flush(chunk, last)
+        finally:
+            stop.set()
+            while reader.is_alive():  # let a reader blocked on a full queue finish
+                try:
+                    chunks.get_nowait()
+                except queue.Empty:
+                    reader.join(0.05)
+        outcome.rejects.sort(key=lambda item: item[0])
         job.state = ImportJob.State.CHECKED if self.dry_run else ImportJob.State.DONE
         job.finished_at = timezone.now()
         self.tick(progress)
+
+    def produce(self, chunks, stop, start_after, chunk_size):
+        outcome = self.outcome
+        chunk: list[tuple[int, list[str], dict]] = []
+        last = start_after
+
+        def put(item):
+            while not stop.is_set():
+                try:
+                    chunks.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        try:
+            for number, cells in self.table.rows:
+                last = number
+                outcome.rows += 1
+                if number <= start_after:
+                    with self.lock:
+                        outcome.skipped += 1
+                    continue
+                try:
+                    data = self.parse(number, cells)
+                except RowError as exc:
+                    self.reject(number, cells, exc)
+                    continue
+                key = (data["weapon_type_id"], data["serial_norm"])
+                first = self.seen.get(key)
+                if first is not None:
+                    self.reject(
+                        number,
+                        cells,
+                        RowError("serial", gettext_noop("same weapon as row %(row)s"), row=first),
+                    )
+                    continue
+                self.seen[key] = number
+                chunk.append((number, cells, data))
+                if len(chunk) >= chunk_size:
+                    if not put((chunk, number)):
+                        return
+                    chunk = []
+            if put((chunk, last)):
+                put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the writing thread
+            put(exc)
 
     def tick(self, progress):
         job, outcome = self.job, self.outcome
@@ -457,7 +509,8 @@ class _WeaponRun:
             if found is None:
                 fresh.append((number, data))
             elif found[1] == self.site.pk:
-                self.outcome.skipped += 1  # already in this site's register
+                with self.lock:
+                    self.outcome.skipped += 1  # already in this site's register
             else:
                 self.reject(
                     number,
