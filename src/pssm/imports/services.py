@@ -273,7 +273,7 @@ class _WeaponRun:
         self.outcome = Outcome(job=job, headers=table.headers)
         self.lock = threading.Lock()
         self.types = TypeIndex()
-        self.seen: dict[tuple[int, str], int] = {}
+        self.seen: dict[int, int] = {}
         self.locations = {
             loc.code: loc.pk
             for loc in StorageLocation.objects.filter(building__site=site, is_active=True)
@@ -445,7 +445,8 @@ class _WeaponRun:
                 except RowError as exc:
                     self.reject(number, cells, exc)
                     continue
-                key = (data["weapon_type_id"], data["serial_norm"])
+                # A 64-bit digest instead of the pair keeps a million rows in tens of MB.
+                key = hash((data["weapon_type_id"], data["serial_norm"]))
                 first = self.seen.get(key)
                 if first is not None:
                     self.reject(
