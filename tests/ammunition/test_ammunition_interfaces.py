@@ -248,3 +248,37 @@ def test_plan_licence_and_waiver_forms(depot, client):
     assert refused.status_code == 403
     assert licence.status_code == 302
     assert Licence.objects.get(number="KTI-L3").limits_kg == {"1.1": "250"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"hazard_code": "1.4A", "neq_kg_per_unit": "0.01"}, "hazard_code"),
+        ({"hazard_code": "1.1D", "neq_kg_per_unit": "-1"}, "neq"),
+        ({"hazard_code": "1.1D", "neq_kg_per_unit": "25000"}, "neq"),
+    ],
+)
+def test_a_nature_with_a_bad_hazard_code_or_neq_is_refused(depot, api_client, payload, code):
+    from pssm.ammunition.models import Nature
+
+    api_client.force_authenticate(depot.technician)
+    before = Nature.objects.count()
+
+    resp = api_client.post(
+        "/api/v1/natures/", {"code": "NEW-1", "nomenclature": "New", **payload}, format="json"
+    )
+
+    assert resp.status_code == 400 and resp.json()["code"] == code
+    assert Nature.objects.count() == before
+
+
+def test_expenditure_and_loss_reduce_the_balance(depot):
+    depot.receive("LOT-E", 100, "CTG-9X19-BALL")
+    used = depot.draft("expenditure", notes="Tir d'instruction")
+    depot.add(used, "LOT-E", 30)
+    depot.post(used)
+    lost = depot.draft("loss", reason="stolen")
+    depot.add(lost, "LOT-E", 5)
+    depot.post(lost)
+
+    assert depot.balance("LOT-E", depot.s1) == 65
