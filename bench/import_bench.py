@@ -157,8 +157,6 @@ def main(n: int) -> None:
                 "--as",
                 "importer",
                 "--json",
-                "--chunk",
-                "5000",
             ],
             capture_output=True,
             text=True,
