@@ -419,6 +419,58 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"pk": c["job_b"].pk},
     },
+    "inspections:inspection_list": {"kind": "list"},
+    "inspections:inspection_create": {
+        "kind": "object",
+        "methods": ["post"],
+        "post": lambda c: {"site": c["b"].code, "inspected_on": "2026-01-01"},
+    },
+    "inspections:inspection_detail": {
+        "kind": "object",
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+        "post": lambda c: {"a_LIC-01": "no"},
+    },
+    "inspections:inspection_close": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+    },
+    "inspections:action_add": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+        "post": lambda c: {"description": "x", "owner": "y", "due_date": "2099-01-01"},
+    },
+    "inspections:action_close": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk, "action_id": c["action_b"].pk},
+        "post": lambda c: {"note": "done"},
+    },
+    "api:inspection_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {"site": c["b"].code},
+    },
+    "api:inspection_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+    },
+    "api:inspection_answers": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+        "post": lambda c: {"answers": {"LIC-01": {"answer": "no"}}},
+    },
+    "api:inspection_close": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+    },
     "api:nature_list": {"kind": "shared", "api": True},
     "api:lot_list": {"kind": "list", "api": True},
     "api:lot_detail": {
@@ -532,11 +584,27 @@ def _site_b_movements(ctx, keeper, commander):
     line = services.voucher_line_add(actor=keeper, voucher=draft, serial="SERB-1")
     lot = _site_b_lot(ctx, keeper, commander)
     from pssm.imports.models import ImportJob
+    from pssm.inspections.models import CorrectiveAction, Inspection
 
     job = ImportJob.objects.create(
         kind="weapons", site=ctx["b"], file_name="SITEB.csv", created_by=commander
     )
+    from datetime import date
+
+    from pssm.inspections import services as inspections
+
+    inspection = Inspection.objects.create(
+        site=ctx["b"],
+        template=inspections.checklist_seed(),
+        inspector=commander,
+        inspected_on=date(2026, 1, 1),
+    )
+    action = CorrectiveAction.objects.create(
+        inspection=inspection, description="SITEB action", owner="SITEB", due_date=date(2026, 2, 1)
+    )
     return {
+        "inspection_b": inspection,
+        "action_b": action,
         "job_b": job,
         "posted_b": posted,
         "voucher_b": draft,
@@ -598,6 +666,7 @@ def _state():
     from pssm.accounts.models import RoleGrant, User
     from pssm.ammunition.models import ExposedSite, Licence, Lot, LotBalance, RuleOverride, Waiver
     from pssm.imports.models import ImportJob
+    from pssm.inspections.models import CorrectiveAction, Inspection, InspectionAnswer
     from pssm.movements.models import Voucher, VoucherLine
     from pssm.registry.models import Person, Weapon
     from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
@@ -622,6 +691,9 @@ def _state():
         ExposedSite,
         RuleOverride,
         ImportJob,
+        Inspection,
+        InspectionAnswer,
+        CorrectiveAction,
     ):
         rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
     return JournalEntry.objects.count(), rows

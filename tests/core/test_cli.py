@@ -77,6 +77,11 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
     }
     assert Voucher.objects.filter(state="submitted").exists()
     _assert_demo_depot()
+    from pssm.inspections.models import Inspection
+
+    first, second = Inspection.objects.filter(site__code="ML-KTI").order_by("inspected_on")
+    assert (first.state, second.state) == ("closed", "closed")
+    assert second.score_ratio > first.score_ratio and second.level > first.level
 
 
 def _assert_demo_depot():

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pssm.movements",
     "pssm.ammunition",
     "pssm.imports",
+    "pssm.inspections",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "StorehouseTypeEnum": "pssm.sites.models.Building.StorehouseType",
         "VoucherKindEnum": "pssm.movements.models.KIND_CHOICES",
         "DiscrepancyKindEnum": "pssm.movements.models.Discrepancy.Kind",
+        "VoucherStateEnum": "pssm.movements.models.Voucher.State",
+        "InspectionStateEnum": "pssm.inspections.models.Inspection.State",
         "WeaponStatusEnum": "pssm.registry.models.STATUS_CHOICES",
     },
 }

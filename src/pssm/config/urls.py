@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pssm.accounts import api as accounts_api
 from pssm.ammunition import api as ammunition_api
+from pssm.inspections import api as inspections_api
 from pssm.journal import api as journal_api
 from pssm.movements import api as movements_api
 from pssm.registry import api as registry_api
@@ -61,6 +62,22 @@ api_v1 = [
         movements_api.VoucherReverseApi.as_view(),
         name="voucher_reverse",
     ),
+    path("inspections/", inspections_api.InspectionListApi.as_view(), name="inspection_list"),
+    path(
+        "inspections/<int:pk>/",
+        inspections_api.InspectionDetailApi.as_view(),
+        name="inspection_detail",
+    ),
+    path(
+        "inspections/<int:pk>/answers/",
+        inspections_api.InspectionAnswersApi.as_view(),
+        name="inspection_answers",
+    ),
+    path(
+        "inspections/<int:pk>/close/",
+        inspections_api.InspectionCloseApi.as_view(),
+        name="inspection_close",
+    ),
     path("natures/", ammunition_api.NatureListApi.as_view(), name="nature_list"),
     path("lots/", ammunition_api.LotListApi.as_view(), name="lot_list"),
     path("lots/<int:pk>/", ammunition_api.LotDetailApi.as_view(), name="lot_detail"),
@@ -86,6 +103,7 @@ urlpatterns = [
     path("movements/", include("pssm.movements.urls")),
     path("ammunition/", include("pssm.ammunition.urls")),
     path("imports/", include("pssm.imports.urls")),
+    path("inspections/", include("pssm.inspections.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -17,6 +17,7 @@ MENU = [
     ("sites:organisation_list", _("Organisations"), Action.GEO_VIEW),
     ("sites:country_list", _("Countries"), Action.GEO_VIEW),
     ("journal:entry_list", _("Journal"), Action.JOURNAL_VIEW),
+    ("inspections:inspection_list", _("Inspections"), Action.AGGREGATES_VIEW),
     ("imports:job_list", _("Imports"), Action.DATA_IMPORT),
     ("accounts:user_list", _("Users and roles"), Action.ROLES_MANAGE),
 ]

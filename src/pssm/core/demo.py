@@ -389,6 +389,9 @@ def load(*, stdout=None) -> dict:
     from . import demo_ammunition
 
     created.update(demo_ammunition.load(DEMO_PASSWORD))
+    from . import demo_inspections
+
+    created.update(demo_inspections.load(DEMO_PASSWORD))
     return created
 
 

@@ -1,0 +1,97 @@
+"""Two inspections of the Kati model installation, a year apart, the second showing the
+improvement after the corrective actions of the first. Skipped when the site has any."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from pssm.accounts.models import User
+from pssm.inspections import services
+from pssm.inspections.models import Inspection
+from pssm.sites.models import Site
+
+SITE = "ML-KTI"
+# question codes answered other than "yes", per inspection
+FIRST = {
+    "ACC-02": "no",
+    "ACC-04": "no",
+    "SEC-02": "partly",
+    "SEC-04": "no",
+    "SEC-05": "partly",
+    "SEC-06": "no",
+    "ACS-01": "partly",
+    "ACS-02": "no",
+    "FIR-02": "no",
+    "SRV-02": "no",
+    "SRV-03": "no",
+    "LIC-02": "partly",
+    "DSP-01": "no",
+}
+SECOND = {"SEC-06": "no", "SRV-03": "partly", "DSP-01": "partly"}
+EVIDENCE = "Constaté sur place ; pièce jointe au dossier d'inspection."
+
+
+def _answers(template, exceptions):
+    return {
+        q.code: {
+            "answer": exceptions.get(q.code, "yes"),
+            "evidence": EVIDENCE if q.evidence_required else "",
+            "note": "",
+        }
+        for q in template.questions.all()
+    }
+
+
+def load(password: str) -> dict:
+    site = Site.objects.get(code=SITE)
+    if Inspection.objects.filter(site=site).exists():
+        return {"inspections": 0}
+    inspector = User.objects.get(username="inspecteur")
+    template = services.checklist_seed()
+    today = timezone.now().date()
+    first = services.inspection_start(
+        actor=inspector, site=site, template=template, inspected_on=today - timedelta(days=370)
+    )
+    services.answers_record(actor=inspector, inspection=first, answers=_answers(template, FIRST))
+    services.inspection_close(actor=inspector, inspection=first)
+    actions = [
+        (
+            "ACC-02",
+            "Réaliser l'inventaire annuel à 100 % des armes et munitions.",
+            "Commandant du dépôt",
+            60,
+        ),
+        (
+            "SEC-04",
+            "Remplacer les cadenas des magasins 1 à 4 par des cadenas haute sécurité.",
+            "Officier sécurité",
+            90,
+        ),
+        ("FIR-02", "Faire tester les paratonnerres et mises à la terre.", "Génie militaire", 120),
+    ]
+    for code, text, owner, days in actions:
+        action = services.corrective_action_add(
+            actor=inspector,
+            inspection=first,
+            description=text,
+            owner=owner,
+            due_date=first.inspected_on + timedelta(days=days),
+            question_code=code,
+        )
+        services.corrective_action_close(actor=inspector, action=action, note="Fait et vérifié.")
+    second = services.inspection_start(
+        actor=inspector, site=site, template=template, inspected_on=today - timedelta(days=5)
+    )
+    services.answers_record(actor=inspector, inspection=second, answers=_answers(template, SECOND))
+    services.inspection_close(actor=inspector, inspection=second)
+    services.corrective_action_add(
+        actor=inspector,
+        inspection=second,
+        description="Installer une détection d'intrusion sur les magasins 1 et 2.",
+        owner="Direction du matériel",
+        due_date=date.today() + timedelta(days=180),
+        question_code="SEC-06",
+    )
+    return {"inspections": 2}

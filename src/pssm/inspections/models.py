@@ -1,0 +1,131 @@
+"""Inspections of sites against checklist templates (questions as data), scored by the RRPL
+rule, with corrective actions followed to closure. A closed inspection is never edited."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from pssm.domain.access import Scope
+from pssm.domain.inspections import Answer
+from pssm.sites.models import site_scope_paths
+
+ANSWER_CHOICES = [
+    (Answer.YES.value, _("Yes")),
+    (Answer.PARTLY.value, _("Partly")),
+    (Answer.NO.value, _("No")),
+    (Answer.NOT_APPLICABLE.value, _("Not applicable")),
+]
+
+
+class ChecklistTemplate(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title_en = models.CharField(max_length=200)
+    title_fr = models.CharField(max_length=200)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_fr if (get_language() or "fr").startswith("fr") else self.title_en
+
+
+class ChecklistQuestion(models.Model):
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.PROTECT, related_name="questions"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    domain = models.CharField(_("domain"), max_length=40)
+    order = models.PositiveSmallIntegerField(default=0)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    critical_levels = models.JSONField(_("critical for levels"), default=list, blank=True)
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
+    source_clause = models.CharField(_("source"), max_length=120, blank=True)
+    text_en = models.TextField()
+    text_fr = models.TextField()
+
+    class Meta:
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="question_code_unique")
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def text(self) -> str:
+        return self.text_fr if (get_language() or "fr").startswith("fr") else self.text_en
+
+
+class Inspection(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="inspections")
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    score_ratio = models.DecimalField(
+        _("score"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    level = models.PositiveSmallIntegerField(_("RRPL level"), null=True, blank=True)
+    failed_criticals = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    SCOPE_PATHS = site_scope_paths("site__")
+
+    class Meta:
+        ordering = ["-inspected_on", "-pk"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    def __str__(self):
+        return f"{self.site_id} {self.inspected_on}"
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope
+
+    @property
+    def percent(self):
+        return None if self.score_ratio is None else round(self.score_ratio * 100, 1)
+
+
+class InspectionAnswer(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(ChecklistQuestion, on_delete=models.PROTECT)
+    answer = models.CharField(_("answer"), max_length=8, choices=ANSWER_CHOICES)
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "question"], name="answer_once")
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.answer}"
+
+
+class CorrectiveAction(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="actions")
+    question = models.ForeignKey(ChecklistQuestion, on_delete=models.PROTECT, null=True, blank=True)
+    description = models.TextField(_("action"))
+    owner = models.CharField(_("owner"), max_length=150)
+    due_date = models.DateField(_("due by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_date"]
+
+    def __str__(self):
+        return self.description[:40]

@@ -1,0 +1,261 @@
+"""Write services of inspections: start, answer, close (scored), corrective actions.
+
+Each call checks authorisation (inspection.record on the site), validates, writes and journals
+in one transaction. A closed inspection is never changed; a later inspection records progress.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from pssm.accounts import authz
+from pssm.domain import inspections as rrpl
+from pssm.domain.access import Action
+from pssm.domain.errors import ConflictError, NotFoundError, ValidationError, gettext_noop
+from pssm.domain.rules import load
+from pssm.journal.services import journal_append
+
+from .models import (
+    ChecklistQuestion,
+    ChecklistTemplate,
+    CorrectiveAction,
+    Inspection,
+    InspectionAnswer,
+)
+
+
+def _invalid(message: str, field: str, **params) -> ValidationError:
+    return ValidationError(message, params=params, details={field: message})
+
+
+def checklist_seed() -> ChecklistTemplate:
+    """The shipped checklist (rule CHECKLIST.PSSM-2026), created once."""
+    rule = load("inspections")["CHECKLIST.PSSM-2026"]
+    data = rule.value
+    template, created = ChecklistTemplate.objects.get_or_create(
+        code=data["code"],
+        defaults={
+            "title_en": data["title_en"],
+            "title_fr": data["title_fr"],
+            "source": rule.source,
+        },
+    )
+    if created:
+        ChecklistQuestion.objects.bulk_create(
+            ChecklistQuestion(
+                template=template,
+                code=code,
+                domain=domain,
+                order=i,
+                weight=weight,
+                critical_levels=critical,
+                evidence_required=evidence,
+                source_clause=source,
+                text_en=text_en,
+                text_fr=text_fr,
+            )
+            for i, (
+                code,
+                domain,
+                weight,
+                critical,
+                evidence,
+                source,
+                text_en,
+                text_fr,
+            ) in enumerate(data["questions"])
+        )
+    return template
+
+
+def thresholds() -> dict[int, Decimal]:
+    return {int(k): Decimal(v) for k, v in load("inspections").value("RRPL.THRESHOLDS").items()}
+
+
+def inspection_start(*, actor, site, template=None, inspected_on: date | None = None) -> Inspection:
+    authz.check(actor, Action.INSPECTION_RECORD, site)
+    template = template or checklist_seed()
+    inspected_on = inspected_on or timezone.now().date()
+    if inspected_on > timezone.now().date():
+        raise _invalid(gettext_noop("An inspection cannot be dated in the future."), "inspected_on")
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            site=site, template=template, inspector=actor, inspected_on=inspected_on
+        )
+        journal_append(
+            actor=actor,
+            kind="inspection.started",
+            payload={
+                "inspection": inspection.pk,
+                "site": site.code,
+                "template": template.code,
+                "inspected_on": inspected_on.isoformat(),
+            },
+            scope=site.scope,
+        )
+    return inspection
+
+
+def _open(actor, inspection) -> Inspection:
+    locked = Inspection.objects.select_for_update().select_related("site").get(pk=inspection.pk)
+    authz.check(actor, Action.INSPECTION_RECORD, locked)
+    if locked.state != Inspection.State.OPEN:
+        raise ConflictError(gettext_noop("This inspection is closed: record a new one."))
+    return locked
+
+
+def answers_record(*, actor, inspection, answers: dict[str, dict]) -> int:
+    """Record answers by question code: ``{"LIC-01": {"answer": "yes", "note": "",
+    "evidence": "licence ML-ELL-2026-001 seen"}}``. Unknown codes or answers are refused."""
+    with transaction.atomic():
+        inspection = _open(actor, inspection)
+        questions = {q.code: q for q in inspection.template.questions.all()}
+        valid = {a.value for a in rrpl.Answer}
+        for code, item in answers.items():
+            if code not in questions:
+                raise NotFoundError(
+                    gettext_noop("No question %(code)s in this checklist."), params={"code": code}
+                )
+            if item.get("answer") not in valid:
+                raise _invalid(
+                    gettext_noop("Answer %(code)s with yes, partly, no or not applicable."),
+                    code,
+                    code=code,
+                )
+        for code, item in answers.items():
+            InspectionAnswer.objects.update_or_create(
+                inspection=inspection,
+                question=questions[code],
+                defaults={
+                    "answer": item["answer"],
+                    "note": (item.get("note") or "").strip(),
+                    "evidence": (item.get("evidence") or "").strip(),
+                },
+            )
+        journal_append(
+            actor=actor,
+            kind="inspection.answered",
+            payload={
+                "inspection": inspection.pk,
+                "answers": {c: i["answer"] for c, i in answers.items()},
+            },
+            scope=inspection.scope,
+        )
+    return len(answers)
+
+
+def inspection_close(*, actor, inspection) -> Inspection:
+    """Score and close: every question answered, and every question that requires evidence
+    and is answered yes or partly carries it."""
+    with transaction.atomic():
+        inspection = _open(actor, inspection)
+        questions = list(inspection.template.questions.all())
+        given = {a.question_id: a for a in inspection.answers.all()}
+        missing = [q.code for q in questions if q.pk not in given]
+        if missing:
+            raise _invalid(
+                gettext_noop("Answer every question before closing: %(codes)s."),
+                "answers",
+                codes=", ".join(missing),
+            )
+        no_evidence = [
+            q.code
+            for q in questions
+            if q.evidence_required
+            and given[q.pk].answer in {"yes", "partly"}
+            and not given[q.pk].evidence
+        ]
+        if no_evidence:
+            raise _invalid(
+                gettext_noop("These answers need their evidence: %(codes)s."),
+                "evidence",
+                codes=", ".join(no_evidence),
+            )
+        result = rrpl.score(
+            [
+                rrpl.Question(q.code, q.weight, frozenset(q.critical_levels), q.evidence_required)
+                for q in questions
+            ],
+            {q.code: rrpl.Answer(given[q.pk].answer) for q in questions},
+            thresholds(),
+        )
+        inspection.state = Inspection.State.CLOSED
+        inspection.score_ratio, inspection.level = result.ratio, result.level
+        inspection.failed_criticals = {str(k): list(v) for k, v in result.failed_criticals.items()}
+        inspection.closed_at = timezone.now()
+        inspection.save()
+        journal_append(
+            actor=actor,
+            kind="inspection.closed",
+            payload={
+                "inspection": inspection.pk,
+                "site": inspection.site.code,
+                "score": str(result.ratio),
+                "level": result.level,
+                "failed_criticals": inspection.failed_criticals,
+            },
+            scope=inspection.scope,
+        )
+    return inspection
+
+
+def corrective_action_add(
+    *, actor, inspection, description: str, owner: str, due_date: date, question_code: str = ""
+) -> CorrectiveAction:
+    authz.check(actor, Action.INSPECTION_RECORD, inspection)
+    if not (description or "").strip() or not (owner or "").strip():
+        raise _invalid(gettext_noop("Describe the action and name its owner."), "description")
+    if due_date < inspection.inspected_on:
+        raise _invalid(gettext_noop("The due date comes after the inspection."), "due_date")
+    question = None
+    if question_code:
+        question = inspection.template.questions.filter(code=question_code).first()
+        if question is None:
+            raise NotFoundError(
+                gettext_noop("No question %(code)s in this checklist."),
+                params={"code": question_code},
+            )
+    with transaction.atomic():
+        action = CorrectiveAction.objects.create(
+            inspection=inspection,
+            question=question,
+            description=description.strip(),
+            owner=owner.strip(),
+            due_date=due_date,
+        )
+        journal_append(
+            actor=actor,
+            kind="corrective_action.added",
+            payload={
+                "inspection": inspection.pk,
+                "action": action.pk,
+                "question": question_code,
+                "owner": action.owner,
+                "due_date": due_date.isoformat(),
+            },
+            scope=inspection.scope,
+        )
+    return action
+
+
+def corrective_action_close(*, actor, action: CorrectiveAction, note: str) -> CorrectiveAction:
+    authz.check(actor, Action.INSPECTION_RECORD, action.inspection)
+    if not (note or "").strip():
+        raise _invalid(gettext_noop("Say what was done."), "note")
+    with transaction.atomic():
+        locked = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+        if locked.closed_at is not None:
+            raise ConflictError(gettext_noop("This action is already closed."))
+        locked.closed_at, locked.closing_note = timezone.now(), note.strip()
+        locked.save(update_fields=["closed_at", "closing_note"])
+        journal_append(
+            actor=actor,
+            kind="corrective_action.closed",
+            payload={"action": locked.pk, "note": locked.closing_note},
+            scope=action.inspection.scope,
+        )
+    return locked

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("", views.inspection_list, name="inspection_list"),
+    path("new/", views.inspection_create, name="inspection_create"),
+    path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
+    path("<int:pk>/actions/", views.action_add, name="action_add"),
+    path("<int:pk>/actions/<int:action_id>/close/", views.action_close, name="action_close"),
+]

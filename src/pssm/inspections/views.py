@@ -1,0 +1,164 @@
+"""Pages of inspections: the list with each site's score history, a new inspection, the
+checklist to answer, closing with its RRPL score, and corrective actions."""
+
+from datetime import date
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pssm.accounts import authz
+from pssm.core.errors import message as error_message
+from pssm.core.web import clean_filters, paginate
+from pssm.domain.access import Action
+from pssm.domain.errors import PssmError
+from pssm.registry.forms import sites_where
+
+from . import selectors, services
+from .models import ANSWER_CHOICES, CorrectiveAction
+
+
+@login_required
+def inspection_list(request):
+    filters = clean_filters(request, ["site"])
+    qs = selectors.inspection_list(user=request.user, site_code=filters["site"])
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "filters": filters,
+            "sites": sites_where(request.user, Action.INSPECTION_RECORD),
+            "today": date.today().isoformat(),
+        },
+    )
+
+
+def _run(request, service, success, **kwargs):
+    try:
+        result = service(actor=request.user, **kwargs)
+    except PssmError as exc:
+        messages.error(request, error_message(exc))
+        return None
+    messages.success(request, success)
+    return result
+
+
+@login_required
+@require_POST
+def inspection_create(request):
+    site = (
+        sites_where(request.user, Action.INSPECTION_RECORD)
+        .filter(code=request.POST.get("site", "").upper())
+        .first()
+    )
+    authz.check(request.user, Action.INSPECTION_RECORD, site)
+    try:
+        when = date.fromisoformat(request.POST.get("inspected_on") or date.today().isoformat())
+    except ValueError:
+        messages.error(request, _("Give the date of the inspection."))
+        return redirect("inspections:inspection_list")
+    inspection = _run(
+        request, services.inspection_start, _("Inspection opened."), site=site, inspected_on=when
+    )
+    if inspection is None:
+        return redirect("inspections:inspection_list")
+    return redirect("inspections:inspection_detail", inspection.pk)
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    can_record = inspection.state == "open" and authz.can(
+        request.user, Action.INSPECTION_RECORD, inspection
+    )
+    if request.method == "POST":
+        authz.check(request.user, Action.INSPECTION_RECORD, inspection)
+        answers = {}
+        for q in inspection.template.questions.all():
+            value = request.POST.get(f"a_{q.code}", "")
+            if value:
+                answers[q.code] = {
+                    "answer": value,
+                    "note": request.POST.get(f"n_{q.code}", ""),
+                    "evidence": request.POST.get(f"e_{q.code}", ""),
+                }
+        _run(
+            request,
+            services.answers_record,
+            _("Answers saved."),
+            inspection=inspection,
+            answers=answers,
+        )
+        return redirect("inspections:inspection_detail", pk)
+    given = {a.question_id: a for a in inspection.answers.all()}
+    rows = [(q, given.get(q.pk)) for q in inspection.template.questions.all()]
+    domains = [(domain, list(items)) for domain, items in groupby(rows, key=lambda r: r[0].domain)]
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "domains": domains,
+            "can_record": can_record,
+            "can_act": authz.can(request.user, Action.INSPECTION_RECORD, inspection),
+            "choices": ANSWER_CHOICES,
+            "actions": inspection.actions.select_related("question"),
+            "history": selectors.inspection_list(user=request.user, site_code=inspection.site.code)
+            .filter(state="closed")
+            .order_by("inspected_on"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_close(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    _run(
+        request,
+        services.inspection_close,
+        _("Inspection closed and scored."),
+        inspection=inspection,
+    )
+    return redirect("inspections:inspection_detail", pk)
+
+
+@login_required
+@require_POST
+def action_add(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    try:
+        due = date.fromisoformat(request.POST.get("due_date", ""))
+    except ValueError:
+        messages.error(request, _("Give the due date."))
+        return redirect("inspections:inspection_detail", pk)
+    _run(
+        request,
+        services.corrective_action_add,
+        _("Corrective action recorded."),
+        inspection=inspection,
+        description=request.POST.get("description", ""),
+        owner=request.POST.get("owner", ""),
+        due_date=due,
+        question_code=request.POST.get("question", ""),
+    )
+    return redirect("inspections:inspection_detail", pk)
+
+
+@login_required
+@require_POST
+def action_close(request, pk, action_id):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    action = get_object_or_404(CorrectiveAction, pk=action_id, inspection=inspection)
+    _run(
+        request,
+        services.corrective_action_close,
+        _("Corrective action closed."),
+        action=action,
+        note=request.POST.get("note", ""),
+    )
+    return redirect("inspections:inspection_detail", pk)
