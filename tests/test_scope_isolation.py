@@ -447,6 +447,11 @@ ENDPOINTS = {
         "kwargs": lambda c: {"pk": c["inspection_b"].pk, "action_id": c["action_b"].pk},
         "post": lambda c: {"note": "done"},
     },
+    "inspections:security_log": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {"op": "key", "code": "K-X", "label": "intruder"},
+    },
     "api:inspection_list": {
         "kind": "list",
         "api": True,
@@ -666,7 +671,14 @@ def _state():
     from pssm.accounts.models import RoleGrant, User
     from pssm.ammunition.models import ExposedSite, Licence, Lot, LotBalance, RuleOverride, Waiver
     from pssm.imports.models import ImportJob
-    from pssm.inspections.models import CorrectiveAction, Inspection, InspectionAnswer
+    from pssm.inspections.models import (
+        AccessEntry,
+        CorrectiveAction,
+        Inspection,
+        InspectionAnswer,
+        Key,
+        KeyLoan,
+    )
     from pssm.movements.models import Voucher, VoucherLine
     from pssm.registry.models import Person, Weapon
     from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
@@ -694,6 +706,9 @@ def _state():
         Inspection,
         InspectionAnswer,
         CorrectiveAction,
+        Key,
+        KeyLoan,
+        AccessEntry,
     ):
         rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
     return JournalEntry.objects.count(), rows

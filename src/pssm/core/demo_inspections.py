@@ -94,4 +94,38 @@ def load(password: str) -> dict:
         due_date=date.today() + timedelta(days=180),
         question_code="SEC-06",
     )
+    _keys_and_access(site)
     return {"inspections": 2}
+
+
+def _keys_and_access(site):
+    from pssm.sites.models import Building
+
+    keeper = User.objects.get(username="magasinier")
+    commander = User.objects.get(username="commandant")
+    keys = {}
+    for code, label in (
+        ("K-ESH01", "Magasin 1, cadenas principal"),
+        ("K-ESH02", "Magasin 2, cadenas principal"),
+        ("K-ARM01", "Magasin d'armes central"),
+    ):
+        keys[code] = services.key_register(actor=commander, site=site, code=code, label=label)
+    loan = services.key_issue(actor=keeper, key=keys["K-ESH01"], holder="Sgt-chef Moussa Traoré")
+    services.key_return(actor=keeper, loan=loan)
+    services.key_issue(actor=keeper, key=keys["K-ARM01"], holder="Adjudant Ibrahim Coulibaly")
+    esh1 = Building.objects.get(code=f"{SITE}-ESH01")
+    entry = services.access_record(
+        actor=keeper,
+        building=esh1,
+        person="Sgt-chef Moussa Traoré",
+        companion="Cpl Awa Sidibé",
+        purpose="Inventaire mensuel",
+    )
+    services.access_leave(actor=keeper, entry=entry)
+    services.access_record(
+        actor=keeper,
+        building=esh1,
+        person="Cpl Awa Sidibé",
+        companion="",
+        purpose="Relevé de température",
+    )

@@ -129,3 +129,83 @@ class CorrectiveAction(models.Model):
 
     def __str__(self):
         return self.description[:40]
+
+
+class Key(models.Model):
+    """A key of a storehouse, armoury or key container, kept in the site's key register."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="keys")
+    code = models.CharField(_("key number"), max_length=40)
+    label = models.CharField(_("what it opens"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    SCOPE_PATHS = site_scope_paths("site__")
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["site", "code"], name="key_code_unique")]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope
+
+
+class KeyLoan(models.Model):
+    """Who took a key, when, from whom, and when it came back (AR 190-11 register fields)."""
+
+    key = models.ForeignKey(Key, on_delete=models.PROTECT, related_name="loans")
+    holder = models.CharField(_("taken by"), max_length=150)
+    taken_at = models.DateTimeField(_("taken at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    SCOPE_PATHS = site_scope_paths("key__site__")
+
+    class Meta:
+        ordering = ["-taken_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(returned_at__isnull=True), name="key_out_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key_id} → {self.holder}"
+
+
+class AccessEntry(models.Model):
+    """Someone entered a building: when, with whom, why; the two-person rule asks for a
+    second person in every storage building."""
+
+    building = models.ForeignKey("sites.Building", on_delete=models.PROTECT, related_name="+")
+    person = models.CharField(_("person"), max_length=150)
+    companion = models.CharField(_("with"), max_length=150, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    entered_at = models.DateTimeField(_("entered at"))
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    SCOPE_PATHS = site_scope_paths("building__site__")
+
+    class Meta:
+        ordering = ["-entered_at"]
+
+    def __str__(self):
+        return f"{self.person} @ {self.building_id}"
+
+    @property
+    def two_person_broken(self) -> bool:
+        return (
+            not self.companion.strip()
+            or self.companion.strip().lower() == self.person.strip().lower()
+        )

@@ -20,11 +20,14 @@ from pssm.domain.rules import load
 from pssm.journal.services import journal_append
 
 from .models import (
+    AccessEntry,
     ChecklistQuestion,
     ChecklistTemplate,
     CorrectiveAction,
     Inspection,
     InspectionAnswer,
+    Key,
+    KeyLoan,
 )
 
 
@@ -257,5 +260,120 @@ def corrective_action_close(*, actor, action: CorrectiveAction, note: str) -> Co
             kind="corrective_action.closed",
             payload={"action": locked.pk, "note": locked.closing_note},
             scope=action.inspection.scope,
+        )
+    return locked
+
+
+# --- key register and access log ----------------------------------------------------------
+
+
+def key_register(*, actor, site, code: str, label: str) -> Key:
+    authz.check(actor, Action.VOUCHER_APPROVE, site)
+    code = (code or "").strip().upper()
+    if not code or not (label or "").strip():
+        raise _invalid(gettext_noop("Give the key number and what it opens."), "code")
+    if Key.objects.filter(site=site, code=code).exists():
+        raise ConflictError(
+            gettext_noop("Key %(code)s is already in the register."), params={"code": code}
+        )
+    with transaction.atomic():
+        key = Key.objects.create(site=site, code=code, label=label.strip())
+        journal_append(
+            actor=actor,
+            kind="key.registered",
+            payload={"site": site.code, "key": code, "label": key.label},
+            scope=site.scope,
+        )
+    return key
+
+
+def key_issue(*, actor, key: Key, holder: str) -> KeyLoan:
+    """Hand a key to ``holder``; a key that is out cannot be handed out again."""
+    authz.check(actor, Action.VOUCHER_PREPARE, key)
+    if not (holder or "").strip():
+        raise _invalid(gettext_noop("Name the person taking the key."), "holder")
+    with transaction.atomic():
+        locked = Key.objects.select_for_update().get(pk=key.pk)
+        if locked.loans.filter(returned_at__isnull=True).exists():
+            raise ConflictError(
+                gettext_noop("Key %(code)s is out: record its return first."),
+                params={"code": locked.code},
+            )
+        loan = KeyLoan.objects.create(
+            key=locked, holder=holder.strip(), taken_at=timezone.now(), issued_by=actor
+        )
+        journal_append(
+            actor=actor,
+            kind="key.issued",
+            payload={"key": locked.code, "holder": loan.holder},
+            scope=locked.scope,
+        )
+    return loan
+
+
+def key_return(*, actor, loan: KeyLoan) -> KeyLoan:
+    authz.check(actor, Action.VOUCHER_PREPARE, loan.key)
+    with transaction.atomic():
+        locked = KeyLoan.objects.select_for_update().select_related("key__site").get(pk=loan.pk)
+        if locked.returned_at is not None:
+            raise ConflictError(gettext_noop("This key was already returned."))
+        locked.returned_at, locked.received_by = timezone.now(), actor
+        locked.save(update_fields=["returned_at", "received_by"])
+        journal_append(
+            actor=actor,
+            kind="key.returned",
+            payload={"key": locked.key.code, "holder": locked.holder},
+            scope=locked.key.scope,
+        )
+    return locked
+
+
+def access_record(*, actor, building, person: str, companion: str, purpose: str) -> AccessEntry:
+    """Record an entry into a building; an entry without a second person is kept and flagged
+    as a broken two-person rule (the log must say what happened)."""
+    authz.check(actor, Action.VOUCHER_PREPARE, building)
+    if not (person or "").strip() or not (purpose or "").strip():
+        raise _invalid(gettext_noop("Name the person and the purpose of the entry."), "person")
+    with transaction.atomic():
+        entry = AccessEntry.objects.create(
+            building=building,
+            person=person.strip(),
+            companion=(companion or "").strip(),
+            purpose=purpose.strip(),
+            entered_at=timezone.now(),
+            recorded_by=actor,
+        )
+        journal_append(
+            actor=actor,
+            kind="access.entered",
+            payload={
+                "building": building.code,
+                "person": entry.person,
+                "companion": entry.companion,
+                "purpose": entry.purpose,
+                "two_person_broken": entry.two_person_broken,
+            },
+            scope=building.scope,
+        )
+    return entry
+
+
+def access_leave(*, actor, entry: AccessEntry) -> AccessEntry:
+    authz.check(actor, Action.VOUCHER_PREPARE, entry.building)
+    with transaction.atomic():
+        locked = (
+            AccessEntry.objects.select_for_update()
+            .select_related("building__site")
+            .get(pk=entry.pk)
+        )
+        if locked.left_at is not None:
+            raise ConflictError(gettext_noop("This exit is already recorded."))
+        locked.left_at = timezone.now()
+        locked.save(update_fields=["left_at"])
+        journal_append(
+            actor=actor,
+            kind="access.left",
+            payload={"building": locked.building.code, "person": locked.person},
+            scope=locked.building.scope,
         )
     return locked

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
     path("<int:pk>/actions/", views.action_add, name="action_add"),
     path("<int:pk>/actions/<int:action_id>/close/", views.action_close, name="action_close"),
+    path("security/<str:code>/", views.security_log, name="security_log"),
 ]

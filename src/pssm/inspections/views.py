@@ -162,3 +162,80 @@ def action_close(request, pk, action_id):
         note=request.POST.get("note", ""),
     )
     return redirect("inspections:inspection_detail", pk)
+
+
+@login_required
+def security_log(request, code):
+    """The key register and the access log of one site, with the forms to keep them."""
+    from pssm.sites import selectors as site_selectors
+    from pssm.sites.models import Building
+
+    from .models import AccessEntry, Key, KeyLoan
+
+    site = site_selectors.site_get(user=request.user, code=code.upper())
+    authz.check(request.user, Action.SERIALS_VIEW, site)
+    if request.method == "POST":
+        op, post = request.POST.get("op"), request.POST
+        if op == "key":
+            _run(
+                request,
+                services.key_register,
+                _("Key registered."),
+                site=site,
+                code=post.get("code", ""),
+                label=post.get("label", ""),
+            )
+        elif op == "issue":
+            key = get_object_or_404(Key, site=site, pk=post.get("key") or 0)
+            _run(
+                request,
+                services.key_issue,
+                _("Key handed over."),
+                key=key,
+                holder=post.get("holder", ""),
+            )
+        elif op == "return":
+            loan = get_object_or_404(KeyLoan, key__site=site, pk=post.get("loan") or 0)
+            _run(request, services.key_return, _("Key returned."), loan=loan)
+        elif op == "enter":
+            building = get_object_or_404(Building, site=site, pk=post.get("building") or 0)
+            entry = _run(
+                request,
+                services.access_record,
+                _("Entry recorded."),
+                building=building,
+                person=post.get("person", ""),
+                companion=post.get("companion", ""),
+                purpose=post.get("purpose", ""),
+            )
+            if entry is not None and entry.two_person_broken:
+                messages.warning(request, _("Two-person rule broken: the entry is flagged."))
+        elif op == "leave":
+            entry = get_object_or_404(AccessEntry, building__site=site, pk=post.get("entry") or 0)
+            _run(request, services.access_leave, _("Exit recorded."), entry=entry)
+        return redirect("inspections:security_log", site.code)
+    keys = list(Key.objects.filter(site=site, is_active=True))
+    out = {
+        loan.key_id: loan
+        for loan in KeyLoan.objects.filter(key__site=site, returned_at__isnull=True)
+    }
+    return render(
+        request,
+        "inspections/security_log.html",
+        {
+            "site": site,
+            "keys": [(k, out.get(k.pk)) for k in keys],
+            "loans": paginate(
+                request,
+                KeyLoan.objects.filter(key__site=site).select_related(
+                    "key", "issued_by", "received_by"
+                ),
+            ),
+            "entries": AccessEntry.objects.filter(building__site=site).select_related("building")[
+                :200
+            ],
+            "buildings": Building.objects.filter(site=site, is_active=True).order_by("code"),
+            "can_keep": authz.can(request.user, Action.VOUCHER_PREPARE, site),
+            "can_register": authz.can(request.user, Action.VOUCHER_APPROVE, site),
+        },
+    )
