@@ -452,6 +452,16 @@ ENDPOINTS = {
         "kwargs": lambda c: {"code": c["b"].code},
         "post": lambda c: {"op": "key", "code": "K-X", "label": "intruder"},
     },
+    "inspections:count_list": {
+        "kind": "object",
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {"witness": "intruder"},
+    },
+    "inspections:count_detail": {
+        "kind": "object",
+        "kwargs": lambda c: {"pk": c["count_b"].pk},
+        "post": lambda c: {"op": "close"},
+    },
     "api:inspection_list": {
         "kind": "list",
         "api": True,
@@ -607,7 +617,11 @@ def _site_b_movements(ctx, keeper, commander):
     action = CorrectiveAction.objects.create(
         inspection=inspection, description="SITEB action", owner="SITEB", due_date=date(2026, 2, 1)
     )
+    from pssm.inspections.models import Count
+
+    count = Count.objects.create(site=ctx["b"], counter=keeper, witness="SITEB witness")
     return {
+        "count_b": count,
         "inspection_b": inspection,
         "action_b": action,
         "job_b": job,
@@ -674,6 +688,7 @@ def _state():
     from pssm.inspections.models import (
         AccessEntry,
         CorrectiveAction,
+        Count,
         Inspection,
         InspectionAnswer,
         Key,
@@ -709,6 +724,7 @@ def _state():
         Key,
         KeyLoan,
         AccessEntry,
+        Count,
     ):
         rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
     return JournalEntry.objects.count(), rows

@@ -82,6 +82,11 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
     first, second = Inspection.objects.filter(site__code="ML-KTI").order_by("inspected_on")
     assert (first.state, second.state) == ("closed", "closed")
     assert second.score_ratio > first.score_ratio and second.level > first.level
+    from pssm.inspections.models import Count
+
+    count = Count.objects.get(site__code="ML-KTI")
+    assert count.state == "closed" and count.closed_by.username != count.counter.username
+    assert [g["result"] for g in count.gaps] == ["missing"]
 
 
 def _assert_demo_depot():

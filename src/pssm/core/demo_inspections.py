@@ -95,7 +95,34 @@ def load(password: str) -> dict:
         question_code="SEC-06",
     )
     _keys_and_access(site)
+    _count(site)
     return {"inspections": 2}
+
+
+def _count(site):
+    """A blind count of the central armoury room that finds one weapon missing."""
+    from pssm.sites.models import Building, StorageLocation
+
+    keeper = User.objects.get(username="magasinier")
+    commander = User.objects.get(username="commandant")
+    building = Building.objects.get(code=f"{SITE}-ARM01")
+    count = services.count_start(
+        actor=keeper, site=site, witness="Lieutenant Awa Dembélé", building=building
+    )
+    locations = {loc.code: loc for loc in StorageLocation.objects.filter(building=building)}
+    expected = sorted(count.expected.items())
+    from pssm.registry.models import Weapon
+
+    serials = dict(
+        Weapon.objects.filter(serial_norm__in=[n for n, _l in expected], site=site).values_list(
+            "serial_norm", "serial"
+        )
+    )
+    for norm, code in expected[1:]:  # the first one is not on its rack
+        services.count_scan(
+            actor=keeper, count=count, serial=serials[norm], location=locations[code]
+        )
+    services.count_close(actor=commander, count=count)
 
 
 def _keys_and_access(site):

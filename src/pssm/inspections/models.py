@@ -209,3 +209,69 @@ class AccessEntry(models.Model):
             not self.companion.strip()
             or self.companion.strip().lower() == self.person.strip().lower()
         )
+
+
+class Count(models.Model):
+    """A stock check of a site (or one of its buildings): a blind count by one person with a
+    witness, closed by a second person who sees the comparison with the books."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Counting")
+        CLOSED = "closed", _("Closed")
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="counts")
+    building = models.ForeignKey(
+        "sites.Building", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    counter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    witness = models.CharField(_("independent witness"), max_length=150)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    expected = models.JSONField(default=dict)  # the books when the count started
+    started_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    findings = models.JSONField(default=list, blank=True)
+
+    SCOPE_PATHS = site_scope_paths("site__")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="count_closed_by_another",
+                condition=models.Q(closed_by__isnull=True)
+                | ~models.Q(closed_by=models.F("counter")),
+                violation_error_message=_("The count is closed by a second person."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.site_id} {self.started_at:%Y-%m-%d}"
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope
+
+    @property
+    def gaps(self) -> list[dict]:
+        from pssm.domain.counts import GAPS
+
+        return [f for f in self.findings if f["result"] in GAPS]
+
+
+class CountScan(models.Model):
+    count = models.ForeignKey(Count, on_delete=models.PROTECT, related_name="scans")
+    serial = models.CharField(_("serial"), max_length=64)
+    serial_norm = models.CharField(max_length=64)
+    location = models.ForeignKey("sites.StorageLocation", on_delete=models.PROTECT)
+    scanned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.serial

@@ -15,7 +15,13 @@ from django.utils import timezone
 from pssm.accounts import authz
 from pssm.domain import inspections as rrpl
 from pssm.domain.access import Action
-from pssm.domain.errors import ConflictError, NotFoundError, ValidationError, gettext_noop
+from pssm.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+    gettext_noop,
+)
 from pssm.domain.rules import load
 from pssm.journal.services import journal_append
 
@@ -24,6 +30,8 @@ from .models import (
     ChecklistQuestion,
     ChecklistTemplate,
     CorrectiveAction,
+    Count,
+    CountScan,
     Inspection,
     InspectionAnswer,
     Key,
@@ -375,5 +383,123 @@ def access_leave(*, actor, entry: AccessEntry) -> AccessEntry:
             kind="access.left",
             payload={"building": locked.building.code, "person": locked.person},
             scope=locked.building.scope,
+        )
+    return locked
+
+
+# --- stock checks -------------------------------------------------------------------------
+
+
+def count_start(*, actor, site, witness: str, building=None) -> Count:
+    """Open a blind count: the books of the site (or building) are taken now and hidden from
+    the counter until a second person closes the count."""
+    from pssm.domain.ledger import STORED
+    from pssm.registry.models import Weapon
+
+    authz.check(actor, Action.VOUCHER_PREPARE, site)
+    if not (witness or "").strip():
+        raise _invalid(gettext_noop("Name the independent witness of the count."), "witness")
+    if building is not None and building.site_id != site.pk:
+        raise _invalid(gettext_noop("This building belongs to another site."), "building")
+    weapons = Weapon.objects.filter(site=site, status__in=[s.value for s in STORED])
+    if building is not None:
+        weapons = weapons.filter(location__building=building)
+    expected = dict(weapons.values_list("serial_norm", "location__code"))
+    with transaction.atomic():
+        count = Count.objects.create(
+            site=site, building=building, counter=actor, witness=witness.strip(), expected=expected
+        )
+        journal_append(
+            actor=actor,
+            kind="count.started",
+            payload={
+                "count": count.pk,
+                "site": site.code,
+                "building": building.code if building else "",
+                "witness": count.witness,
+                "expected": len(expected),
+            },
+            scope=site.scope,
+        )
+    return count
+
+
+def count_scan(*, actor, count: Count, serial: str, location) -> CountScan:
+    """Record one serial seen in one location; a serial the register does not know at all is
+    refused (typed wrong, or a weapon that must be registered first)."""
+    from pssm.domain import serials as serial_rules
+    from pssm.registry.models import Weapon
+
+    with transaction.atomic():
+        locked = Count.objects.select_for_update().get(pk=count.pk)
+        if locked.counter_id != getattr(actor, "pk", None):
+            raise PermissionDeniedError(
+                gettext_noop("Only the counter records the scans of a count.")
+            )
+        if locked.state != Count.State.OPEN:
+            raise ConflictError(gettext_noop("This count is closed."))
+        if location.building.site_id != locked.site_id or (
+            locked.building_id and location.building_id != locked.building_id
+        ):
+            raise _invalid(gettext_noop("This location is not part of the count."), "location")
+        norm = serial_rules.normalise(serial)
+        if not norm:
+            raise _invalid(gettext_noop("Type or scan the serial number."), "serial")
+        if not Weapon.objects.filter(serial_norm=norm).exists():
+            raise NotFoundError(
+                gettext_noop(
+                    "No weapon with serial %(serial)s is in the register: check it, or "
+                    "register the weapon by a receipt."
+                ),
+                params={"serial": serial},
+                details={"serial": gettext_noop("Unknown serial.")},
+            )
+        scan = CountScan.objects.create(
+            count=locked, serial=serial_rules.clean(serial), serial_norm=norm, location=location
+        )
+    return scan
+
+
+def count_close(*, actor, count: Count) -> Count:
+    """Close by a second person (not the counter) holding the approver role: the scans are
+    compared with the books and every gap is listed and journaled."""
+    from pssm.domain import counts as rules
+
+    with transaction.atomic():
+        locked = Count.objects.select_for_update().select_related("site").get(pk=count.pk)
+        authz.check(actor, Action.VOUCHER_APPROVE, locked)
+        if locked.counter_id == getattr(actor, "pk", None):
+            raise PermissionDeniedError(
+                gettext_noop(
+                    "The person who counted cannot close the count: a second person closes it."
+                ),
+                code="two_person_rule",
+            )
+        if locked.state != Count.State.OPEN:
+            raise ConflictError(gettext_noop("This count is closed."))
+        scans = [(s.serial_norm, s.location.code) for s in locked.scans.select_related("location")]
+        findings = rules.compare_serials(locked.expected, scans)
+        locked.findings = [
+            {
+                "result": f.result.value,
+                "serial": f.key,
+                "expected_location": f.expected_location,
+                "found_location": f.found_location,
+            }
+            for f in findings
+        ]
+        locked.state, locked.closed_by, locked.closed_at = Count.State.CLOSED, actor, timezone.now()
+        locked.save()
+        journal_append(
+            actor=actor,
+            kind="count.closed",
+            payload={
+                "count": locked.pk,
+                "site": locked.site.code,
+                "counter": locked.counter.username,
+                "witness": locked.witness,
+                "gaps": locked.gaps,
+            },
+            scope=locked.scope,
         )
     return locked

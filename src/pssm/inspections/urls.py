@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/actions/", views.action_add, name="action_add"),
     path("<int:pk>/actions/<int:action_id>/close/", views.action_close, name="action_close"),
     path("security/<str:code>/", views.security_log, name="security_log"),
+    path("counts/site/<str:code>/", views.count_list, name="count_list"),
+    path("counts/<int:pk>/", views.count_detail, name="count_detail"),
 ]

@@ -239,3 +239,84 @@ def security_log(request, code):
             "can_register": authz.can(request.user, Action.VOUCHER_APPROVE, site),
         },
     )
+
+
+@login_required
+def count_list(request, code):
+    from pssm.sites import selectors as site_selectors
+
+    from .models import Count
+
+    site = site_selectors.site_get(user=request.user, code=code.upper())
+    authz.check(request.user, Action.SERIALS_VIEW, site)
+    if request.method == "POST":
+        count = _run(
+            request,
+            services.count_start,
+            _("Count opened."),
+            site=site,
+            witness=request.POST.get("witness", ""),
+        )
+        if count is not None:
+            return redirect("inspections:count_detail", count.pk)
+        return redirect("inspections:count_list", site.code)
+    return render(
+        request,
+        "inspections/count_list.html",
+        {
+            "site": site,
+            "counts": Count.objects.filter(site=site).select_related("counter", "closed_by")[:100],
+            "can_count": authz.can(request.user, Action.VOUCHER_PREPARE, site),
+        },
+    )
+
+
+@login_required
+def count_detail(request, pk):
+    from pssm.sites.models import StorageLocation
+
+    from .models import Count
+
+    count = get_object_or_404(
+        authz.scoped(
+            request.user, Action.SERIALS_VIEW, Count.objects.select_related("site", "counter")
+        ),
+        pk=pk,
+    )
+    is_counter = count.counter_id == request.user.pk
+    if request.method == "POST":
+        if request.POST.get("op") == "close":
+            _run(request, services.count_close, _("Count closed."), count=count)
+        else:
+            location = get_object_or_404(
+                StorageLocation, building__site=count.site, pk=request.POST.get("location") or 0
+            )
+            _run(
+                request,
+                services.count_scan,
+                _("Serial recorded."),
+                count=count,
+                serial=request.POST.get("serial", ""),
+                location=location,
+            )
+        return redirect("inspections:count_detail", pk)
+    locations = StorageLocation.objects.filter(building__site=count.site, is_active=True).order_by(
+        "code"
+    )
+    if count.building_id:
+        locations = locations.filter(building_id=count.building_id)
+    return render(
+        request,
+        "inspections/count_detail.html",
+        {
+            "count": count,
+            "is_counter": is_counter,
+            "scans": count.scans.select_related("location")
+            if (is_counter or count.state == "closed")
+            else [],
+            "locations": locations,
+            "can_close": count.state == "open"
+            and not is_counter
+            and authz.can(request.user, Action.VOUCHER_APPROVE, count),
+        },
+    )
