@@ -13,7 +13,8 @@ from pssm.domain.explosives import aggregate, check_compatibility, parse_hazard_
 from pssm.domain.explosives.compatibility import StockItem
 from pssm.domain.explosives.qd import check_neq, distance_table
 from pssm.domain.rules import load
-from pssm.sites.models import Building, Site
+from pssm.sites import selectors as site_selectors
+from pssm.sites.models import Site
 
 from .models import ExposedSite, Licence, Lot, LotBalance, Nature, Waiver
 from .safety import rules_for_country, site_report
@@ -43,20 +44,11 @@ def qd_for_stock(pairs: list[tuple[str, str]], *, pes_type: str = "", country: s
     }
 
 
-def site_get(*, user, site_code: str) -> Site:
-    site = (
-        authz.scoped(user, Action.AGGREGATES_VIEW, Site.objects.all())
-        .select_related("organisation__country")
-        .filter(code=site_code)
-        .first()
-    )
-    if site is None:
-        raise NotFoundError(gettext_noop("No site %(code)s."), params={"code": site_code})
-    return site
-
-
-def qd_site_report(*, user, site_code: str) -> dict:
-    return site_report(site_get(user=user, site_code=site_code))
+def qd_site_report(*, user, site_code: str = "", site: Site | None = None) -> dict:
+    """The QD report of a site in the user's reach (give its code, or the site already read)."""
+    site = site or site_selectors.site_get(user=user, code=site_code.strip().upper())
+    authz.check(user, Action.AGGREGATES_VIEW, site)
+    return site_report(site)
 
 
 def nature_list(*, user, query: str = ""):
@@ -130,15 +122,3 @@ def waiver_list(*, user, site: Site | None = None):
 
 def exposed_site_list(*, user, site: Site):
     return authz.scoped(user, Action.GEO_VIEW, ExposedSite.objects.filter(site=site))
-
-
-def storehouse_get(*, user, code: str) -> Building:
-    b = (
-        authz.scoped(user, Action.GEO_VIEW, Building.objects.all())
-        .filter(code=code)
-        .select_related("site")
-        .first()
-    )
-    if b is None:
-        raise NotFoundError(gettext_noop("No building %(code)s."), params={"code": code})
-    return b

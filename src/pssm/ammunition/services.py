@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pssm.accounts import authz
-from pssm.core.services import snapshot, validate_instance
+from pssm.core.services import invalid, snapshot, validate_instance
 from pssm.domain import codes
 from pssm.domain.access import Action
-from pssm.domain.errors import ConflictError, NotFoundError, ValidationError, gettext_noop
+from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
 from pssm.domain.explosives import parse_hazard_code
 from pssm.domain.explosives.qd import check_neq
 from pssm.domain.rules import load
@@ -49,10 +49,6 @@ def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-def _invalid(message: str, field: str, **params) -> ValidationError:
-    return ValidationError(message, params=params, details={field: message})
-
-
 def nature_create(
     *, actor, code: str, nomenclature: str, hazard_code: str, neq_kg_per_unit, **extra
 ) -> Nature:
@@ -71,7 +67,7 @@ def nature_create(
         )
     unknown = set(extra) - set(NATURE_FIELDS)
     if unknown:
-        raise _invalid(
+        raise invalid(
             gettext_noop("Unknown fields: %(fields)s."), "code", fields=", ".join(sorted(unknown))
         )
     nature = Nature(
@@ -126,14 +122,14 @@ def _limits(limits_kg: dict) -> dict[str, str]:
     for hd, value in (limits_kg or {}).items():
         hd = str(hd).strip()
         if hd not in divisions:
-            raise _invalid(
+            raise invalid(
                 gettext_noop("%(hd)s is not a hazard division a licence can limit (1.1 to 1.4)."),
                 "limits_kg",
                 hd=hd,
             )
         out[hd] = str(check_neq(value, "limits_kg"))
     if not out:
-        raise _invalid(
+        raise invalid(
             gettext_noop("Give the NEQ limit of at least one hazard division."), "limits_kg"
         )
     return out
@@ -154,7 +150,7 @@ def licence_issue(
     """Issue the explosives limit licence of a storehouse (it replaces the previous one)."""
     authz.check(actor, Action.LICENCE_MANAGE, building)
     if building.kind != Building.Kind.EXPLOSIVE_STOREHOUSE:
-        raise _invalid(
+        raise invalid(
             gettext_noop("Only an explosive storehouse holds an explosives limit licence."),
             "building",
         )
@@ -162,17 +158,17 @@ def licence_issue(
         sorted(set((permitted_groups or "").upper().replace(",", "").replace(" ", "")))
     )
     if any(g not in "ABCDEFGHJKLNS" for g in groups):
-        raise _invalid(
+        raise invalid(
             gettext_noop("Compatibility groups are letters among A–H, J, K, L, N, S."),
             "permitted_groups",
         )
     if review_date <= issued_date:
-        raise _invalid(
+        raise invalid(
             gettext_noop("The review date must come after the issue date."), "review_date"
         )
     number = (number or "").strip()
     if not number:
-        raise _invalid(gettext_noop("Give the licence number."), "number")
+        raise invalid(gettext_noop("Give the licence number."), "number")
     licence = Licence(
         building=building,
         number=number,
@@ -224,18 +220,18 @@ def waiver_grant(
     authz.check(actor, Action.SAFETY_WAIVE, building)
     now = now or timezone.now()
     if rule not in Waiver.Rule.values:
-        raise _invalid(gettext_noop("Choose the rule the waiver covers."), "rule")
+        raise invalid(gettext_noop("Choose the rule the waiver covers."), "rule")
     if len((justification or "").strip()) < 20:
-        raise _invalid(
+        raise invalid(
             gettext_noop(
                 "Explain the waiver in at least 20 characters: why, and what mitigates the risk."
             ),
             "justification",
         )
     if valid_until <= now:
-        raise _invalid(gettext_noop("A waiver must end in the future."), "valid_until")
+        raise invalid(gettext_noop("A waiver must end in the future."), "valid_until")
     if (valid_until - now).days > MAX_WAIVER_DAYS:
-        raise _invalid(
+        raise invalid(
             gettext_noop("A waiver lasts at most %(days)s days."),
             "valid_until",
             days=MAX_WAIVER_DAYS,
@@ -297,13 +293,13 @@ def rule_override_set(*, actor, country: Country, rule_id: str, value, reason: s
             details={"rule_id": gettext_noop("Unknown rule.")},
         )
     if len((reason or "").strip()) < 10:
-        raise _invalid(
+        raise invalid(
             gettext_noop("Say why the national value differs (at least 10 characters)."), "reason"
         )
     rule = base[rule_id]
     if "k" in rule.extra:
         if not isinstance(value, dict) or set(value) != {"k", "minimum_m"}:
-            raise _invalid(
+            raise invalid(
                 gettext_noop("Give k and minimum_m for a quantity-distance rule."), "value"
             )
         value = {key: str(check_neq(v, "value")) for key, v in value.items()}
@@ -312,7 +308,7 @@ def rule_override_set(*, actor, country: Country, rule_id: str, value, reason: s
     try:
         base.with_overrides([{"rule": rule_id, "value": value}])
     except (TypeError, ValueError, ArithmeticError):
-        raise _invalid(
+        raise invalid(
             gettext_noop("This value does not fit rule %(rule)s."), "value", rule=rule_id
         ) from None
     with transaction.atomic():
@@ -338,12 +334,6 @@ def rule_override_set(*, actor, country: Country, rule_id: str, value, reason: s
                 "reason": override.reason,
                 "previous": rule.as_dict()["value"],
             },
-            scope=country_scope(country),
+            scope=country.scope,
         )
     return override
-
-
-def country_scope(country: Country):
-    from pssm.domain.access import Scope
-
-    return Scope(country=country.code)

@@ -97,8 +97,8 @@ def _labelled(report):
 
 @login_required
 def qd_report(request, code):
-    report = _labelled(selectors.qd_site_report(user=request.user, site_code=code.upper()))
     site = site_selectors.site_get(user=request.user, code=code.upper())
+    report = _labelled(selectors.qd_site_report(user=request.user, site=site))
     return render(
         request,
         "ammunition/qd_report.html",

@@ -8,6 +8,11 @@ from django.db import models
 from pssm.domain.errors import ValidationError, gettext_noop
 
 
+def invalid(message: str, field: str | None = None, **params) -> ValidationError:
+    """A ValidationError whose message also goes on ``field`` (for forms and API details)."""
+    return ValidationError(message, params=params, details={field: message} if field else {})
+
+
 def validate_instance(
     instance: models.Model, *, exclude: list[str] | None = None, constraints: bool = True
 ) -> None:

@@ -35,5 +35,19 @@ def call_service(form, service, /, **kwargs):
         return None
 
 
+def run_service(request, service, success, /, **kwargs):
+    """Run ``service(actor=request.user, **kwargs)`` for a button that posts: a success
+    message, or the error's translated message; returns the result or None."""
+    from django.contrib import messages
+
+    try:
+        result = service(actor=request.user, **kwargs)
+    except PssmError as exc:
+        messages.error(request, errors.message(exc))
+        return None
+    messages.success(request, success)
+    return result
+
+
 def clean_filters(request, names: list[str]) -> dict:
     return {name: request.GET.get(name, "").strip() for name in names}

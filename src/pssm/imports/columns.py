@@ -277,8 +277,6 @@ COUNTRIES = {
     "coree du nord": "KP",
     "north korea": "KP",
 }
-# Codes of states that no longer exist still appear on old weapons (ISO 3166-3).
-HISTORIC = {"SU", "YU", "CS", "DD"}
 
 
 def parse_country(text: str) -> str:

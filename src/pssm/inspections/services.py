@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from pssm.accounts import authz
+from pssm.core.services import invalid
 from pssm.domain import inspections as rrpl
 from pssm.domain.access import Action
 from pssm.domain.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
-    ValidationError,
     gettext_noop,
 )
 from pssm.domain.rules import load
@@ -37,10 +37,6 @@ from .models import (
     Key,
     KeyLoan,
 )
-
-
-def _invalid(message: str, field: str, **params) -> ValidationError:
-    return ValidationError(message, params=params, details={field: message})
 
 
 def checklist_seed() -> ChecklistTemplate:
@@ -92,7 +88,7 @@ def inspection_start(*, actor, site, template=None, inspected_on: date | None = 
     template = template or checklist_seed()
     inspected_on = inspected_on or timezone.now().date()
     if inspected_on > timezone.now().date():
-        raise _invalid(gettext_noop("An inspection cannot be dated in the future."), "inspected_on")
+        raise invalid(gettext_noop("An inspection cannot be dated in the future."), "inspected_on")
     with transaction.atomic():
         inspection = Inspection.objects.create(
             site=site, template=template, inspector=actor, inspected_on=inspected_on
@@ -132,7 +128,7 @@ def answers_record(*, actor, inspection, answers: dict[str, dict]) -> int:
                     gettext_noop("No question %(code)s in this checklist."), params={"code": code}
                 )
             if item.get("answer") not in valid:
-                raise _invalid(
+                raise invalid(
                     gettext_noop("Answer %(code)s with yes, partly, no or not applicable."),
                     code,
                     code=code,
@@ -168,7 +164,7 @@ def inspection_close(*, actor, inspection) -> Inspection:
         given = {a.question_id: a for a in inspection.answers.all()}
         missing = [q.code for q in questions if q.pk not in given]
         if missing:
-            raise _invalid(
+            raise invalid(
                 gettext_noop("Answer every question before closing: %(codes)s."),
                 "answers",
                 codes=", ".join(missing),
@@ -181,7 +177,7 @@ def inspection_close(*, actor, inspection) -> Inspection:
             and not given[q.pk].evidence
         ]
         if no_evidence:
-            raise _invalid(
+            raise invalid(
                 gettext_noop("These answers need their evidence: %(codes)s."),
                 "evidence",
                 codes=", ".join(no_evidence),
@@ -219,9 +215,9 @@ def corrective_action_add(
 ) -> CorrectiveAction:
     authz.check(actor, Action.INSPECTION_RECORD, inspection)
     if not (description or "").strip() or not (owner or "").strip():
-        raise _invalid(gettext_noop("Describe the action and name its owner."), "description")
+        raise invalid(gettext_noop("Describe the action and name its owner."), "description")
     if due_date < inspection.inspected_on:
-        raise _invalid(gettext_noop("The due date comes after the inspection."), "due_date")
+        raise invalid(gettext_noop("The due date comes after the inspection."), "due_date")
     question = None
     if question_code:
         question = inspection.template.questions.filter(code=question_code).first()
@@ -256,7 +252,7 @@ def corrective_action_add(
 def corrective_action_close(*, actor, action: CorrectiveAction, note: str) -> CorrectiveAction:
     authz.check(actor, Action.INSPECTION_RECORD, action.inspection)
     if not (note or "").strip():
-        raise _invalid(gettext_noop("Say what was done."), "note")
+        raise invalid(gettext_noop("Say what was done."), "note")
     with transaction.atomic():
         locked = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
         if locked.closed_at is not None:
@@ -279,7 +275,7 @@ def key_register(*, actor, site, code: str, label: str) -> Key:
     authz.check(actor, Action.VOUCHER_APPROVE, site)
     code = (code or "").strip().upper()
     if not code or not (label or "").strip():
-        raise _invalid(gettext_noop("Give the key number and what it opens."), "code")
+        raise invalid(gettext_noop("Give the key number and what it opens."), "code")
     if Key.objects.filter(site=site, code=code).exists():
         raise ConflictError(
             gettext_noop("Key %(code)s is already in the register."), params={"code": code}
@@ -299,7 +295,7 @@ def key_issue(*, actor, key: Key, holder: str) -> KeyLoan:
     """Hand a key to ``holder``; a key that is out cannot be handed out again."""
     authz.check(actor, Action.VOUCHER_PREPARE, key)
     if not (holder or "").strip():
-        raise _invalid(gettext_noop("Name the person taking the key."), "holder")
+        raise invalid(gettext_noop("Name the person taking the key."), "holder")
     with transaction.atomic():
         locked = Key.objects.select_for_update().get(pk=key.pk)
         if locked.loans.filter(returned_at__isnull=True).exists():
@@ -341,7 +337,7 @@ def access_record(*, actor, building, person: str, companion: str, purpose: str)
     as a broken two-person rule (the log must say what happened)."""
     authz.check(actor, Action.VOUCHER_PREPARE, building)
     if not (person or "").strip() or not (purpose or "").strip():
-        raise _invalid(gettext_noop("Name the person and the purpose of the entry."), "person")
+        raise invalid(gettext_noop("Name the person and the purpose of the entry."), "person")
     with transaction.atomic():
         entry = AccessEntry.objects.create(
             building=building,
@@ -398,9 +394,9 @@ def count_start(*, actor, site, witness: str, building=None) -> Count:
 
     authz.check(actor, Action.VOUCHER_PREPARE, site)
     if not (witness or "").strip():
-        raise _invalid(gettext_noop("Name the independent witness of the count."), "witness")
+        raise invalid(gettext_noop("Name the independent witness of the count."), "witness")
     if building is not None and building.site_id != site.pk:
-        raise _invalid(gettext_noop("This building belongs to another site."), "building")
+        raise invalid(gettext_noop("This building belongs to another site."), "building")
     weapons = Weapon.objects.filter(site=site, status__in=[s.value for s in STORED])
     if building is not None:
         weapons = weapons.filter(location__building=building)
@@ -441,10 +437,10 @@ def count_scan(*, actor, count: Count, serial: str, location) -> CountScan:
         if location.building.site_id != locked.site_id or (
             locked.building_id and location.building_id != locked.building_id
         ):
-            raise _invalid(gettext_noop("This location is not part of the count."), "location")
+            raise invalid(gettext_noop("This location is not part of the count."), "location")
         norm = serial_rules.normalise(serial)
         if not norm:
-            raise _invalid(gettext_noop("Type or scan the serial number."), "serial")
+            raise invalid(gettext_noop("Type or scan the serial number."), "serial")
         if not Weapon.objects.filter(serial_norm=norm).exists():
             raise NotFoundError(
                 gettext_noop(

@@ -11,10 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
-from pssm.core.errors import message as error_message
-from pssm.core.web import clean_filters, paginate
+from pssm.core.web import clean_filters, paginate, run_service
 from pssm.domain.access import Action
-from pssm.domain.errors import PssmError
 from pssm.registry.forms import sites_where
 
 from . import selectors, services
@@ -37,16 +35,6 @@ def inspection_list(request):
     )
 
 
-def _run(request, service, success, **kwargs):
-    try:
-        result = service(actor=request.user, **kwargs)
-    except PssmError as exc:
-        messages.error(request, error_message(exc))
-        return None
-    messages.success(request, success)
-    return result
-
-
 @login_required
 @require_POST
 def inspection_create(request):
@@ -61,7 +49,7 @@ def inspection_create(request):
     except ValueError:
         messages.error(request, _("Give the date of the inspection."))
         return redirect("inspections:inspection_list")
-    inspection = _run(
+    inspection = run_service(
         request, services.inspection_start, _("Inspection opened."), site=site, inspected_on=when
     )
     if inspection is None:
@@ -86,7 +74,7 @@ def inspection_detail(request, pk):
                     "note": request.POST.get(f"n_{q.code}", ""),
                     "evidence": request.POST.get(f"e_{q.code}", ""),
                 }
-        _run(
+        run_service(
             request,
             services.answers_record,
             _("Answers saved."),
@@ -118,7 +106,7 @@ def inspection_detail(request, pk):
 @require_POST
 def inspection_close(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    _run(
+    run_service(
         request,
         services.inspection_close,
         _("Inspection closed and scored."),
@@ -136,7 +124,7 @@ def action_add(request, pk):
     except ValueError:
         messages.error(request, _("Give the due date."))
         return redirect("inspections:inspection_detail", pk)
-    _run(
+    run_service(
         request,
         services.corrective_action_add,
         _("Corrective action recorded."),
@@ -154,7 +142,7 @@ def action_add(request, pk):
 def action_close(request, pk, action_id):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     action = get_object_or_404(CorrectiveAction, pk=action_id, inspection=inspection)
-    _run(
+    run_service(
         request,
         services.corrective_action_close,
         _("Corrective action closed."),
@@ -177,7 +165,7 @@ def security_log(request, code):
     if request.method == "POST":
         op, post = request.POST.get("op"), request.POST
         if op == "key":
-            _run(
+            run_service(
                 request,
                 services.key_register,
                 _("Key registered."),
@@ -187,7 +175,7 @@ def security_log(request, code):
             )
         elif op == "issue":
             key = get_object_or_404(Key, site=site, pk=post.get("key") or 0)
-            _run(
+            run_service(
                 request,
                 services.key_issue,
                 _("Key handed over."),
@@ -196,10 +184,10 @@ def security_log(request, code):
             )
         elif op == "return":
             loan = get_object_or_404(KeyLoan, key__site=site, pk=post.get("loan") or 0)
-            _run(request, services.key_return, _("Key returned."), loan=loan)
+            run_service(request, services.key_return, _("Key returned."), loan=loan)
         elif op == "enter":
             building = get_object_or_404(Building, site=site, pk=post.get("building") or 0)
-            entry = _run(
+            entry = run_service(
                 request,
                 services.access_record,
                 _("Entry recorded."),
@@ -212,7 +200,7 @@ def security_log(request, code):
                 messages.warning(request, _("Two-person rule broken: the entry is flagged."))
         elif op == "leave":
             entry = get_object_or_404(AccessEntry, building__site=site, pk=post.get("entry") or 0)
-            _run(request, services.access_leave, _("Exit recorded."), entry=entry)
+            run_service(request, services.access_leave, _("Exit recorded."), entry=entry)
         return redirect("inspections:security_log", site.code)
     keys = list(Key.objects.filter(site=site, is_active=True))
     out = {
@@ -250,7 +238,7 @@ def count_list(request, code):
     site = site_selectors.site_get(user=request.user, code=code.upper())
     authz.check(request.user, Action.SERIALS_VIEW, site)
     if request.method == "POST":
-        count = _run(
+        count = run_service(
             request,
             services.count_start,
             _("Count opened."),
@@ -286,12 +274,12 @@ def count_detail(request, pk):
     is_counter = count.counter_id == request.user.pk
     if request.method == "POST":
         if request.POST.get("op") == "close":
-            _run(request, services.count_close, _("Count closed."), count=count)
+            run_service(request, services.count_close, _("Count closed."), count=count)
         else:
             location = get_object_or_404(
                 StorageLocation, building__site=count.site, pk=request.POST.get("location") or 0
             )
-            _run(
+            run_service(
                 request,
                 services.count_scan,
                 _("Serial recorded."),

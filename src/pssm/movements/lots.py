@@ -15,7 +15,8 @@ from django.db.models import Sum
 
 from pssm.ammunition.models import Lot, LotBalance, Nature
 from pssm.ammunition.safety import Item, check_posting, rules_for_site, stock_by_building
-from pssm.domain.errors import ConflictError, NotFoundError, ValidationError, gettext_noop
+from pssm.core.services import invalid
+from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
 from pssm.domain.ledger import WEAPON_ONLY, Kind
 from pssm.domain.stock import (
     Place,
@@ -29,12 +30,6 @@ from pssm.sites.models import StorageLocation
 
 from .models import Discrepancy, Voucher, VoucherLine
 
-TAKES_FROM_STORE = {Kind.ISSUE, Kind.EXPENDITURE, Kind.LOSS, Kind.TRANSFER}
-
-
-def _invalid(message: str, field: str, **params) -> ValidationError:
-    return ValidationError(message, params=params, details={field: message})
-
 
 def _quantity(value) -> int:
     try:
@@ -42,9 +37,7 @@ def _quantity(value) -> int:
     except (TypeError, ValueError):
         q = 0
     if q <= 0 or q > 10**9:
-        raise _invalid(
-            gettext_noop("A quantity is a whole number of units above zero."), "quantity"
-        )
+        raise invalid(gettext_noop("A quantity is a whole number of units above zero."), "quantity")
     return q
 
 
@@ -75,10 +68,10 @@ def find_or_register_lot(
             details={"lot_number": gettext_noop("Unknown lot.")},
         )
     if nature is None:
-        raise _invalid(gettext_noop("Choose the nature of this new lot."), "nature")
+        raise invalid(gettext_noop("Choose the nature of this new lot."), "nature")
     condition = (details.get("condition_code") or "A").upper()
     if condition not in rules_for_site(voucher.site).value("COND.CODES"):
-        raise _invalid(gettext_noop("Unknown condition code."), "condition_code")
+        raise invalid(gettext_noop("Unknown condition code."), "condition_code")
     year = details.get("year_of_manufacture")
     if year not in (None, ""):
         try:
@@ -86,7 +79,7 @@ def find_or_register_lot(
         except (TypeError, ValueError):
             year = -1
         if not 1900 <= year <= voucher.created_at.year:
-            raise _invalid(
+            raise invalid(
                 gettext_noop("The year of manufacture is not plausible."), "year_of_manufacture"
             )
     else:
@@ -120,7 +113,7 @@ def _source_location(voucher, lot, location):
     )
     if len(held) == 1:
         return held[0].location
-    raise _invalid(gettext_noop("Choose the storage location."), "location")
+    raise invalid(gettext_noop("Choose the storage location."), "location")
 
 
 def lot_line_add(
@@ -135,15 +128,15 @@ def lot_line_add(
     """Add a lot line to a locked draft (the caller holds the transaction and the lock)."""
     k = voucher.kind_enum
     if k in WEAPON_ONLY:
-        raise _invalid(
+        raise invalid(
             gettext_noop("This kind of voucher moves weapons, not ammunition lots."), "kind"
         )
     if k is Kind.REVERSAL:
-        raise _invalid(
+        raise invalid(
             gettext_noop("A reversal takes its lines from the voucher it reverses."), "kind"
         )
     if location is not None and location.building.site_id != voucher.site_id:
-        raise _invalid(gettext_noop("This storage location belongs to another site."), "location")
+        raise invalid(gettext_noop("This storage location belongs to another site."), "location")
     lot = find_or_register_lot(voucher, lot_number, nature, details or {})
     if k is Kind.TRANSFER_RECEIPT:
         return _receive_lot(voucher, lot, quantity, location)
@@ -153,7 +146,7 @@ def lot_line_add(
             or 0
         )
         if not total:
-            raise _invalid(
+            raise invalid(
                 gettext_noop("Lot %(lot)s has no stock at this site."),
                 "lot_number",
                 lot=lot.lot_number,
@@ -178,7 +171,7 @@ def lot_line_add(
 def _receive_lot(voucher, lot, quantity, location) -> VoucherLine:
     line = voucher.lines.filter(lot=lot).first()
     if line is None:
-        raise _invalid(
+        raise invalid(
             gettext_noop("Lot %(lot)s is not on the dispatch voucher."),
             "lot_number",
             lot=lot.lot_number,
@@ -188,7 +181,7 @@ def _receive_lot(voucher, lot, quantity, location) -> VoucherLine:
     except (TypeError, ValueError):
         got = -1
     if got < 0:
-        raise _invalid(gettext_noop("Count the units received (zero if none arrived)."), "quantity")
+        raise invalid(gettext_noop("Count the units received (zero if none arrived)."), "quantity")
     line.quantity_received = got
     line.location = location or voucher.location
     line.received = True

@@ -14,13 +14,13 @@ from django.db import IntegrityError, connection, transaction
 
 from pssm.accounts import authz
 from pssm.ammunition.models import CONDITION_CHOICES
+from pssm.core.services import invalid
 from pssm.domain import serials
 from pssm.domain.access import Action
 from pssm.domain.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
-    ValidationError,
     gettext_noop,
 )
 from pssm.domain.ledger import Holding, Kind, LedgerError, Line, ReceiptReason, Status, apply
@@ -45,10 +45,6 @@ NEW_WEAPON_FIELDS = (
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _invalid(message: str, field: str | None = None, **params) -> ValidationError:
-    return ValidationError(message, params=params, details={field: message} if field else {})
 
 
 # --- numbering ---------------------------------------------------------------------------
@@ -124,11 +120,11 @@ class _Resolver:
 
 def _check_location(location, site, field="location"):
     if location is None:
-        raise _invalid(gettext_noop("Choose the storage location."), field)
+        raise invalid(gettext_noop("Choose the storage location."), field)
     if location.building.site_id != site.pk:
-        raise _invalid(gettext_noop("This storage location belongs to another site."), field)
+        raise invalid(gettext_noop("This storage location belongs to another site."), field)
     if not location.is_active:
-        raise _invalid(gettext_noop("This storage location is closed."), field)
+        raise invalid(gettext_noop("This storage location is closed."), field)
 
 
 def voucher_create(
@@ -149,27 +145,27 @@ def voucher_create(
     try:
         k = Kind(kind)
     except ValueError:
-        raise _invalid(gettext_noop("Unknown voucher kind."), "kind") from None
+        raise invalid(gettext_noop("Unknown voucher kind."), "kind") from None
     custodian_unit = (custodian_unit or "").strip()
     if k is Kind.RECEIPT:
         if reason not in set(ReceiptReason):
-            raise _invalid(
+            raise invalid(
                 gettext_noop("Say whether this is an acquisition, a seizure or a recovery."),
                 "reason",
             )
         _check_location(location, site)
     elif k in {Kind.ISSUE, Kind.LOAN}:
         if bool(custodian) == bool(custodian_unit):
-            raise _invalid(
+            raise invalid(
                 gettext_noop("Name either a person or a unit receiving the weapons."), "custodian"
             )
         if custodian is not None and custodian.site_id != site.pk:
-            raise _invalid(gettext_noop("This person belongs to another site."), "custodian")
+            raise invalid(gettext_noop("This person belongs to another site."), "custodian")
     elif k is Kind.RETURN:
         _check_location(location, site)
     elif k is Kind.TRANSFER:
         if destination is None or destination.pk == site.pk:
-            raise _invalid(
+            raise invalid(
                 gettext_noop("Choose a destination site other than this one."), "destination"
             )
     elif k is Kind.TRANSFER_RECEIPT:
@@ -179,21 +175,21 @@ def voucher_create(
             or dispatch.state != Voucher.State.POSTED
             or dispatch.destination_id != site.pk
         ):
-            raise _invalid(gettext_noop("Choose a posted transfer sent to this site."), "dispatch")
+            raise invalid(gettext_noop("Choose a posted transfer sent to this site."), "dispatch")
         _check_location(location, site)
     elif k is Kind.LOSS:
         if reason not in {Status.LOST, Status.STOLEN}:
-            raise _invalid(gettext_noop("Say whether the weapons were lost or stolen."), "reason")
+            raise invalid(gettext_noop("Say whether the weapons were lost or stolen."), "reason")
     elif k is Kind.STATUS_CHANGE:
         if reason not in {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED}:
-            raise _invalid(gettext_noop("Choose the new status."), "reason")
+            raise invalid(gettext_noop("Choose the new status."), "reason")
     elif k is Kind.CONDITION_CHANGE:
         # Only an ammunition technician assigns a condition code (IATG 07.20; SB 742-1).
         authz.check(actor, Action.AMMUNITION_MANAGE, site)
         if reason not in {code for code, _label in CONDITION_CHOICES}:
-            raise _invalid(gettext_noop("Choose the new condition code."), "reason")
+            raise invalid(gettext_noop("Choose the new condition code."), "reason")
     elif k is Kind.REVERSAL:
-        raise _invalid(gettext_noop("A reversal is made from the voucher it reverses."), "kind")
+        raise invalid(gettext_noop("A reversal is made from the voucher it reverses."), "kind")
     now = _now()
     with transaction.atomic():
         seq, number = _next_number(site, now.year)
@@ -258,7 +254,7 @@ def _lock_draft(actor, voucher: Voucher) -> Voucher:
 def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
     norm = serials.normalise(serial)
     if not norm:
-        raise _invalid(gettext_noop("Type the serial number."), "serial")
+        raise invalid(gettext_noop("Type the serial number."), "serial")
     qs = Weapon.objects.filter(serial_norm=norm).select_related("site", "location", "destination")
     if weapon_type is not None:
         qs = qs.filter(weapon_type=weapon_type)
@@ -272,7 +268,7 @@ def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
     if len(here) == 1:
         return here[0]
     if len(here) > 1:
-        raise _invalid(
+        raise invalid(
             gettext_noop("Several weapons of this site have serial %(serial)s: choose the type."),
             "weapon_type",
             serial=serial,
@@ -372,7 +368,7 @@ def voucher_lines_add(*, actor, voucher: Voucher, items: list[dict]) -> list[Vou
 def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
     serial_clean = serials.clean(serial)
     if len(serial_clean) > serials.MAX_SERIAL_LENGTH:
-        raise _invalid(gettext_noop("A serial number has at most 64 characters."), "serial")
+        raise invalid(gettext_noop("A serial number has at most 64 characters."), "serial")
     if location is not None:
         _check_location(location, voucher.site)
     k = voucher.kind_enum
@@ -395,10 +391,10 @@ def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
 
 def _new_weapon_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
     if weapon_type is None:
-        raise _invalid(gettext_noop("Choose the weapon type."), "weapon_type")
+        raise invalid(gettext_noop("Choose the weapon type."), "weapon_type")
     norm = serials.normalise(serial)
     if not norm:
-        raise _invalid(gettext_noop("Type the serial number."), "serial")
+        raise invalid(gettext_noop("Type the serial number."), "serial")
     existing = Weapon.objects.filter(weapon_type=weapon_type, serial_norm=norm).first()
     if existing is not None:
         raise ConflictError(
@@ -418,7 +414,7 @@ def _new_weapon_line(voucher, serial, weapon_type, location, details) -> Voucher
         )
     unknown = set(details) - set(NEW_WEAPON_FIELDS)
     if unknown:
-        raise _invalid(
+        raise invalid(
             gettext_noop("Unknown fields: %(fields)s."),
             "details",
             fields=", ".join(sorted(unknown)),
@@ -571,7 +567,7 @@ def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
         if v.state != Voucher.State.DRAFT:
             raise _state_conflict(v, "draft")
         if not v.lines.exists():
-            raise _invalid(gettext_noop("Add at least one line before submitting."))
+            raise invalid(gettext_noop("Add at least one line before submitting."))
         v.state, v.submitted_at = Voucher.State.SUBMITTED, _now()
         v.save(update_fields=["state", "submitted_at"])
         journal_append(
@@ -794,10 +790,10 @@ def voucher_reverse(*, actor, voucher: Voucher, notes: str = "") -> Voucher:
     if voucher.state != Voucher.State.POSTED:
         raise _state_conflict(voucher, "posted")
     if voucher.kind == Kind.REVERSAL:
-        raise _invalid(gettext_noop("A reversal is not reversed: post the movement again."))
+        raise invalid(gettext_noop("A reversal is not reversed: post the movement again."))
     lines = list(voucher.lines.filter(after__isnull=False))
     if any(line.before is None and line.lot_id is None for line in lines):
-        raise _invalid(
+        raise invalid(
             gettext_noop(
                 "A receipt of weapons new to the register is corrected by "
                 "a status change, not a reversal."

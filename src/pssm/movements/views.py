@@ -9,11 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
-from pssm.core.errors import message as error_message
 from pssm.core.exports import FORMATS, table_response
-from pssm.core.web import call_service, clean_filters, paginate
+from pssm.core.web import call_service, clean_filters, paginate, run_service
 from pssm.domain.access import Action
-from pssm.domain.errors import PssmError
 from pssm.domain.ledger import LOT_ONLY, WEAPON_ONLY
 from pssm.registry.forms import sites_where
 
@@ -201,18 +199,8 @@ def voucher_lot_line_add(request, pk):
 def voucher_line_remove(request, pk, line_id):
     voucher = selectors.voucher_get(user=request.user, pk=pk)
     line = get_object_or_404(VoucherLine, pk=line_id, voucher=voucher)
-    _run(request, services.voucher_line_remove, _("Line removed."), line=line)
+    run_service(request, services.voucher_line_remove, _("Line removed."), line=line)
     return redirect("movements:voucher_detail", pk)
-
-
-def _run(request, service, success, **kwargs):
-    try:
-        result = service(actor=request.user, **kwargs)
-    except PssmError as exc:
-        messages.error(request, error_message(exc))
-        return None
-    messages.success(request, success)
-    return result
 
 
 def _action(service, success_text):
@@ -220,7 +208,7 @@ def _action(service, success_text):
     @require_POST
     def view(request, pk):
         voucher = selectors.voucher_get(user=request.user, pk=pk)
-        result = _run(request, service, success_text, voucher=voucher)
+        result = run_service(request, service, success_text, voucher=voucher)
         target = result.pk if isinstance(result, Voucher) else pk
         return redirect("movements:voucher_detail", target)
 

@@ -97,7 +97,3 @@ def check_compatibility(items: list[StockItem], rules: RuleSet | None = None) ->
             good[0], bad[0], separate.id, separate.value["text"], True, separate.citation()
         )
     return sorted(found.values(), key=lambda c: (c.first, c.second, c.rule))
-
-
-def is_compatible(items: list[StockItem], rules: RuleSet | None = None) -> bool:
-    return not any(c.blocks for c in check_compatibility(items, rules))
