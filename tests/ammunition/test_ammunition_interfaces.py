@@ -282,3 +282,20 @@ def test_expenditure_and_loss_reduce_the_balance(depot):
     depot.post(lost)
 
     assert depot.balance("LOT-E", depot.s1) == 65
+
+
+def test_a_refused_incompatible_receipt_is_explained_in_french(depot, client):
+    from pssm.accounts.models import User
+
+    depot.receive("TNT-1", 500, "CHG-DEMO-TNT-400", location=depot.s2)
+    v = depot.draft("receipt", reason="acquisition", location=depot.s2)
+    depot.add(v, "DET-1", 100, "DET-NONEL")
+    mv.voucher_submit(actor=depot.keeper, voucher=v)
+    User.objects.filter(pk=depot.commander.pk).update(preferred_language="fr")
+    client.force_login(depot.commander)
+
+    page = client.post(f"/movements/vouchers/{v.pk}/approve/", follow=True).content.decode()
+
+    assert "Stockage incompatible" in page
+    assert "Le groupe B avec le groupe D" in page  # the rule's own wording, translated too
+    assert "Group B with group D" not in page

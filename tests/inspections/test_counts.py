@@ -50,3 +50,5 @@ def test_the_count_sheet_is_blind_for_the_counter(kti, client):
     client.post(f"/inspections/counts/{count.pk}/", {"op": "close"})
     count.refresh_from_db()
     assert count.state == "closed" and len(count.gaps) == 2
+    result = client.get(f"/inspections/counts/{count.pk}/").content.decode()
+    assert "manquante" in result and "AK2" in result  # findings in the user's language

@@ -279,7 +279,7 @@ def check_posting(site: Site, changes: dict[int, list[Item]], now=None) -> list[
                         "first": c.first,
                         "second": c.second,
                         "rule": c.rule,
-                        "text": c.text,
+                        "text": c.wording,
                         "source": c.citation,
                     },
                     details={"conflicts": [x.as_dict() for x in blocking]},
@@ -296,7 +296,7 @@ def check_posting(site: Site, changes: dict[int, list[Item]], now=None) -> list[
                     params={
                         "licence": licence.number,
                         "building": building.code,
-                        "breach": b.text % b.params,
+                        "breach": b.wording,
                         "rule": b.rule,
                     },
                     details={"licence": [x.as_dict() for x in ev.licence_breaches]},

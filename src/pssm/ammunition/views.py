@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
 from pssm.core.web import call_service, clean_filters, paginate
 from pssm.domain.access import Action
+from pssm.domain.errors import Text
 from pssm.sites import selectors as site_selectors
 from pssm.sites.models import Country, Site
 
@@ -87,8 +89,17 @@ def safety(request):
     return render(request, "ammunition/safety.html", {"page_obj": paginate(request, sites)})
 
 
+def _translated(item: dict) -> str:
+    wording = item.get("wording")
+    return (
+        Text(wording["template"], **wording["params"]).render(gettext) if wording else item["text"]
+    )
+
+
 def _labelled(report):
     for row in report["storehouses"]:
+        for item in [*row["conflicts"], *row["licence_breaches"]]:
+            item["text"] = _translated(item)
         for d in row["distances"]:
             d["relationship_label"] = RELATIONSHIP_LABELS.get(d["relationship"], d["relationship"])
             d["status_label"] = STATUS_LABELS.get(d["status"], d["status"])

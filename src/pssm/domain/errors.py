@@ -16,6 +16,40 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+class Text:
+    """A message template with its parameters, used as a parameter of another message (a rule's
+    own wording inside "Incompatible storage in …: %(text)s"): it is translated with the
+    message that holds it, so no English sentence ends up inside a French one."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template, self.params = template, params
+
+    def render(self, translate=None) -> str:
+        template = translate(self.template) if translate else self.template
+        try:
+            return template % self.params if self.params else template
+        except (KeyError, TypeError, ValueError):
+            return template
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def as_dict(self) -> dict:
+        return {"template": self.template, "params": self.params}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Text) and (self.template, self.params) == (
+            other.template,
+            other.params,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.template, tuple(sorted(self.params.items()))))
+
+    def __repr__(self) -> str:
+        return f"Text({self.template!r}, **{self.params!r})"
+
+
 class PssmError(Exception):
     """Base of every error the application raises on purpose."""
 
@@ -40,8 +74,12 @@ class PssmError(Exception):
     def render(self, translate=None) -> str:
         """The message with its parameters filled in, translated by ``translate`` if given."""
         template = translate(self.message_template) if translate else self.message_template
+        params = {
+            key: value.render(translate) if isinstance(value, Text) else value
+            for key, value in self.params.items()
+        }
         try:
-            return template % self.params if self.params else template
+            return template % params if params else template
         except (KeyError, TypeError, ValueError):
             return template
 

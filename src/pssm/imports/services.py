@@ -26,7 +26,7 @@ from django.utils import timezone
 from pssm.accounts import authz
 from pssm.domain import serials
 from pssm.domain.access import Action
-from pssm.domain.errors import PssmError, ValidationError, gettext_noop
+from pssm.domain.errors import PssmError, Text, ValidationError, gettext_noop
 from pssm.domain.ledger import Kind, ReceiptReason, Status
 from pssm.journal.services import journal_append
 from pssm.movements.models import Voucher, VoucherLine
@@ -162,7 +162,7 @@ def _resume_point(kind: str, site: Site, sha: str) -> int:
 
 
 def _reason_text(exc: RowError, header: str, translate) -> str:
-    reason = translate(exc.reason) % exc.params if exc.params else translate(exc.reason)
+    reason = Text(exc.reason, **exc.params).render(translate)
     return f"{header}: {reason}" if header else reason
 
 
@@ -329,7 +329,7 @@ class _WeaponRun:
                 raise RowError(
                     name,
                     gettext_noop("%(problem)s: “%(value)s”"),
-                    problem=str(exc),
+                    problem=Text(str(exc)),
                     value=values.get(name),
                 ) from None
         try:
@@ -338,7 +338,7 @@ class _WeaponRun:
             raise RowError(
                 "received_on",
                 gettext_noop("%(problem)s: “%(value)s”"),
-                problem=str(exc),
+                problem=Text(str(exc)),
                 value=values.get("received_on"),
             ) from None
         out["received_on"] = received.isoformat() if received else ""
@@ -898,15 +898,7 @@ def ammunition_import(
         except PssmError as exc:
             for n, cells, _d in chunk:
                 outcome.rejected += 1
-                outcome.rejects.append(
-                    (
-                        n,
-                        cells,
-                        translate(exc.message_template) % exc.params
-                        if exc.params
-                        else translate(exc.message_template),
-                    )
-                )
+                outcome.rejects.append((n, cells, exc.render(translate)))
             return
         job.last_row = last_row
         outcome.imported += len(chunk)

@@ -18,6 +18,30 @@ ANSWER_CHOICES = [
 ]
 
 
+DOMAIN_LABELS = {
+    "licensing": _("Licensing and quantity-distance"),
+    "classification": _("Classification and compatibility"),
+    "accounting": _("Accounting"),
+    "marking": _("Marking and records"),
+    "surveillance": _("Surveillance"),
+    "physical_security": _("Physical security"),
+    "access": _("Access and personnel"),
+    "fire": _("Fire and lightning"),
+    "transport": _("Transport"),
+    "disposal": _("Disposal"),
+    "incidents": _("Incident reporting"),
+}
+FINDING_LABELS = {
+    "found": _("found"),
+    "missing": _("missing"),
+    "unexpected": _("unexpected"),
+    "wrong_location": _("wrong location"),
+    "scanned_twice": _("scanned twice"),
+    "shortage": _("shortage"),
+    "surplus": _("surplus"),
+}
+
+
 class ChecklistTemplate(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     title_en = models.CharField(max_length=200)

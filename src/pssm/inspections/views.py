@@ -16,7 +16,7 @@ from pssm.domain.access import Action
 from pssm.registry.forms import sites_where
 
 from . import selectors, services
-from .models import ANSWER_CHOICES, CorrectiveAction
+from .models import ANSWER_CHOICES, DOMAIN_LABELS, FINDING_LABELS, CorrectiveAction
 
 
 @login_required
@@ -84,7 +84,10 @@ def inspection_detail(request, pk):
         return redirect("inspections:inspection_detail", pk)
     given = {a.question_id: a for a in inspection.answers.all()}
     rows = [(q, given.get(q.pk)) for q in inspection.template.questions.all()]
-    domains = [(domain, list(items)) for domain, items in groupby(rows, key=lambda r: r[0].domain)]
+    domains = [
+        (DOMAIN_LABELS.get(domain, domain), list(items))
+        for domain, items in groupby(rows, key=lambda r: r[0].domain)
+    ]
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -303,6 +306,9 @@ def count_detail(request, pk):
             if (is_counter or count.state == "closed")
             else [],
             "locations": locations,
+            "findings": [
+                {**f, "label": FINDING_LABELS.get(f["result"], f["result"])} for f in count.findings
+            ],
             "can_close": count.state == "open"
             and not is_counter
             and authz.can(request.user, Action.VOUCHER_APPROVE, count),

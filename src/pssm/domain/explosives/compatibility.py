@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+from pssm.domain.errors import Text, gettext_noop
 from pssm.domain.rules import RuleSet, load
 
 from .hazard import HazardCode
@@ -24,14 +25,37 @@ class StockItem:
     condition: str = "A"  # condition code of the lot
 
 
+# The wording shown to users for each rule (the rule files keep the source's own wording).
+WORDING = {
+    "CG.MIX": gettext_noop("Compatibility groups %(a)s and %(b)s may not share a storehouse."),
+    "CG.COND.1": gettext_noop(
+        "Group B with group D only when the B items are in their own compartment or "
+        "container, protected against propagation."
+    ),
+    "CG.COND.2": gettext_noop(
+        "Group G (not fireworks) with groups C, D or E only when authorised."
+    ),
+    "CG.COND.3": gettext_noop("Group N stored with groups C, D or E is treated as group D."),
+    "CG.COND.4": gettext_noop("Group K only with the same type of group K."),
+    "CG.COND.5": gettext_noop("Group L only with identical explosives of group L."),
+    "STORE.SEPARATE": gettext_noop(
+        "Unserviceable, suspended or suspect ammunition is stored apart from serviceable stock."
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Conflict:
     first: str
     second: str
     rule: str
-    text: str
+    wording: Text
     blocks: bool
     citation: str
+
+    @property
+    def text(self) -> str:
+        return str(self.wording)
 
     def as_dict(self) -> dict:
         return {
@@ -39,9 +63,14 @@ class Conflict:
             "second": self.second,
             "rule": self.rule,
             "text": self.text,
+            "wording": self.wording.as_dict(),
             "blocks": self.blocks,
             "source": self.citation,
         }
+
+
+def _wording(rule) -> Text:
+    return Text(WORDING.get(rule.id, rule.value.get("text", rule.id)))
 
 
 def pair_rule(a: str, b: str, rules: RuleSet | None = None) -> str | None:
@@ -72,7 +101,7 @@ def check_compatibility(items: list[StockItem], rules: RuleSet | None = None) ->
                     first,
                     second,
                     mix.id,
-                    f"Compatibility groups {cg_a} and {cg_b} may not share a storehouse.",
+                    Text(WORDING[mix.id], a=cg_a, b=cg_b),
                     True,
                     mix.citation(),
                 ),
@@ -86,7 +115,7 @@ def check_compatibility(items: list[StockItem], rules: RuleSet | None = None) ->
             blocks = True
         key = (first, second, cond.id)
         found.setdefault(
-            key, Conflict(first, second, cond.id, cond.value["text"], blocks, cond.citation())
+            key, Conflict(first, second, cond.id, _wording(cond), blocks, cond.citation())
         )
     separate = rules["STORE.SEPARATE"]
     apart = separate.value["condition_codes"]
@@ -94,6 +123,6 @@ def check_compatibility(items: list[StockItem], rules: RuleSet | None = None) ->
     good = sorted({str(i.code) + "/" + i.condition for i in items if i.condition not in apart})
     if bad and good:
         found[(good[0], bad[0], separate.id)] = Conflict(
-            good[0], bad[0], separate.id, separate.value["text"], True, separate.citation()
+            good[0], bad[0], separate.id, _wording(separate), True, separate.citation()
         )
     return sorted(found.values(), key=lambda c: (c.first, c.second, c.rule))

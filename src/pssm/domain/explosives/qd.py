@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
-from pssm.domain.errors import ValidationError, gettext_noop
+from pssm.domain.errors import Text, ValidationError, gettext_noop
 from pssm.domain.rules import Rule, RuleSet, load
 
 from .hazard import HazardCode
@@ -342,8 +342,17 @@ class LicenceBreach:
     text: str
     params: dict
 
+    @property
+    def wording(self) -> Text:
+        return Text(self.text, **self.params)
+
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "text": self.text % self.params, **self.params}
+        return {
+            "rule": self.rule,
+            "text": str(self.wording),
+            "wording": self.wording.as_dict(),
+            **self.params,
+        }
 
 
 def check_licence(
