@@ -246,3 +246,20 @@ def test_national_override_changes_the_check(depot):
         mv.voucher_approve(actor=depot.commander, voucher=v)
 
     assert err.value.code == "qd_breach" and "600" in str(err.value)
+
+
+def test_two_return_lines_of_one_lot_count_together(depot):
+    depot.receive("LOT-2R", 100, "CTG-9X19-BALL")
+    issue = depot.draft("issue", custodian_unit="Garde")
+    depot.add(issue, "LOT-2R", 10)
+    depot.post(issue)
+    back = depot.draft("return", location=depot.s1)
+    depot.add(back, "LOT-2R", 6, location=depot.s1)
+    depot.add(back, "LOT-2R", 6, location=depot.s1b)
+    mv.voucher_submit(actor=depot.keeper, voucher=back)
+
+    with pytest.raises(PssmError) as err:
+        mv.voucher_approve(actor=depot.commander, voucher=back)
+
+    assert err.value.code == "stock" and "12" in str(err.value) and "10" in str(err.value)
+    assert depot.balance("LOT-2R", depot.s1) == 90

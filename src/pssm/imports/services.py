@@ -763,6 +763,8 @@ def ammunition_import(
     conditions = {code for code, _label in CONDITION_CHOICES}
     today = datetime.now(UTC).date()
     seen: dict[tuple[str, int], int] = {}
+    # The nature of every registered lot, read once instead of once per row.
+    known_lots = dict(Lot.objects.values_list("lot_number_norm", "nature__code"))
 
     def reject(number, cells, exc: RowError):
         outcome.rejected += 1
@@ -813,13 +815,13 @@ def ammunition_import(
             year = columns.parse_year(v.get("year_of_manufacture", ""), today=today)
         except ValueError as exc:
             raise RowError("year_of_manufacture", str(exc)) from None
-        existing = Lot.objects.filter(lot_number_norm=norm).select_related("nature").first()
-        if existing is not None and existing.nature_id != nature.pk:
+        registered = known_lots.get(norm)
+        if registered is not None and registered != nature.code:
             raise RowError(
                 "nature",
                 gettext_noop("lot %(lot)s is registered as %(registered)s"),
                 lot=norm,
-                registered=existing.nature.code,
+                registered=registered,
             )
         return {
             "lot_number": v.get("lot_number", "").strip(),

@@ -257,7 +257,7 @@ def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> list[dict]:
         {(lot, place): qty for (lot, place), (qty, _row) in balances.items()},
         [(lot, place, d) for lot, place, d, _obj in deltas],
     )
-    waivers = _check_safety(v, deltas, after, lots, conditions)
+    waivers = _check_safety(v, deltas, after, lots, conditions, rules)
     _write_balances(v, balances, after, {lot.lot_number: lot for lot in lots.values()})
     for lot_id, code in conditions.items():
         Lot.objects.filter(pk=lot_id).update(condition_code=code)
@@ -300,43 +300,54 @@ def _locked_balances(v, deltas) -> dict:
     return out
 
 
+# What a posted line does to the quantity out on issue, by its kind (and, for a reversal, by
+# the kind of the line it reverses).
+_OUT_ON_ISSUE = {
+    (Kind.ISSUE.value, None): 1,
+    (Kind.RETURN.value, None): -1,
+    (Kind.REVERSAL.value, Kind.ISSUE.value): -1,
+    (Kind.REVERSAL.value, Kind.RETURN.value): 1,
+}
+
+
 def _check_outstanding(v, lines, lots) -> None:
-    """A return brings back no more than was issued to this site and not yet returned."""
+    """A return brings back no more than was issued to this site and not yet returned (all
+    the voucher's lines of a lot together; one query for every lot)."""
+    wanted: dict[int, int] = defaultdict(int)
     for line in lines:
-        posted = VoucherLine.objects.filter(
-            lot_id=line.lot_id, voucher__site=v.site, voucher__state=Voucher.State.POSTED
+        wanted[line.lot_id] += line.quantity
+    out: dict[int, int] = defaultdict(int)
+    rows = (
+        VoucherLine.objects.filter(
+            lot_id__in=list(wanted),
+            voucher__site=v.site,
+            voucher__state=Voucher.State.POSTED,
+            voucher__kind__in=[Kind.ISSUE, Kind.RETURN, Kind.REVERSAL],
         )
-        issued = posted.filter(voucher__kind=Kind.ISSUE).aggregate(t=Sum("quantity"))["t"] or 0
-        returned = posted.filter(voucher__kind=Kind.RETURN).aggregate(t=Sum("quantity"))["t"] or 0
-        undone_issues = (
-            posted.filter(
-                voucher__kind=Kind.REVERSAL, reversed_line__voucher__kind=Kind.ISSUE
-            ).aggregate(t=Sum("quantity"))["t"]
-            or 0
-        )
-        undone_returns = (
-            posted.filter(
-                voucher__kind=Kind.REVERSAL, reversed_line__voucher__kind=Kind.RETURN
-            ).aggregate(t=Sum("quantity"))["t"]
-            or 0
-        )
-        outstanding = issued - undone_issues - (returned - undone_returns)
-        if line.quantity > outstanding:
+        .values("lot_id", "voucher__kind", "reversed_line__voucher__kind")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    for row in rows:
+        sign = _OUT_ON_ISSUE.get((row["voucher__kind"], row["reversed_line__voucher__kind"]), 0)
+        out[row["lot_id"]] += sign * (row["total"] or 0)
+    for lot_id, quantity in wanted.items():
+        if quantity > out[lot_id]:
             raise StockError(
                 gettext_noop(
                     "Lot %(lot)s: %(wanted)s units returned, but only %(outstanding)s are "
                     "out on issue."
                 ),
                 params={
-                    "lot": lots[line.lot_id].lot_number,
-                    "wanted": line.quantity,
-                    "outstanding": outstanding,
+                    "lot": lots[lot_id].lot_number,
+                    "wanted": quantity,
+                    "outstanding": out[lot_id],
                 },
                 details={"quantity": gettext_noop("More than was issued.")},
             )
 
 
-def _check_safety(v, deltas, after, lots, conditions) -> list[dict]:
+def _check_safety(v, deltas, after, lots, conditions, rules) -> list[dict]:
     """The stock each receiving storehouse will hold, checked before anything is written."""
     by_code = {}
     for lot in lots.values():
@@ -400,7 +411,7 @@ def _check_safety(v, deltas, after, lots, conditions) -> list[dict]:
             if lot.pk in conditions and lot.lot_number in items:
                 items[lot.lot_number].condition = conditions[lot.pk]
         result[bid] = [i for i in items.values() if i.quantity > 0]
-    return check_posting(v.site, result)
+    return check_posting(v.site, result, rules=rules)
 
 
 def _write_balances(v, balances, after, lots_by_number) -> None:
