@@ -3,8 +3,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from pssm.ammunition import catalogue
 from pssm.ammunition import services as ammo
-from pssm.ammunition.catalogue import NATURES
 from pssm.ammunition.models import LotBalance, Nature
 from pssm.movements import services as mv
 from pssm.sites import services as site_services
@@ -12,21 +12,7 @@ from pssm.sites import services as site_services
 
 def seed_natures():
     """The catalogue seeded by migration (a committing test may have emptied the table)."""
-    for code, nom, cal, un, hcc, neq, pack, per, life, insp in NATURES:
-        Nature.objects.get_or_create(
-            code=code,
-            defaults={
-                "nomenclature": nom,
-                "calibre": cal,
-                "un_number": un,
-                "hazard_code": hcc,
-                "neq_kg_per_unit": D(neq),
-                "packaging": pack,
-                "units_per_package": per,
-                "shelf_life_years": life,
-                "inspection_interval_months": insp,
-            },
-        )
+    catalogue.seed(Nature)
     return {n.code: n for n in Nature.objects.all()}
 
 

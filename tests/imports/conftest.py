@@ -1,9 +1,8 @@
 # ruff: noqa: E501
 import pytest
 
-from pssm.registry import catalogue
-from pssm.registry.models import WeaponType
 from tests.ammunition.conftest import depot  # noqa: F401 - the ammunition depot fixture
+from tests.movements.conftest import Armoury
 
 MESSY = [
     ("Registre des armes – Magasin central;;;;;;", "cp1252"),
@@ -31,17 +30,7 @@ def write_messy(path):
     return path
 
 
-class Armoury:
-    def __init__(self, make, code="KTI"):
-        self.site = make.site(code=code, kind="armoury")
-        self.building = make.building(self.site, code="ARM01", kind="armoury_room")
-        self.r1 = make.location(self.building, code="R01")
-        self.r2 = make.location(self.building, code="R02")
-        self.commander = make.user("site_commander", self.site, username=f"cdt-{code.lower()}")
-        self.keeper = make.user("storekeeper", self.site, username=f"keeper-{code.lower()}")
-        catalogue.seed(WeaponType)
-
-
 @pytest.fixture
 def armoury(make):
-    return Armoury(make)
+    """An armoury with racks R01 and R02, a storekeeper and a commander (who imports)."""
+    return Armoury(make, "KTI")

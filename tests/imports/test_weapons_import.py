@@ -37,7 +37,7 @@ def test_a_messy_register_imports_with_a_precise_report(armoury, tmp_path):
     assert "31/02/2019" in reasons[13]
     ak = Weapon.objects.get(serial_norm=serials.normalise("ak 47 0016"))
     assert ak.weapon_type.model == "AKM" and ak.country_of_manufacture == "SU"
-    assert ak.location == armoury.r1 and ak.status == "in_store"
+    assert ak.location == armoury.rack and ak.status == "in_store"
     assert Weapon.objects.filter(serial="FUSIL N° 12 ÉLÈVE").exists()  # the cp1252 line
     voucher = Voucher.objects.get(site=armoury.site)
     assert voucher.state == "posted" and voucher.lines.count() == 4
@@ -93,9 +93,9 @@ def test_dry_run_writes_nothing(armoury, tmp_path):
 
 
 def test_a_serial_registered_at_another_site_is_rejected(armoury, make, tmp_path):
-    from tests.imports.conftest import Armoury
+    from tests.movements.conftest import Armoury
 
-    other = Armoury(make, code="SEG")
+    other = Armoury(make, "SEG")
     path = tmp_path / "a.csv"
     path.write_text("serial;type;location\nX-100;AKM;R01\n", encoding="utf-8")
     run(other, path)
@@ -171,7 +171,7 @@ def test_xlsx_with_merged_headers_and_date_cells(armoury, tmp_path):
     path = tmp_path / "merged.xlsx"
     book.save(path)
 
-    outcome = run(armoury, path, location=armoury.r2)
+    outcome = run(armoury, path, location=armoury.rack2)
 
     assert outcome.imported == 1, outcome.rejects
     weapon = Weapon.objects.get()

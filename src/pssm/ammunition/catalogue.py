@@ -218,3 +218,30 @@ NATURES = [
         12,
     ),
 ]
+
+
+def seed(nature_model) -> int:
+    """Add the seed natures that are missing (by code); returns how many were added. Used by
+    the migration (with the historical model) and by tests."""
+    from decimal import Decimal
+
+    added = 0
+    for code, nom, cal, un, hcc, neq, pack, per, life, insp in NATURES:
+        _, created = nature_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "nomenclature": nom,
+                "calibre": cal,
+                "un_number": un,
+                "hazard_code": hcc,
+                "neq_kg_per_unit": Decimal(neq),
+                "packaging": pack,
+                "units_per_package": per,
+                "shelf_life_years": life,
+                "inspection_interval_months": insp,
+                "provisional": True,
+                "source": SOURCE,
+            },
+        )
+        added += created
+    return added
