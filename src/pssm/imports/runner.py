@@ -43,7 +43,9 @@ def run(job: ImportJob, *, translate=lambda s: s) -> ImportJob:
             job=job,
         )
     except PssmError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message=str(exc))
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED, message=exc.render(translate)
+        )
         return ImportJob.objects.get(pk=job.pk)
     if outcome.rejects:
         write_rejects(rejects_path(job), outcome.headers, outcome.rejects)

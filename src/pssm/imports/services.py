@@ -161,6 +161,33 @@ def _resume_point(kind: str, site: Site, sha: str) -> int:
     return last or 0
 
 
+def _open_job(
+    kind, *, actor, site, path, file_name, mapping, dry_run, all_or_nothing, job, resume
+) -> tuple[readers.Table, dict[int, str], int, ImportJob]:
+    """Check the right, open the file, check the mapping (guessed from the headers when not
+    given) and record the job as running. Returns the table, the mapping, the row after which
+    to resume (``resume``: the last row committed by an earlier run of the same file) and
+    the job. Nothing is written when the file or the mapping is refused."""
+    authz.check(actor, Action.DATA_IMPORT, site)
+    path = Path(path)
+    table = readers.open_table(path, columns.recogniser(kind))
+    given = mapping or columns.guess_mapping(kind, table.headers)
+    mapping = columns.check_mapping(kind, {int(k): v for k, v in given.items()}, table.headers)
+    sha = file_sha256(path)
+    start_after = _resume_point(kind, site, sha) if resume and not dry_run else 0
+    job = job or ImportJob(kind=kind, site=site, file_name=file_name or path.name, created_by=actor)
+    job.file_sha256, job.mapping = sha, {str(k): v for k, v in mapping.items()}
+    job.options = {
+        **(job.options or {}),
+        "dry_run": dry_run,
+        "all_or_nothing": all_or_nothing,
+        "resumed_after": start_after,
+    }
+    job.size_bytes, job.state = table.size_bytes, ImportJob.State.RUNNING
+    job.save()
+    return table, mapping, start_after, job
+
+
 def _reason_text(exc: RowError, header: str, translate) -> str:
     reason = Text(exc.reason, **exc.params).render(translate)
     return f"{header}: {reason}" if header else reason
@@ -193,33 +220,22 @@ def weapons_import(
             gettext_noop("This storage location belongs to another site."),
             details={"location": gettext_noop("Another site.")},
         )
-    path = Path(path)
-    table = readers.open_table(path, columns.recogniser("weapons"))
-    mapping = columns.check_mapping(
-        "weapons",
-        {
-            int(k): v
-            for k, v in (mapping or columns.guess_mapping("weapons", table.headers)).items()
-        },
-        table.headers,
-    )
-    sha = file_sha256(path)
     # Weapons carry their own key (type and normalised serial): a re-run validates every row
     # again, reports the rejects again and skips what the site already holds, so a resumed or
-    # repeated import creates nothing twice.
-    start_after = 0
-    if job is None:
-        job = ImportJob(
-            kind="weapons", site=site, file_name=file_name or path.name, created_by=actor
-        )
-    job.file_sha256, job.mapping = sha, {str(k): v for k, v in mapping.items()}
-    job.options = {
-        "dry_run": dry_run,
-        "all_or_nothing": all_or_nothing,
-        "resumed_after": start_after,
-    }
-    job.size_bytes, job.state = table.size_bytes, ImportJob.State.RUNNING
-    job.save()
+    # repeated import creates nothing twice (no resumption point needed).
+    table, mapping, start_after, job = _open_job(
+        "weapons",
+        actor=actor,
+        site=site,
+        path=path,
+        file_name=file_name,
+        mapping=mapping,
+        dry_run=dry_run,
+        all_or_nothing=all_or_nothing,
+        job=job,
+        resume=False,
+    )
+    path = Path(path)
     if all_or_nothing and not dry_run:
         check = weapons_import(
             actor=actor,
@@ -239,7 +255,9 @@ def weapons_import(
                 check.rows,
             )
             job.report = check.as_dict()["rejects"]
-            job.message = "all-or-nothing: rejected rows, nothing imported"
+            job.message = translate(
+                gettext_noop("Nothing imported: some rows are rejected (all or nothing).")
+            )
             job.finished_at = timezone.now()
             job.save()
             check.job = job
@@ -254,7 +272,7 @@ def weapons_import(
         else:
             run.go(start_after, chunk_size, progress, stop_after_chunks)
     except PssmError as exc:
-        job.state, job.message = ImportJob.State.FAILED, str(exc)
+        job.state, job.message = ImportJob.State.FAILED, exc.render(translate)
         job.finished_at = timezone.now()
         job.save()
         raise
@@ -727,30 +745,18 @@ def ammunition_import(
     from pssm.domain.stock import normalise_lot_number
     from pssm.movements import lots as lot_engine
 
-    authz.check(actor, Action.DATA_IMPORT, site)
-    path = Path(path)
-    table = readers.open_table(path, columns.recogniser("ammunition"))
-    mapping = columns.check_mapping(
+    table, mapping, start_after, job = _open_job(
         "ammunition",
-        {
-            int(k): v
-            for k, v in (mapping or columns.guess_mapping("ammunition", table.headers)).items()
-        },
-        table.headers,
+        actor=actor,
+        site=site,
+        path=path,
+        file_name=file_name,
+        mapping=mapping,
+        dry_run=dry_run,
+        all_or_nothing=all_or_nothing,
+        job=job,
+        resume=True,
     )
-    sha = file_sha256(path)
-    start_after = 0 if dry_run else _resume_point("ammunition", site, sha)
-    job = job or ImportJob(
-        kind="ammunition", site=site, file_name=file_name or path.name, created_by=actor
-    )
-    job.file_sha256, job.mapping = sha, {str(k): v for k, v in mapping.items()}
-    job.options = {
-        "dry_run": dry_run,
-        "all_or_nothing": all_or_nothing,
-        "resumed_after": start_after,
-    }
-    job.size_bytes, job.state = table.size_bytes, ImportJob.State.RUNNING
-    job.save()
     outcome = Outcome(job=job, headers=table.headers)
     heads = {
         name: (table.headers[i] if i < len(table.headers) else name) for i, name in mapping.items()
