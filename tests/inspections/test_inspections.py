@@ -153,3 +153,19 @@ def test_the_api_records_and_closes(ctx, api_client):
     assert created.status_code == 201
     assert bad.status_code == 400
     assert closed.status_code == 200 and closed.json()["level"] == 2
+
+
+def test_changing_an_answer_keeps_its_evidence(ctx):
+    insp = services.inspection_start(actor=ctx["inspector"], site=ctx["site"])
+    services.answers_record(
+        actor=ctx["inspector"],
+        inspection=insp,
+        answers={"LIC-01": {"answer": "partly", "evidence": "licence seen"}},
+    )
+
+    services.answers_record(
+        actor=ctx["inspector"], inspection=insp, answers={"LIC-01": {"answer": "yes"}}
+    )
+
+    answer = insp.answers.get()
+    assert (answer.answer, answer.evidence) == ("yes", "licence seen")

@@ -137,10 +137,14 @@ def answers_record(*, actor, inspection, answers: dict[str, dict]) -> int:
             InspectionAnswer.objects.update_or_create(
                 inspection=inspection,
                 question=questions[code],
+                # A note or evidence not sent is kept: changing an answer loses nothing.
                 defaults={
                     "answer": item["answer"],
-                    "note": (item.get("note") or "").strip(),
-                    "evidence": (item.get("evidence") or "").strip(),
+                    **{
+                        name: (item[name] or "").strip()
+                        for name in ("note", "evidence")
+                        if name in item
+                    },
                 },
             )
         journal_append(
