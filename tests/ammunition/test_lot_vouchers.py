@@ -215,7 +215,8 @@ def test_transfer_travels_and_a_shortage_becomes_a_discrepancy(depot, make):
     assert other.balance("LOT-T", other.s1) == 390
     assert LotBalance.objects.get(lot__lot_number="LOT-T", in_transit_to=other.site).quantity == 0
     gap = Discrepancy.objects.get(voucher=rec)
-    assert (gap.kind, gap.expected_quantity, gap.found_quantity) == ("missing", 400, 390)
+    assert (gap.kind, gap.expected_quantity, gap.found_quantity) == ("shortage", 400, 390)
+    assert gap.site == other.site and gap.state == "open"
 
 
 def test_reversal_restores_the_balance(depot):

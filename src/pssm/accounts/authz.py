@@ -104,6 +104,28 @@ def check(user, action: Action, target=None) -> None:
         )
 
 
+def can_above_site(user, action: Action, target) -> bool:
+    """Whether a grant above the site level allows ``action`` on ``target``."""
+    if not _active(user):
+        return False
+    if getattr(user, "is_system", False):
+        return True
+    return access.allows_above_site(_grants(user), action, _scope_of(target))
+
+
+def check_above_site(user, action: Action, target) -> None:
+    if not _active(user):
+        raise NotAuthenticatedError()
+    if not can_above_site(user, action, target):
+        raise PermissionDeniedError(
+            gettext_noop(
+                "This needs an approver above the site level (organisation or national)."
+            ),
+            details={"action": str(action)},
+            code="above_site",
+        )
+
+
 def check_anywhere(user, action: Action) -> None:
     if not _active(user):
         raise NotAuthenticatedError()

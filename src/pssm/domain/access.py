@@ -48,6 +48,9 @@ class Action(StrEnum):
     RULES_OVERRIDE = "rules.override"  # national values of the safety rules
     DATA_IMPORT = "data.import"  # load legacy registers and stock lists
     INSPECTION_RECORD = "inspection.record"
+    # Approve a write-off or adjustment voucher that settles a discrepancy case; only a grant
+    # above the site level counts (domain-rules §4: "approved above the custodian level").
+    WRITE_OFF_APPROVE = "writeoff.approve"
 
 
 _ALL = frozenset(Action)
@@ -65,6 +68,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.JOURNAL_VIEW,
             Action.VOUCHER_PREPARE,
             Action.VOUCHER_APPROVE,
+            Action.WRITE_OFF_APPROVE,
             Action.DATA_IMPORT,
         }
     ),
@@ -102,12 +106,18 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.LICENCE_MANAGE,
             Action.RULES_OVERRIDE,
             Action.DATA_IMPORT,
+            Action.WRITE_OFF_APPROVE,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.
     Role.PROGRAMME_VIEWER: frozenset({Action.GEO_VIEW, Action.AGGREGATES_VIEW}),
     Role.ADMINISTRATOR: _ALL
-    - {Action.VOUCHER_APPROVE, Action.INSPECTION_RECORD, Action.SAFETY_WAIVE},
+    - {
+        Action.VOUCHER_APPROVE,
+        Action.INSPECTION_RECORD,
+        Action.SAFETY_WAIVE,
+        Action.WRITE_OFF_APPROVE,
+    },
 }
 
 
@@ -153,6 +163,12 @@ def grant_covers(grant: Grant, target: Scope) -> bool:
 def allows(grants: Iterable[Grant], action: Action, target: Scope) -> bool:
     """Whether any grant both allows ``action`` and covers ``target``."""
     return any(action in ROLE_ACTIONS[g.role] and grant_covers(g, target) for g in grants)
+
+
+def allows_above_site(grants: Iterable[Grant], action: Action, target: Scope) -> bool:
+    """Like :func:`allows`, counting only grants held above the site level (organisation,
+    country or everywhere): a site's own commander does not settle the site's own gaps."""
+    return allows([g for g in grants if g.level is not Level.SITE], action, target)
 
 
 @dataclass(frozen=True)

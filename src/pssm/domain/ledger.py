@@ -49,6 +49,12 @@ class Kind(StrEnum):
     CONDITION_CHANGE = "condition_change"  # a lot's condition code changes
 
 
+# Movements refused for an item frozen by an open discrepancy case: it stays where it is
+# until the case is settled (a write-off, an adjustment or a return is still possible).
+BLOCKED_WHEN_FROZEN = frozenset(
+    {Kind.ISSUE, Kind.LOAN, Kind.TRANSFER, Kind.STATUS_CHANGE, Kind.EXPENDITURE}
+)
+
 # Kinds that move weapons only, and kinds that move ammunition lots only.
 WEAPON_ONLY = frozenset({Kind.LOAN, Kind.STATUS_CHANGE})
 LOT_ONLY = frozenset({Kind.EXPENDITURE, Kind.CONDITION_CHANGE})

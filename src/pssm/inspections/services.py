@@ -460,6 +460,34 @@ def count_scan(*, actor, count: Count, serial: str, location) -> CountScan:
     return scan
 
 
+def _open_cases(actor, count: Count) -> None:
+    """Each gap of a closed count opens a discrepancy case that freezes the weapon."""
+    from pssm.movements.cases import open_case
+    from pssm.registry.models import Weapon
+
+    gaps = count.gaps
+    if not gaps:
+        return
+    norms = {g["serial"] for g in gaps}
+    here, anywhere = {}, {}
+    for w in Weapon.objects.filter(serial_norm__in=norms).order_by("pk"):
+        anywhere.setdefault(w.serial_norm, w)
+        if w.site_id == count.site_id:
+            here.setdefault(w.serial_norm, w)
+    for gap in gaps:
+        weapon = here.get(gap["serial"]) or anywhere.get(gap["serial"])
+        open_case(
+            site=count.site,
+            count=count,
+            kind=gap["result"],
+            weapon_id=weapon.pk if weapon else None,
+            serial=weapon.serial if weapon else gap["serial"],
+            expected_location=gap["expected_location"] or "",
+            found_location=gap["found_location"] or "",
+            actor=actor,
+        )
+
+
 def count_close(*, actor, count: Count) -> Count:
     """Close by a second person (not the counter) holding the approver role: the scans are
     compared with the books and every gap is listed and journaled."""
@@ -490,6 +518,7 @@ def count_close(*, actor, count: Count) -> Count:
         ]
         locked.state, locked.closed_by, locked.closed_at = Count.State.CLOSED, actor, timezone.now()
         locked.save()
+        _open_cases(actor, locked)
         journal_append(
             actor=actor,
             kind="count.closed",

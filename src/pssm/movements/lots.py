@@ -17,7 +17,7 @@ from pssm.ammunition.models import Lot, LotBalance, Nature
 from pssm.ammunition.safety import Item, check_posting, rules_for_site, stock_by_building
 from pssm.core.services import invalid
 from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
-from pssm.domain.ledger import WEAPON_ONLY, Kind
+from pssm.domain.ledger import BLOCKED_WHEN_FROZEN, WEAPON_ONLY, Kind
 from pssm.domain.stock import (
     Place,
     StockError,
@@ -29,6 +29,28 @@ from pssm.domain.stock import (
 from pssm.sites.models import StorageLocation
 
 from .models import Discrepancy, Voucher, VoucherLine
+
+
+def check_not_frozen(site, lots_by_id: dict, kind: Kind) -> None:
+    """Refuse a movement out of store of a lot frozen at ``site`` by an open discrepancy case."""
+    if kind not in BLOCKED_WHEN_FROZEN or not lots_by_id:
+        return
+    case = (
+        Discrepancy.objects.filter(site=site, lot_id__in=list(lots_by_id))
+        .exclude(state=Discrepancy.State.CLOSED)
+        .order_by("pk")
+        .first()
+    )
+    if case is not None:
+        raise ConflictError(
+            gettext_noop(
+                "Lot %(lot)s is frozen at this site by discrepancy case %(case)s: it cannot be "
+                "issued, sent or expended until the case is closed."
+            ),
+            params={"lot": lots_by_id[case.lot_id].lot_number, "case": case.number},
+            details={"lot_number": gettext_noop("Frozen by a discrepancy case.")},
+            code="frozen",
+        )
 
 
 def _quantity(value) -> int:
@@ -157,6 +179,7 @@ def lot_line_add(
         location = _source_location(voucher, lot, location)
     if k is Kind.ISSUE:
         check_issuable(lot.lot_number, lot.condition_code, rules_for_site(voucher.site))
+    check_not_frozen(voucher.site, {lot.pk: lot}, k)
     if voucher.lines.filter(lot=lot, location=location).exists():
         raise ConflictError(
             gettext_noop("Lot %(lot)s is already on this voucher for this location."),
@@ -199,6 +222,7 @@ def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> list[dict]:
         lot.pk: lot
         for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids).select_related("nature")
     }
+    check_not_frozen(v.site, lots, k)
     rules = rules_for_site(v.site)
     origin = v.dispatch.site.code if v.dispatch_id else ""
     deltas, records, discrepancies, conditions = [], [], [], {}
@@ -262,16 +286,19 @@ def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> list[dict]:
     for lot_id, code in conditions.items():
         Lot.objects.filter(pk=lot_id).update(condition_code=code)
     VoucherLine.objects.bulk_update(lines, ["before", "after", "quantity_received"])
+    from .cases import open_case
+
     for line in discrepancies:
-        Discrepancy.objects.create(
+        open_case(
+            site=v.site,
             voucher=v,
             lot_id=line.lot_id,
-            serial="",
-            kind=Discrepancy.Kind.MISSING
+            kind=Discrepancy.Kind.SHORTAGE
             if line.quantity_received < line.quantity
-            else Discrepancy.Kind.UNEXPECTED,
+            else Discrepancy.Kind.SURPLUS,
             expected_quantity=line.quantity,
             found_quantity=line.quantity_received,
+            found_location=line.location.code if line.location_id else "",
         )
     if waivers:
         records.append({"waivers_relied_upon": waivers})

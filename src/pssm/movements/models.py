@@ -87,6 +87,10 @@ class Voucher(models.Model):
         verbose_name=_("reverses"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # A write-off or adjustment that settles a discrepancy case: approved above the site level.
+    above_site = models.BooleanField(
+        _("approval above the site level"), default=False, db_default=False
+    )
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -221,25 +225,110 @@ class VoucherSequence(models.Model):
 
 
 class Discrepancy(models.Model):
-    """A gap found by a movement: a weapon expected and not received, or received unexpected."""
+    """A discrepancy case: a gap between the books and what was found, by a count or by the
+    receipt of a transfer. It freezes the items concerned, asks for a recount by another
+    person and an investigation note, and is closed either as explained (the recount found
+    the item) or by a write-off or adjustment voucher approved above the site level."""
 
     class Kind(models.TextChoices):
-        MISSING = "missing", _("Expected but not received")
-        UNEXPECTED = "unexpected", _("Received but not expected")
+        MISSING = "missing", _("Expected but not found")
+        UNEXPECTED = "unexpected", _("Found but not expected")
+        WRONG_LOCATION = "wrong_location", _("Found in the wrong location")
+        SHORTAGE = "shortage", _("Fewer units than the books")
+        SURPLUS = "surplus", _("More units than the books")
 
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="discrepancies")
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Write-off awaiting approval")
+        CLOSED = "closed", _("Closed")
+
+    class Resolution(models.TextChoices):
+        EXPLAINED = "explained", _("Explained")
+        WRITTEN_OFF = "written_off", _("Written off")
+        ADJUSTED = "adjusted", _("Adjusted")
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="discrepancies", verbose_name=_("site")
+    )
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, related_name="discrepancies", null=True, blank=True
+    )
+    count = models.ForeignKey(
+        "inspections.Count",
+        on_delete=models.PROTECT,
+        related_name="discrepancies",
+        null=True,
+        blank=True,
+    )
     weapon = models.ForeignKey("registry.Weapon", on_delete=models.PROTECT, null=True, blank=True)
     serial = models.CharField(_("serial"), max_length=64)
     lot = models.ForeignKey("ammunition.Lot", on_delete=models.PROTECT, null=True, blank=True)
     expected_quantity = models.PositiveIntegerField(null=True, blank=True)
     found_quantity = models.PositiveIntegerField(null=True, blank=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    is_open = models.BooleanField(_("open"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    expected_location = models.CharField(_("location in the books"), max_length=40, blank=True)
+    found_location = models.CharField(_("location found"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default="open")
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    recount_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recounted_at = models.DateTimeField(_("recounted at"), null=True, blank=True)
+    recount_confirmed = models.BooleanField(
+        _("gap confirmed by the recount"), null=True, blank=True
+    )
+    recount_quantity = models.PositiveIntegerField(_("units at the recount"), null=True, blank=True)
+    investigation = models.TextField(_("investigation note"), blank=True)
+    investigated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    investigated_at = models.DateTimeField(_("investigated at"), null=True, blank=True)
+    closing_voucher = models.ForeignKey(
+        Voucher,
+        on_delete=models.PROTECT,
+        related_name="settles",
+        null=True,
+        blank=True,
+        verbose_name=_("write-off or adjustment voucher"),
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=12, choices=Resolution.choices, blank=True
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    SCOPE_PATHS = site_scope_paths("site__")
 
     class Meta:
-        verbose_name = _("discrepancy")
-        verbose_name_plural = _("discrepancies")
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("discrepancy case")
+        verbose_name_plural = _("discrepancy cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["weapon"],
+                condition=Q(weapon__isnull=False) & ~Q(state="closed"),
+                name="discrepancy_one_open_case_per_weapon",
+            ),
+            models.CheckConstraint(
+                name="discrepancy_has_a_source",
+                condition=Q(voucher__isnull=False) | Q(count__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "state"])]
 
     def __str__(self):
-        return f"{self.voucher.number}: {self.serial} ({self.kind})"
+        return f"{self.number}: {self.serial or self.lot_id} ({self.kind})"
+
+    @property
+    def number(self) -> str:
+        return f"DC-{self.pk:06d}"
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.CLOSED

@@ -23,7 +23,16 @@ from pssm.domain.errors import (
     PermissionDeniedError,
     gettext_noop,
 )
-from pssm.domain.ledger import Holding, Kind, LedgerError, Line, ReceiptReason, Status, apply
+from pssm.domain.ledger import (
+    BLOCKED_WHEN_FROZEN,
+    Holding,
+    Kind,
+    LedgerError,
+    Line,
+    ReceiptReason,
+    Status,
+    apply,
+)
 from pssm.journal.services import journal_append
 from pssm.registry.models import Person, SerialKey, Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
@@ -384,9 +393,29 @@ def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
             details={"serial": gettext_noop("Already on this voucher.")},
         )
     line = VoucherLine(voucher=voucher, weapon=weapon, serial=weapon.serial, location=location)
+    if weapon.on_hold and k in BLOCKED_WHEN_FROZEN:
+        raise frozen_error(weapon)
     apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
     line.save()
     return line
+
+
+def frozen_error(weapon: Weapon) -> ConflictError:
+    case = (
+        Discrepancy.objects.filter(weapon=weapon)
+        .exclude(state=Discrepancy.State.CLOSED)
+        .order_by("pk")
+        .first()
+    )
+    return ConflictError(
+        gettext_noop(
+            "Weapon %(serial)s is frozen by discrepancy case %(case)s: it cannot be issued, "
+            "lent, sent or change status until the case is closed."
+        ),
+        params={"serial": weapon.serial, "case": case.number if case else "?"},
+        details={"serial": gettext_noop("Frozen by a discrepancy case.")},
+        code="frozen",
+    )
 
 
 def _new_weapon_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
@@ -588,6 +617,10 @@ def voucher_cancel(*, actor, voucher: Voucher) -> Voucher:
             raise _state_conflict(v, "draft")
         v.state, v.cancelled_at, v.cancelled_by = Voucher.State.CANCELLED, _now(), actor
         v.save(update_fields=["state", "cancelled_at", "cancelled_by"])
+        if v.above_site:
+            from .cases import release_by_voucher
+
+            release_by_voucher(actor, v)
         journal_append(
             actor=actor, kind="voucher.cancelled", payload={"number": v.number}, scope=v.scope
         )
@@ -599,7 +632,10 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
     approver role on the voucher's site and is not its preparer (two-person rule)."""
     with transaction.atomic():
         v = _lock(voucher)
-        authz.check(actor, Action.VOUCHER_APPROVE, v)
+        if v.above_site:
+            authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, v)
+        else:
+            authz.check(actor, Action.VOUCHER_APPROVE, v)
         if v.state != Voucher.State.SUBMITTED:
             raise _state_conflict(v, "submitted")
         if v.prepared_by_id == actor.pk:
@@ -613,6 +649,10 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
         lines = _post(v)  # approval and posting are one step: nothing sits "approved"
         v.state, v.approved_by, v.approved_at, v.posted_at = (Voucher.State.POSTED, actor, now, now)
         v.save(update_fields=["state", "approved_by", "approved_at", "posted_at"])
+        if v.above_site:
+            from .cases import settle_by_voucher
+
+            settle_by_voucher(actor, v, now)
         journal_append(
             actor=actor,
             kind="voucher.posted",
@@ -654,11 +694,15 @@ def _post(v: Voucher) -> list[dict]:
             kind = (
                 Discrepancy.Kind.UNEXPECTED if line.weapon_id is None else Discrepancy.Kind.MISSING
             )
-            Discrepancy.objects.create(
-                voucher=v, weapon_id=line.weapon_id, serial=line.serial, kind=kind
+            from .cases import open_case
+
+            open_case(
+                site=v.site, voucher=v, weapon_id=line.weapon_id, serial=line.serial, kind=kind
             )
             records.append({"serial": line.serial, "discrepancy": kind})
             continue
+        if k in BLOCKED_WHEN_FROZEN and line.weapon_id and locked[line.weapon_id].on_hold:
+            raise frozen_error(locked[line.weapon_id])
         before = None if line.new_weapon is not None else holding_of(locked[line.weapon_id])
         ledger_line = _line_for_ledger(v, line)
         if k is Kind.REVERSAL:

@@ -167,6 +167,9 @@ class Weapon(models.Model):
         related_name="incoming_weapons",
         verbose_name=_("in transit to"),
     )
+    # Frozen by an open discrepancy case: it cannot be issued, lent or sent until the case is
+    # closed (domain-rules §4, discrepancy handling).
+    on_hold = models.BooleanField(_("frozen by a discrepancy case"), default=False, db_default=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

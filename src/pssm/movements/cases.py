@@ -1,0 +1,406 @@
+"""Discrepancy cases (domain-rules §4, discrepancy handling; ISACS/MOSAIC 05.20).
+
+Every gap that a count or the receipt of a transfer finds opens a case. The case:
+
+1. freezes the item concerned: the weapon, or the lot at that site, cannot be issued, lent,
+   sent, expended or change status while the case is open;
+2. asks for a recount by another person than the one who counted first, who says whether
+   the gap is confirmed (a lot is recounted by quantity);
+3. asks for an investigation note;
+4. is closed either as *explained* or by a *write-off or adjustment voucher* (a loss report,
+   a return or a recovery receipt) that only an approver above the site level can approve;
+   posting that voucher closes the case in the same transaction. Closing as explained a gap
+   that the recount confirmed accepts the books as they are, so it too needs an approver
+   above the site level; when the recount agrees with the books the site's approver closes it.
+
+Every step is journaled; nothing is edited: a cancelled write-off voucher reopens the case.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from pssm.accounts import authz
+from pssm.core.services import invalid
+from pssm.domain.access import Action
+from pssm.domain.errors import ConflictError, PermissionDeniedError, ValidationError, gettext_noop
+from pssm.domain.ledger import Kind, ReceiptReason, Status
+from pssm.journal.services import journal_append
+from pssm.registry.models import Weapon
+
+from .models import Discrepancy, Voucher
+
+OPEN_STATES = (Discrepancy.State.OPEN, Discrepancy.State.PENDING)
+HANDLERS = (
+    Action.VOUCHER_PREPARE,
+    Action.VOUCHER_APPROVE,
+    Action.INSPECTION_RECORD,
+    Action.WRITE_OFF_APPROVE,
+)
+
+
+def _payload(case: Discrepancy, **extra) -> dict:
+    return {
+        "case": case.number,
+        "site": case.site.code,
+        "kind": case.kind,
+        "serial": case.serial,
+        "lot": case.lot.lot_number if case.lot_id else "",
+        "expected_location": case.expected_location,
+        "found_location": case.found_location,
+        "expected_quantity": case.expected_quantity,
+        "found_quantity": case.found_quantity,
+        **extra,
+    }
+
+
+def open_case(
+    *,
+    site,
+    kind: str,
+    voucher: Voucher | None = None,
+    count=None,
+    weapon_id: int | None = None,
+    serial: str = "",
+    lot_id: int | None = None,
+    expected_quantity: int | None = None,
+    found_quantity: int | None = None,
+    expected_location: str = "",
+    found_location: str = "",
+    actor=None,
+) -> Discrepancy:
+    """Open a case inside the caller's transaction and freeze the item. A weapon that already
+    has an open case keeps that one (the new finding is journaled against it)."""
+    if weapon_id is not None:
+        existing = (
+            Discrepancy.objects.filter(weapon_id=weapon_id, state__in=OPEN_STATES)
+            .select_related("site", "lot")
+            .first()
+        )
+        if existing is not None:
+            if actor is not None:
+                journal_append(
+                    actor=actor,
+                    kind="discrepancy.found_again",
+                    payload=_payload(existing, count=getattr(count, "pk", None)),
+                    scope=existing.site.scope,
+                )
+            return existing
+        Weapon.objects.filter(pk=weapon_id).update(on_hold=True)
+    case = Discrepancy.objects.create(
+        site=site,
+        kind=kind,
+        voucher=voucher,
+        count=count,
+        weapon_id=weapon_id,
+        serial=serial,
+        lot_id=lot_id,
+        expected_quantity=expected_quantity,
+        found_quantity=found_quantity,
+        expected_location=expected_location,
+        found_location=found_location,
+    )
+    if actor is not None:  # a posting journals its discrepancies in the voucher's own entry
+        journal_append(
+            actor=actor, kind="discrepancy.opened", payload=_payload(case), scope=site.scope
+        )
+    return case
+
+
+def _lock(case: Discrepancy) -> Discrepancy:
+    return (
+        Discrepancy.objects.select_for_update(of=("self",))
+        .select_related(
+            "site__organisation__country", "count", "voucher", "weapon", "lot", "closing_voucher"
+        )
+        .get(pk=case.pk)
+    )
+
+
+def _check_handler(actor, case: Discrepancy) -> None:
+    if not any(authz.can(actor, action, case) for action in HANDLERS):
+        authz.check(actor, Action.VOUCHER_PREPARE, case)
+
+
+def _first_counter_id(case: Discrepancy):
+    if case.count_id:
+        return case.count.counter_id
+    if case.voucher_id:
+        return case.voucher.prepared_by_id
+    return None
+
+
+def _require_open(case: Discrepancy) -> None:
+    if case.state != Discrepancy.State.OPEN:
+        raise ConflictError(
+            gettext_noop("Case %(case)s is %(state)s: this step is no longer possible."),
+            params={"case": case.number, "state": case.get_state_display()},
+        )
+
+
+def case_recount(*, actor, case: Discrepancy, confirmed=None, quantity=None) -> Discrepancy:
+    """Record the recount by a second person: for a weapon, whether the gap is confirmed; for
+    a lot, the units counted (the gap is confirmed when they differ from the books)."""
+    with transaction.atomic():
+        c = _lock(case)
+        _check_handler(actor, c)
+        _require_open(c)
+        if c.recounted_at is not None:
+            raise ConflictError(
+                gettext_noop("Case %(case)s was already recounted."), params={"case": c.number}
+            )
+        if _first_counter_id(c) == getattr(actor, "pk", None):
+            raise PermissionDeniedError(
+                gettext_noop("The recount is done by another person than the one who counted."),
+                code="two_person_rule",
+            )
+        if c.lot_id:
+            try:
+                units = int(str(quantity).strip())
+            except (TypeError, ValueError):
+                units = -1
+            if units < 0:
+                raise invalid(
+                    gettext_noop("Count the units of the lot (zero if none)."), "quantity"
+                )
+            c.recount_quantity = units
+            c.recount_confirmed = units != (c.expected_quantity or 0)
+        else:
+            if confirmed not in (True, False):
+                raise invalid(
+                    gettext_noop("Say whether the recount confirms the gap."), "confirmed"
+                )
+            c.recount_confirmed = confirmed
+        c.recount_by, c.recounted_at = actor, timezone.now()
+        c.save(update_fields=["recount_quantity", "recount_confirmed", "recount_by", "recounted_at"])
+        journal_append(
+            actor=actor,
+            kind="discrepancy.recounted",
+            payload=_payload(c, confirmed=c.recount_confirmed, quantity=c.recount_quantity),
+            scope=c.scope,
+        )
+    return c
+
+
+def case_investigate(*, actor, case: Discrepancy, note: str) -> Discrepancy:
+    """Record the investigation note (what happened, who was heard, what was checked). A new
+    note replaces the previous one on the case; the journal keeps every version."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        c = _lock(case)
+        _check_handler(actor, c)
+        _require_open(c)
+        if len(note) < 10:
+            raise invalid(
+                gettext_noop("Write the investigation note: what happened and what was checked."),
+                "note",
+            )
+        c.investigation, c.investigated_by, c.investigated_at = note, actor, timezone.now()
+        c.save(update_fields=["investigation", "investigated_by", "investigated_at"])
+        journal_append(
+            actor=actor,
+            kind="discrepancy.investigated",
+            payload=_payload(c, note=note),
+            scope=c.scope,
+        )
+    return c
+
+
+def _require_ready(c: Discrepancy) -> None:
+    missing = []
+    if c.recounted_at is None:
+        missing.append("recount")
+    if not c.investigation:
+        missing.append("note")
+    if missing:
+        raise ValidationError(
+            gettext_noop(
+                "Case %(case)s needs a recount by another person and an investigation note "
+                "before it is closed."
+            ),
+            params={"case": c.number},
+            details={field: gettext_noop("Required before closing.") for field in missing},
+        )
+
+
+def _unfreeze(c: Discrepancy) -> None:
+    if c.weapon_id:
+        Weapon.objects.filter(pk=c.weapon_id).update(on_hold=False)
+
+
+def case_explain(*, actor, case: Discrepancy, note: str) -> Discrepancy:
+    """Close the case as explained. When the recount agrees with the books, the site's
+    approver closes it; when it confirmed the gap, the books stay as they are only with the
+    approval of someone above the site level. The counter never closes their own gap."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        c = _lock(case)
+        _require_open(c)
+        if c.recount_confirmed:
+            authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, c)
+        elif not authz.can_above_site(actor, Action.WRITE_OFF_APPROVE, c):
+            authz.check(actor, Action.VOUCHER_APPROVE, c)
+        if _first_counter_id(c) == getattr(actor, "pk", None):
+            raise PermissionDeniedError(
+                gettext_noop("The person who counted cannot close the case."),
+                code="two_person_rule",
+            )
+        _require_ready(c)
+        if not note:
+            raise invalid(gettext_noop("Say how the gap is explained."), "note")
+        now = timezone.now()
+        c.state, c.resolution = Discrepancy.State.CLOSED, Discrepancy.Resolution.EXPLAINED
+        c.closed_by, c.closed_at = actor, now
+        c.save(update_fields=["state", "resolution", "closed_by", "closed_at"])
+        _unfreeze(c)
+        journal_append(
+            actor=actor,
+            kind="discrepancy.closed",
+            payload=_payload(c, resolution=c.resolution, note=note),
+            scope=c.scope,
+        )
+    return c
+
+
+def _settlement(c: Discrepancy, reason: str) -> tuple[str, str, dict]:
+    """The voucher that settles a confirmed gap: (kind, reason, line) or a message why none
+    can. ``reason`` is lost or stolen for a write-off."""
+    from pssm.sites.models import StorageLocation
+
+    def location(code):
+        if not code:
+            return None
+        return StorageLocation.objects.filter(building__site=c.site, code=code).first()
+
+    if c.kind == Discrepancy.Kind.MISSING and c.weapon_id:
+        if reason not in {Status.LOST, Status.STOLEN}:
+            raise invalid(gettext_noop("Say whether the weapon was lost or stolen."), "reason")
+        return Kind.LOSS, reason, {"serial": c.weapon.serial, "weapon_type": c.weapon.weapon_type}
+    if c.kind == Discrepancy.Kind.UNEXPECTED and c.weapon_id:
+        w = c.weapon
+        found = location(c.found_location)
+        if w.site_id == c.site_id and w.status == Status.ISSUED:
+            return Kind.RETURN, "", {"serial": w.serial, "location": found}
+        if w.site_id == c.site_id and w.status in {Status.LOST, Status.STOLEN}:
+            return Kind.RECEIPT, ReceiptReason.RECOVERY, {"serial": w.serial, "location": found}
+        raise ConflictError(
+            gettext_noop(
+                "Weapon %(serial)s is %(status)s at site %(site)s: no adjustment voucher of "
+                "this site settles it. Settle it with that site (a transfer), then close the "
+                "case as explained."
+            ),
+            params={"serial": w.serial, "status": w.status, "site": w.site.code},
+        )
+    if c.lot_id and c.count_id and c.recount_quantity is not None:
+        diff = c.recount_quantity - (c.expected_quantity or 0)
+        place = location(c.expected_location or c.found_location)
+        if diff < 0:
+            return Kind.LOSS, Status.LOST, {"lot": c.lot, "quantity": -diff, "location": place}
+        return (
+            Kind.RECEIPT,
+            ReceiptReason.RECOVERY,
+            {"lot": c.lot, "quantity": diff, "location": place},
+        )
+    raise ConflictError(
+        gettext_noop(
+            "No voucher settles this gap (%(kind)s): the books already show what arrived. "
+            "Close the case as explained, with the approval of someone above the site level."
+        ),
+        params={"kind": c.get_kind_display()},
+    )
+
+
+def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "") -> Voucher:
+    """Prepare and submit the write-off (loss report) or adjustment voucher that settles a
+    confirmed gap. It waits for an approver above the site level; its posting closes the case."""
+    from . import services
+
+    with transaction.atomic():
+        c = _lock(case)
+        authz.check(actor, Action.VOUCHER_PREPARE, c)
+        _require_open(c)
+        _require_ready(c)
+        if not c.recount_confirmed:
+            raise ConflictError(
+                gettext_noop(
+                    "The recount of case %(case)s agrees with the books: close it as explained."
+                ),
+                params={"case": c.number},
+            )
+        kind, voucher_reason, line = _settlement(c, reason)
+        text = f"{c.number}: {(notes or c.investigation).strip()}"[:2000]
+        place = line.get("location")
+        v = services.voucher_create(
+            actor=actor,
+            site=c.site,
+            kind=kind.value,
+            reason=voucher_reason,
+            location=place if kind in {Kind.RETURN, Kind.RECEIPT} else None,
+            notes=text,
+        )
+        Voucher.objects.filter(pk=v.pk).update(above_site=True)
+        v.above_site = True
+        if "lot" in line:
+            services.voucher_lot_line_add(
+                actor=actor,
+                voucher=v,
+                lot_number=line["lot"].lot_number,
+                quantity=line["quantity"],
+                location=place,
+            )
+        else:
+            services.voucher_line_add(
+                actor=actor,
+                voucher=v,
+                serial=line["serial"],
+                weapon_type=line.get("weapon_type"),
+                location=place,
+            )
+        v = services.voucher_submit(actor=actor, voucher=v)
+        c.closing_voucher, c.state = v, Discrepancy.State.PENDING
+        c.save(update_fields=["closing_voucher", "state"])
+        journal_append(
+            actor=actor,
+            kind="discrepancy.settlement_submitted",
+            payload=_payload(c, voucher=v.number, voucher_kind=v.kind),
+            scope=c.scope,
+        )
+    return v
+
+
+def settle_by_voucher(actor, v: Voucher, now) -> None:
+    """Close the cases that the posted voucher ``v`` settles (inside the posting)."""
+    for c in Discrepancy.objects.select_for_update(of=("self",)).select_related(
+        "site", "lot"
+    ).filter(closing_voucher=v, state=Discrepancy.State.PENDING):
+        c.state = Discrepancy.State.CLOSED
+        c.resolution = (
+            Discrepancy.Resolution.WRITTEN_OFF
+            if v.kind == Kind.LOSS
+            else Discrepancy.Resolution.ADJUSTED
+        )
+        c.closed_by, c.closed_at = actor, now
+        c.save(update_fields=["state", "resolution", "closed_by", "closed_at"])
+        _unfreeze(c)
+        journal_append(
+            actor=actor,
+            kind="discrepancy.closed",
+            payload=_payload(c, resolution=c.resolution, voucher=v.number),
+            scope=c.scope,
+        )
+
+
+def release_by_voucher(actor, v: Voucher) -> None:
+    """A cancelled write-off voucher gives its cases back to the site, open."""
+    for c in Discrepancy.objects.select_for_update(of=("self",)).select_related(
+        "site", "lot"
+    ).filter(closing_voucher=v, state=Discrepancy.State.PENDING):
+        c.state, c.closing_voucher = Discrepancy.State.OPEN, None
+        c.save(update_fields=["state", "closing_voucher"])
+        journal_append(
+            actor=actor,
+            kind="discrepancy.reopened",
+            payload=_payload(c, cancelled_voucher=v.number),
+            scope=c.scope,
+        )

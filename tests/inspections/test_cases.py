@@ -1,0 +1,184 @@
+"""Discrepancy cases: a count's gap freezes the weapon, is recounted by another person,
+investigated, and closed as explained or by a write-off approved above the site level."""
+
+import pytest
+
+from pssm.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from pssm.inspections import services as counts
+from pssm.journal.models import JournalEntry
+from pssm.movements import cases
+from pssm.movements import services as movements
+from pssm.movements.models import Discrepancy, Voucher
+from pssm.registry.models import Weapon
+from tests.movements.conftest import Armoury
+
+
+@pytest.fixture
+def kti(make):
+    armoury = Armoury(make, "KTI")
+    armoury.receive("AK-1", "AK-2", "AK-3")
+    armoury.clerk = make.user("storekeeper", armoury.site, username="clerk-kti")
+    armoury.national = make.user(
+        "national_authority", armoury.site.organisation.country, username="dnac"
+    )
+    return armoury
+
+
+def _count(kti, *scans):
+    count = counts.count_start(actor=kti.keeper, site=kti.site, witness="Lt Diarra")
+    for serial, location in scans:
+        counts.count_scan(actor=kti.keeper, count=count, serial=serial, location=location)
+    return counts.count_close(actor=kti.commander, count=count)
+
+
+def _issue(kti, serial):
+    v = movements.voucher_create(
+        actor=kti.keeper, site=kti.site, kind="issue", custodian_unit="1st company"
+    )
+    movements.voucher_line_add(actor=kti.keeper, voucher=v, serial=serial)
+    return v
+
+
+def test_a_missing_weapon_opens_a_case_that_freezes_it_until_written_off_by_two_people(kti):
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    case = Discrepancy.objects.get(kind="missing")
+    weapon = Weapon.objects.get(serial="AK-2")
+    assert case.site == kti.site and case.weapon == weapon and case.state == "open"
+    assert weapon.on_hold
+    assert JournalEntry.objects.filter(kind="discrepancy.opened").count() == 1
+
+    # frozen: it cannot be put on an issue voucher
+    with pytest.raises(ConflictError) as err:
+        _issue(kti, "AK-2")
+    assert err.value.code == "frozen" and case.number in err.value.render()
+    _issue(kti, "AK-1")  # other weapons move as usual
+
+    # the counter cannot recount their own count; a write-off needs recount and note first
+    with pytest.raises(PermissionDeniedError):
+        cases.case_recount(actor=kti.keeper, case=case, confirmed=True)
+    with pytest.raises(ValidationError) as err:
+        cases.case_write_off(actor=kti.clerk, case=case, reason="stolen")
+    assert set(err.value.details) == {"recount", "note"}
+    with pytest.raises(ValidationError):
+        cases.case_recount(actor=kti.clerk, case=case, confirmed=None)
+    cases.case_recount(actor=kti.clerk, case=case, confirmed=True)
+    with pytest.raises(ConflictError):
+        cases.case_recount(actor=kti.commander, case=case, confirmed=False)
+    with pytest.raises(ValidationError):
+        cases.case_investigate(actor=kti.commander, case=case, note="short")
+    cases.case_investigate(
+        actor=kti.commander,
+        case=case,
+        note="Rack R01 padlock found forced; the guard roster of 12-14 November is checked.",
+    )
+
+    # a confirmed gap is not closed as explained by the site itself
+    with pytest.raises(PermissionDeniedError) as err:
+        cases.case_explain(actor=kti.commander, case=case, note="Paperwork")
+    assert err.value.code == "above_site"
+
+    voucher = cases.case_write_off(actor=kti.clerk, case=case, reason="stolen")
+    case.refresh_from_db()
+    assert voucher.kind == "loss" and voucher.above_site and voucher.state == "submitted"
+    assert case.state == "pending" and case.closing_voucher == voucher
+
+    # the site's commander may not approve it; the national authority does
+    with pytest.raises(PermissionDeniedError) as err:
+        movements.voucher_approve(actor=kti.commander, voucher=voucher)
+    assert err.value.code == "above_site"
+    assert Voucher.objects.get(pk=voucher.pk).state == "submitted"
+    movements.voucher_approve(actor=kti.national, voucher=voucher)
+
+    case.refresh_from_db()
+    weapon.refresh_from_db()
+    assert (case.state, case.resolution, case.closed_by) == ("closed", "written_off", kti.national)
+    assert weapon.status == "stolen" and not weapon.on_hold
+    kinds = list(
+        JournalEntry.objects.filter(kind__startswith="discrepancy.").values_list("kind", flat=True)
+    )
+    assert sorted(kinds) == sorted(
+        [
+            "discrepancy.opened",
+            "discrepancy.recounted",
+            "discrepancy.investigated",
+            "discrepancy.settlement_submitted",
+            "discrepancy.closed",
+        ]
+    )
+
+
+def test_a_recount_that_finds_the_weapon_closes_the_case_as_explained_at_the_site(kti):
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack2))  # AK-2 missing, AK-3 wrong place
+    missing = Discrepancy.objects.get(kind="missing")
+    misplaced = Discrepancy.objects.get(kind="wrong_location")
+    assert misplaced.expected_location.endswith("-R01") and misplaced.found_location.endswith("-R02")
+
+    cases.case_recount(actor=kti.clerk, case=missing, confirmed=False)
+    cases.case_investigate(
+        actor=kti.clerk, case=missing, note="Found behind rack R01 during the recount."
+    )
+    with pytest.raises(ConflictError):  # nothing to write off
+        cases.case_write_off(actor=kti.clerk, case=missing, reason="lost")
+    with pytest.raises(ValidationError):
+        cases.case_explain(actor=kti.commander, case=missing, note="")
+    with pytest.raises(PermissionDeniedError):  # a storekeeper does not close a case
+        cases.case_explain(actor=kti.clerk, case=missing, note="Put back in its place.")
+    closed = cases.case_explain(actor=kti.commander, case=missing, note="Put back in its place.")
+    assert (closed.state, closed.resolution) == ("closed", "explained")
+    assert not Weapon.objects.get(serial="AK-2").on_hold
+    with pytest.raises(ConflictError):
+        cases.case_investigate(actor=kti.clerk, case=missing, note="A later note is refused.")
+
+    # a confirmed wrong location is explained only with an approval above the site
+    cases.case_recount(actor=kti.clerk, case=misplaced, confirmed=True)
+    cases.case_investigate(actor=kti.clerk, case=misplaced, note="Moved to R02 while painting.")
+    with pytest.raises(PermissionDeniedError):
+        cases.case_explain(actor=kti.commander, case=misplaced, note="Moved back to R01.")
+    cases.case_explain(actor=kti.national, case=misplaced, note="Moved back to R01.")
+    assert not Weapon.objects.filter(on_hold=True).exists()
+
+
+def test_a_cancelled_write_off_reopens_the_case_and_the_weapon_stays_frozen(kti):
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    case = Discrepancy.objects.get()
+    cases.case_recount(actor=kti.clerk, case=case, confirmed=True)
+    cases.case_investigate(actor=kti.clerk, case=case, note="Not found anywhere on the site.")
+    voucher = cases.case_write_off(actor=kti.clerk, case=case, reason="lost")
+    with pytest.raises(ConflictError):  # one settlement at a time
+        cases.case_write_off(actor=kti.clerk, case=case, reason="lost")
+    movements.voucher_cancel(actor=kti.commander, voucher=voucher)
+    case.refresh_from_db()
+    assert case.state == "open" and case.closing_voucher is None
+    assert Weapon.objects.get(serial="AK-2").on_hold
+    assert JournalEntry.objects.filter(kind="discrepancy.reopened").count() == 1
+
+
+def test_an_issued_weapon_found_on_the_shelf_is_adjusted_by_a_return(kti):
+    v = _issue(kti, "AK-3")
+    movements.voucher_submit(actor=kti.keeper, voucher=v)
+    movements.voucher_approve(actor=kti.commander, voucher=v)
+    _count(kti, ("AK-1", kti.rack), ("AK-2", kti.rack), ("AK-3", kti.rack2))
+    case = Discrepancy.objects.get()
+    assert case.kind == "unexpected" and case.found_location == kti.rack2.code
+    cases.case_recount(actor=kti.clerk, case=case, confirmed=True)
+    cases.case_investigate(actor=kti.clerk, case=case, note="Returned by the company, no voucher.")
+    adjustment = cases.case_write_off(actor=kti.clerk, case=case)
+    assert adjustment.kind == "return"
+    movements.voucher_approve(actor=kti.national, voucher=adjustment)
+    case.refresh_from_db()
+    weapon = Weapon.objects.get(serial="AK-3")
+    assert (case.state, case.resolution) == ("closed", "adjusted")
+    assert weapon.status == "in_store" and weapon.location == kti.rack2
+
+
+def test_a_weapon_with_an_open_case_is_not_opened_twice_and_other_sites_cannot_act(kti, make):
+    seg = Armoury(make, "SEG")
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    assert Discrepancy.objects.count() == 1
+    assert JournalEntry.objects.filter(kind="discrepancy.found_again").count() == 1
+    case = Discrepancy.objects.get()
+    with pytest.raises(PermissionDeniedError):
+        cases.case_recount(actor=seg.keeper, case=case, confirmed=True)
+    with pytest.raises(PermissionDeniedError):
+        cases.case_investigate(actor=seg.commander, case=case, note="Not my site at all here.")
