@@ -462,6 +462,21 @@ ENDPOINTS = {
         "kwargs": lambda c: {"pk": c["count_b"].pk},
         "post": lambda c: {"op": "close"},
     },
+    "movements:case_list": {"kind": "list", "query": {"state": "active"}},
+    "inspections:compliance": {"kind": "list"},
+    "movements:case_detail": {
+        "kind": "object",
+        "kwargs": lambda c: {"pk": c["case_b"].pk},
+        "post": lambda c: {"op": "investigate", "note": "An intruder writes a note here."},
+    },
+    "api:case_list": {"kind": "list", "api": True},
+    "api:case_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get", "post"],
+        "kwargs": lambda c: {"pk": c["case_b"].pk},
+        "post": lambda c: {"step": "investigate", "note": "An intruder writes a note here."},
+    },
     "api:inspection_list": {
         "kind": "list",
         "api": True,
@@ -620,7 +635,13 @@ def _site_b_movements(ctx, keeper, commander):
     from pssm.inspections.models import Count
 
     count = Count.objects.create(site=ctx["b"], counter=keeper, witness="SITEB witness")
+    from pssm.movements.cases import open_case
+
+    case = open_case(
+        site=ctx["b"], count=count, kind="missing", weapon_id=line.weapon_id, serial="SERB-1"
+    )
     return {
+        "case_b": case,
         "count_b": count,
         "inspection_b": inspection,
         "action_b": action,
@@ -694,7 +715,7 @@ def _state():
         Key,
         KeyLoan,
     )
-    from pssm.movements.models import Voucher, VoucherLine
+    from pssm.movements.models import Discrepancy, Voucher, VoucherLine
     from pssm.registry.models import Person, Weapon
     from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
 
@@ -725,6 +746,7 @@ def _state():
         KeyLoan,
         AccessEntry,
         Count,
+        Discrepancy,
     ):
         rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
     return JournalEntry.objects.count(), rows

@@ -87,6 +87,21 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
     count = Count.objects.get(site__code="ML-KTI")
     assert count.state == "closed" and count.closed_by.username != count.counter.username
     assert [g["result"] for g in count.gaps] == ["missing"]
+    # the missing weapon's case followed to a write-off by two people
+    case = count.discrepancies.get()
+    assert (case.state, case.resolution) == ("closed", "written_off")
+    assert case.recount_by != count.counter and case.investigation
+    write_off = case.closing_voucher
+    assert write_off.above_site and write_off.prepared_by != write_off.approved_by
+    assert write_off.approved_by.username == "autorite"
+    assert case.weapon.status == "stolen" and not case.weapon.on_hold
+    monthly = Count.objects.get(site__code="ML-TBK", policy="COUNT.MONTHLY_SERIAL")
+    assert monthly.state == "closed" and not monthly.gaps and monthly.expected
+    from pssm.inspections import dashboard
+
+    rows = {r.code: r for r in dashboard.site_rows(Site.objects.all())}
+    assert rows["ML-KTI"].counts_overdue >= 1 and rows["ML-TBK"].last_count is not None
+    assert rows["ML-KTI"].inspection_level == second.level
 
 
 def _assert_demo_depot():

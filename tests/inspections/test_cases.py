@@ -111,7 +111,9 @@ def test_a_recount_that_finds_the_weapon_closes_the_case_as_explained_at_the_sit
     _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack2))  # AK-2 missing, AK-3 wrong place
     missing = Discrepancy.objects.get(kind="missing")
     misplaced = Discrepancy.objects.get(kind="wrong_location")
-    assert misplaced.expected_location.endswith("-R01") and misplaced.found_location.endswith("-R02")
+    assert misplaced.expected_location.endswith("-R01") and misplaced.found_location.endswith(
+        "-R02"
+    )
 
     cases.case_recount(actor=kti.clerk, case=missing, confirmed=False)
     cases.case_investigate(
@@ -182,3 +184,115 @@ def test_a_weapon_with_an_open_case_is_not_opened_twice_and_other_sites_cannot_a
         cases.case_recount(actor=seg.keeper, case=case, confirmed=True)
     with pytest.raises(PermissionDeniedError):
         cases.case_investigate(actor=seg.commander, case=case, note="Not my site at all here.")
+
+
+def test_the_case_pages_take_a_missing_weapon_to_its_write_off(kti, client):
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    case = Discrepancy.objects.get()
+    url = f"/movements/cases/{case.pk}/"
+
+    client.force_login(kti.clerk)
+    listing = client.get("/movements/cases/?state=active").content.decode()
+    assert case.number in listing and "AK-2" in listing
+    assert "AK-2" in client.get("/movements/cases/?format=csv").getvalue().decode()
+    page = client.get(url).content.decode()
+    assert 'id="recount"' in page and 'id="write-off"' not in page
+    client.post(url, {"op": "recount", "confirmed": "yes"})
+    client.post(url, {"op": "investigate", "note": "Rack forced; guard roster checked."})
+    response = client.post(url, {"op": "write_off", "reason": "stolen"})
+    voucher = Voucher.objects.get(kind="loss")
+    assert response.status_code == 302 and response["Location"].endswith(f"/{voucher.pk}/")
+
+    client.force_login(kti.commander)  # the site's own commander sees no approve button
+    assert (
+        'id="approve-voucher"'
+        not in client.get(f"/movements/vouchers/{voucher.pk}/").content.decode()
+    )
+    client.post(f"/movements/vouchers/{voucher.pk}/approve/")
+    assert Voucher.objects.get(pk=voucher.pk).state == "submitted"
+
+    client.force_login(kti.national)
+    page = client.get(f"/movements/vouchers/{voucher.pk}/").content.decode()
+    assert 'id="approve-voucher"' in page and case.number in page
+    client.post(f"/movements/vouchers/{voucher.pk}/approve/")
+    case.refresh_from_db()
+    assert (case.state, case.resolution) == ("closed", "written_off")
+    page = client.get(url).content.decode()
+    assert "discrepancy.closed" in page and "Radié" in page  # French by default
+
+
+def test_another_site_does_not_see_the_case(kti, make, client):
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    case = Discrepancy.objects.get()
+    seg = Armoury(make, "SEG")
+    client.force_login(seg.commander)
+    assert client.get(f"/movements/cases/{case.pk}/").status_code == 404
+    assert case.number not in client.get("/movements/cases/").content.decode()
+    client.post(f"/movements/cases/{case.pk}/", {"op": "recount", "confirmed": "yes"})
+    case.refresh_from_db()
+    assert case.recounted_at is None
+
+
+def test_the_api_follows_a_case_step_by_step(kti, api_client):
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    case = Discrepancy.objects.get()
+    url = f"/api/v1/discrepancies/{case.pk}/"
+
+    api_client.force_authenticate(kti.keeper)
+    listed = api_client.get("/api/v1/discrepancies/?state=active").json()
+    assert [c["number"] for c in listed["results"]] == [case.number]
+    assert listed["results"][0]["source"] == {"count": case.count_id}
+    refused = api_client.post(url, {"step": "recount", "confirmed": True}, format="json")
+    assert refused.status_code == 403  # the counter does not recount
+
+    api_client.force_authenticate(kti.clerk)
+    bad = api_client.post(url, {"step": "recount"}, format="json")
+    assert bad.status_code == 400 and "confirmed" in bad.json()["details"]
+    ok = api_client.post(url, {"step": "recount", "confirmed": True}, format="json")
+    assert ok.status_code == 200 and ok.json()["recount_confirmed"] is True
+    note = {"step": "investigate", "note": "Not found on the site."}
+    assert api_client.post(url, note, format="json").status_code == 200
+    done = api_client.post(url, {"step": "write_off", "reason": "lost"}, format="json").json()
+    assert done["state"] == "pending" and done["closing_voucher"]
+
+    voucher = Voucher.objects.get(number=done["closing_voucher"])
+    api_client.force_authenticate(kti.commander)
+    assert api_client.post(f"/api/v1/vouchers/{voucher.pk}/approve/").status_code == 403
+    api_client.force_authenticate(kti.national)
+    assert api_client.post(f"/api/v1/vouchers/{voucher.pk}/approve/").status_code == 200
+    final = api_client.get(url).json()
+    assert (final["state"], final["resolution"]) == ("closed", "written_off")
+
+
+def test_the_compliance_dashboard_shows_counts_due_cases_and_losses(kti, make, client):
+    from pssm.accounts.authz import SystemActor
+    from pssm.sites import services as site_services
+
+    site_services.site_update(
+        actor=SystemActor("system:test"), site=kti.site, is_model_installation=True
+    )
+    count = counts.count_start(
+        actor=kti.keeper, site=kti.site, witness="Lt Diarra", policy="COUNT.MONTHLY_SERIAL"
+    )
+    counts.count_scan(actor=kti.keeper, count=count, serial="AK-1", location=kti.rack)
+    counts.count_scan(actor=kti.keeper, count=count, serial="AK-3", location=kti.rack)
+    counts.count_close(actor=kti.commander, count=count)
+
+    viewer = make.user("programme_viewer", None, username="programme")
+    client.force_login(viewer)
+    page = client.get("/inspections/compliance/").content.decode()
+    assert "KTI" in page and "AK-2" not in page  # aggregates only for the programme
+    assert "1 dossier(s) ouvert(s)" in page or "1 open case" in page
+
+    client.force_login(kti.national)
+    page = client.get("/inspections/compliance/").content.decode()
+    assert "AK-2" in page  # the loss is on the national dashboard at once
+    rows = client.get("/inspections/compliance/?by=country&format=csv").getvalue().decode()
+    header, line = rows.splitlines()[:2]
+    assert header.startswith("country,name,sites,counts_overdue")
+    values = dict(zip(header.split(","), line.split(","), strict=True))
+    assert (values["country"], values["open_cases"], values["losses_open"]) == ("ML", "1", "1")
+    # the monthly inventory is done: only the annual count is overdue
+    site_rows = client.get("/inspections/compliance/?format=csv").getvalue().decode()
+    assert "KTI" in site_rows
+    assert values["counts_overdue"] == "0"

@@ -118,9 +118,7 @@ def check_above_site(user, action: Action, target) -> None:
         raise NotAuthenticatedError()
     if not can_above_site(user, action, target):
         raise PermissionDeniedError(
-            gettext_noop(
-                "This needs an approver above the site level (organisation or national)."
-            ),
+            gettext_noop("This needs an approver above the site level (organisation or national)."),
             details={"action": str(action)},
             code="above_site",
         )

@@ -62,6 +62,8 @@ api_v1 = [
         movements_api.VoucherReverseApi.as_view(),
         name="voucher_reverse",
     ),
+    path("discrepancies/", movements_api.CaseListApi.as_view(), name="case_list"),
+    path("discrepancies/<int:pk>/", movements_api.CaseDetailApi.as_view(), name="case_detail"),
     path("inspections/", inspections_api.InspectionListApi.as_view(), name="inspection_list"),
     path(
         "inspections/<int:pk>/",

@@ -10,6 +10,7 @@ MENU = [
     ("core:dashboard", _("Dashboard"), None),
     ("registry:weapon_list", _("Weapons"), Action.SERIALS_VIEW),
     ("movements:voucher_list", _("Vouchers"), Action.SERIALS_VIEW),
+    ("movements:case_list", _("Discrepancies"), Action.SERIALS_VIEW),
     ("registry:person_list", _("Persons"), Action.SERIALS_VIEW),
     ("ammunition:lot_list", _("Ammunition"), Action.SERIALS_VIEW),
     ("ammunition:safety", _("Explosives safety"), Action.AGGREGATES_VIEW),
@@ -18,6 +19,7 @@ MENU = [
     ("sites:country_list", _("Countries"), Action.GEO_VIEW),
     ("journal:entry_list", _("Journal"), Action.JOURNAL_VIEW),
     ("inspections:inspection_list", _("Inspections"), Action.AGGREGATES_VIEW),
+    ("inspections:compliance", _("Compliance"), Action.AGGREGATES_VIEW),
     ("imports:job_list", _("Imports"), Action.DATA_IMPORT),
     ("accounts:user_list", _("Users and roles"), Action.ROLES_MANAGE),
 ]

@@ -96,7 +96,29 @@ def load(password: str) -> dict:
     )
     _keys_and_access(site)
     _count(site)
+    _monthly_inventory()
     return {"inspections": 2}
+
+
+def _monthly_inventory():
+    """The monthly serial inventory of the Tombouctou armoury, every weapon found. The demo
+    installations entered the register thirteen months ago, so the calendar of counts shows
+    what is overdue elsewhere."""
+    from pssm.registry.models import Weapon
+
+    Site.objects.filter(code__startswith="ML-").update(
+        created_at=timezone.now() - timedelta(days=395)
+    )
+    site = Site.objects.get(code="ML-TBK")
+    keeper = User.objects.get(username="mag.tbk")
+    closer = User.objects.get(username="cdt.tbk")
+    count = services.count_start(
+        actor=keeper, site=site, witness="Capitaine Issa Maïga", policy="COUNT.MONTHLY_SERIAL"
+    )
+    weapons = Weapon.objects.filter(serial_norm__in=list(count.expected), site=site)
+    for w in weapons.select_related("location"):
+        services.count_scan(actor=keeper, count=count, serial=w.serial, location=w.location)
+    services.count_close(actor=closer, count=count)
 
 
 def _count(site):
@@ -123,6 +145,31 @@ def _count(site):
             actor=keeper, count=count, serial=serials[norm], location=locations[code]
         )
     services.count_close(actor=commander, count=count)
+    _write_off(count)
+
+
+def _write_off(count):
+    """The count's missing weapon followed to its write-off: recounted by the commander (not
+    the counter), investigated, written off as stolen by the commander and approved by the
+    national authority (above the site level)."""
+    from pssm.movements import cases
+    from pssm.movements import services as movements
+
+    commander = User.objects.get(username="commandant")
+    authority = User.objects.get(username="autorite")
+    case = count.discrepancies.get(kind="missing")
+    cases.case_recount(actor=commander, case=case, confirmed=True)
+    cases.case_investigate(
+        actor=commander,
+        case=case,
+        note=(
+            "Recomptage du râtelier et de tout le magasin d'armes : l'arme est introuvable. "
+            "Le cadenas du râtelier présentait des traces d'effraction ; la gendarmerie "
+            "prévôtale a été saisie (PV n° 114/GPV du 18 novembre)."
+        ),
+    )
+    voucher = cases.case_write_off(actor=commander, case=case, reason="stolen")
+    movements.voucher_approve(actor=authority, voucher=voucher)
 
 
 def _keys_and_access(site):

@@ -21,6 +21,10 @@ def dashboard(request):
     if authz.can_anywhere(user, Action.GEO_VIEW):
         context["summary"] = site_summary(user=user)
         context["model_sites"] = list(site_list(user=user, filters={"model": True})[:20])
+    if authz.can_anywhere(user, Action.AGGREGATES_VIEW):
+        from pssm.inspections.dashboard import losses
+
+        context["losses"] = losses(user)
     if authz.can_anywhere(user, Action.JOURNAL_VIEW):
         context["recent"] = list(journal_entry_list(user=user)[:10])
     return render(request, "core/dashboard.html", context)

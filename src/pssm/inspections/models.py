@@ -251,6 +251,7 @@ class Count(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     witness = models.CharField(_("independent witness"), max_length=150)
+    policy = models.CharField(_("count policy"), max_length=40, blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
     expected = models.JSONField(default=dict)  # the books when the count started
     started_at = models.DateTimeField(auto_now_add=True)

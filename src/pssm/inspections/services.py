@@ -390,15 +390,26 @@ def access_leave(*, actor, entry: AccessEntry) -> AccessEntry:
 # --- stock checks -------------------------------------------------------------------------
 
 
-def count_start(*, actor, site, witness: str, building=None) -> Count:
+def count_start(*, actor, site, witness: str, building=None, policy: str = "") -> Count:
     """Open a blind count: the books of the site (or building) are taken now and hidden from
-    the counter until a second person closes the count."""
+    the counter until a second person closes the count. ``policy`` names the count policy
+    the count is done under (it then counts for that policy's calendar)."""
+    from pssm.domain import count_policies
     from pssm.domain.ledger import STORED
     from pssm.registry.models import Weapon
 
     authz.check(actor, Action.VOUCHER_PREPARE, site)
     if not (witness or "").strip():
         raise invalid(gettext_noop("Name the independent witness of the count."), "witness")
+    if policy and policy not in {
+        p.code for p in count_policies.applicable(site.kind, site.scope.country)
+    }:
+        raise invalid(gettext_noop("This count policy does not apply to this site."), "policy")
+    if policy and building is not None:
+        raise invalid(
+            gettext_noop("A count under a policy covers the whole site: leave the building out."),
+            "building",
+        )
     if building is not None and building.site_id != site.pk:
         raise invalid(gettext_noop("This building belongs to another site."), "building")
     weapons = Weapon.objects.filter(site=site, status__in=[s.value for s in STORED])
@@ -407,7 +418,12 @@ def count_start(*, actor, site, witness: str, building=None) -> Count:
     expected = dict(weapons.values_list("serial_norm", "location__code"))
     with transaction.atomic():
         count = Count.objects.create(
-            site=site, building=building, counter=actor, witness=witness.strip(), expected=expected
+            site=site,
+            building=building,
+            counter=actor,
+            witness=witness.strip(),
+            expected=expected,
+            policy=policy,
         )
         journal_append(
             actor=actor,
@@ -417,6 +433,7 @@ def count_start(*, actor, site, witness: str, building=None) -> Count:
                 "site": site.code,
                 "building": building.code if building else "",
                 "witness": count.witness,
+                "policy": policy,
                 "expected": len(expected),
             },
             scope=site.scope,

@@ -5,6 +5,7 @@ from . import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.inspection_list, name="inspection_list"),
+    path("compliance/", views.compliance, name="compliance"),
     path("new/", views.inspection_create, name="inspection_create"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/close/", views.inspection_close, name="inspection_close"),

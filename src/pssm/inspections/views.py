@@ -247,6 +247,7 @@ def count_list(request, code):
             _("Count opened."),
             site=site,
             witness=request.POST.get("witness", ""),
+            policy=request.POST.get("policy", ""),
         )
         if count is not None:
             return redirect("inspections:count_detail", count.pk)
@@ -258,8 +259,20 @@ def count_list(request, code):
             "site": site,
             "counts": Count.objects.filter(site=site).select_related("counter", "closed_by")[:100],
             "can_count": authz.can(request.user, Action.VOUCHER_PREPARE, site),
+            "policies": _policy_titles(site),
         },
     )
+
+
+def _policy_titles(site) -> dict[str, str]:
+    from django.utils.translation import get_language
+
+    from pssm.domain import count_policies
+
+    language = get_language() or "fr"
+    return {
+        p.code: p.title(language) for p in count_policies.applicable(site.kind, site.scope.country)
+    }
 
 
 @login_required
@@ -301,6 +314,7 @@ def count_detail(request, pk):
         "inspections/count_detail.html",
         {
             "count": count,
+            "policy": _policy_titles(count.site).get(count.policy, count.policy),
             "is_counter": is_counter,
             "scans": count.scans.select_related("location")
             if (is_counter or count.state == "closed")
@@ -312,5 +326,68 @@ def count_detail(request, pk):
             "can_close": count.state == "open"
             and not is_counter
             and authz.can(request.user, Action.VOUCHER_APPROVE, count),
+        },
+    )
+
+
+@login_required
+def compliance(request):
+    from django.utils.translation import get_language
+
+    from pssm.core.exports import FORMATS, table_response
+
+    from . import dashboard
+
+    by = request.GET.get("by", "site")
+    if by not in {"site", "organisation", "country"}:
+        by = "site"
+    country = request.GET.get("country", "").strip().upper()
+    sites = dashboard.visible_sites(request.user)
+    if country:
+        sites = sites.filter(organisation__country__code=country)
+    site_rows = dashboard.site_rows(sites)
+    rows = dashboard.grouped(sites, site_rows, by)
+    if request.GET.get("format") in FORMATS:
+        columns = [
+            (by, lambda r: r.code),
+            ("name", lambda r: r.name),
+            ("sites", lambda r: r.sites),
+            ("counts_overdue", lambda r: r.counts_overdue),
+            ("counts_due_soon", lambda r: r.counts_due_soon),
+            ("open_cases", lambda r: r.open_cases),
+            ("oldest_case_days", lambda r: r.oldest_case_days),
+            ("losses_open", lambda r: r.losses_open),
+            ("inspection_percent", lambda r: r.inspection_percent),
+            ("rrpl_level", lambda r: r.inspection_level),
+            ("open_actions", lambda r: r.open_actions),
+            ("overdue_actions", lambda r: r.overdue_actions),
+        ]
+        return table_response(columns, rows, request.GET["format"], "compliance", _("Compliance"))
+    language = get_language() or "fr"
+    return render(
+        request,
+        "inspections/compliance.html",
+        {
+            "by": by,
+            "country": country,
+            "rows": rows,
+            "models": [r for r in site_rows if r.model_installation],
+            "calendar": [
+                {
+                    "site": r.code,
+                    "title": d.policy.title(language),
+                    "source": d.policy.source,
+                    "every_days": d.policy.every_days,
+                    "last_done": d.last_done,
+                    "due_on": d.due_on,
+                    "state": d.state.value,
+                    "days_overdue": d.days_overdue,
+                }
+                for r in site_rows
+                for d in r.calendar
+                if by == "site"
+            ],
+            "losses": dashboard.losses(request.user),
+            "export_query": request.GET.urlencode(),
         },
     )

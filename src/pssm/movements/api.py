@@ -12,7 +12,7 @@ from pssm.registry.models import WeaponType
 from pssm.sites import selectors as site_selectors
 
 from . import selectors, services
-from .models import Voucher, VoucherLine
+from .models import Discrepancy, Voucher, VoucherLine
 
 
 class LineOut(serializers.ModelSerializer):
@@ -87,7 +87,7 @@ class VoucherDetailOut(VoucherOut):
 
     def get_discrepancies(self, voucher) -> list[dict]:
         return [
-            {"serial": d.serial, "kind": d.kind, "open": d.is_open}
+            {"case": d.number, "serial": d.serial, "kind": d.kind, "open": d.is_open}
             for d in selectors.voucher_discrepancies(voucher)
         ]
 
@@ -243,3 +243,110 @@ VoucherSubmitApi = _action(services.voucher_submit)
 VoucherApproveApi = _action(services.voucher_approve)
 VoucherCancelApi = _action(services.voucher_cancel)
 VoucherReverseApi = _action(services.voucher_reverse, status.HTTP_201_CREATED)
+
+
+# --- discrepancy cases ---------------------------------------------------------------------
+
+
+class CaseOut(serializers.ModelSerializer):
+    number = serializers.CharField()
+    site = serializers.CharField(source="site.code")
+    lot = serializers.CharField(source="lot.lot_number", default=None)
+    source = serializers.SerializerMethodField()
+    recount_by = serializers.CharField(source="recount_by.username", default=None)
+    closing_voucher = serializers.CharField(source="closing_voucher.number", default=None)
+
+    class Meta:
+        model = Discrepancy
+        fields = [
+            "id",
+            "number",
+            "site",
+            "kind",
+            "state",
+            "serial",
+            "weapon",
+            "lot",
+            "expected_location",
+            "found_location",
+            "expected_quantity",
+            "found_quantity",
+            "source",
+            "created_at",
+            "recount_by",
+            "recounted_at",
+            "recount_confirmed",
+            "recount_quantity",
+            "investigation",
+            "investigated_at",
+            "closing_voucher",
+            "resolution",
+            "closed_at",
+        ]
+
+    def get_source(self, case) -> dict:
+        if case.count_id:
+            return {"count": case.count_id}
+        return {"voucher": case.voucher.number}
+
+
+class CaseStepIn(serializers.Serializer):
+    step = serializers.ChoiceField(choices=["recount", "investigate", "explain", "write_off"])
+    confirmed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    quantity = serializers.IntegerField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseListApi(GenericAPIView):
+    serializer_class = CaseOut
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("site", str),
+            OpenApiParameter("state", str, description="open, pending, closed or active"),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("q", str, description="serial"),
+        ],
+        operation_id="case_list",
+    )
+    def get(self, request):
+        filters = {k: request.query_params.get(k, "") for k in ("site", "state", "kind", "q")}
+        page = self.paginate_queryset(selectors.case_list(user=request.user, filters=filters))
+        return self.get_paginated_response(CaseOut(page, many=True).data)
+
+
+class CaseDetailApi(GenericAPIView):
+    serializer_class = CaseOut
+
+    @extend_schema(operation_id="case_detail")
+    def get(self, request, pk):
+        return Response(CaseOut(selectors.case_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        request=CaseStepIn,
+        responses={200: CaseOut},
+        operation_id="case_step",
+        description="One step of the case: recount (confirmed, or quantity for a lot), "
+        "investigate (note), explain (note; closes it), write_off (reason lost or stolen for a "
+        "missing weapon; submits the voucher that an approver above the site level approves).",
+    )
+    def post(self, request, pk):
+        from . import cases
+
+        case = selectors.case_get(user=request.user, pk=pk)
+        s = CaseStepIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        step = d["step"]
+        if step == "recount":
+            cases.case_recount(
+                actor=request.user, case=case, confirmed=d["confirmed"], quantity=d["quantity"]
+            )
+        elif step == "investigate":
+            cases.case_investigate(actor=request.user, case=case, note=d["note"])
+        elif step == "explain":
+            cases.case_explain(actor=request.user, case=case, note=d["note"])
+        else:
+            cases.case_write_off(actor=request.user, case=case, reason=d["reason"], notes=d["note"])
+        return Response(CaseOut(selectors.case_get(user=request.user, pk=pk)).data)

@@ -173,7 +173,9 @@ def case_recount(*, actor, case: Discrepancy, confirmed=None, quantity=None) -> 
                 )
             c.recount_confirmed = confirmed
         c.recount_by, c.recounted_at = actor, timezone.now()
-        c.save(update_fields=["recount_quantity", "recount_confirmed", "recount_by", "recounted_at"])
+        c.save(
+            update_fields=["recount_quantity", "recount_confirmed", "recount_by", "recounted_at"]
+        )
         journal_append(
             actor=actor,
             kind="discrepancy.recounted",
@@ -371,9 +373,11 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
 
 def settle_by_voucher(actor, v: Voucher, now) -> None:
     """Close the cases that the posted voucher ``v`` settles (inside the posting)."""
-    for c in Discrepancy.objects.select_for_update(of=("self",)).select_related(
-        "site", "lot"
-    ).filter(closing_voucher=v, state=Discrepancy.State.PENDING):
+    for c in (
+        Discrepancy.objects.select_for_update(of=("self",))
+        .select_related("site", "lot")
+        .filter(closing_voucher=v, state=Discrepancy.State.PENDING)
+    ):
         c.state = Discrepancy.State.CLOSED
         c.resolution = (
             Discrepancy.Resolution.WRITTEN_OFF
@@ -393,9 +397,11 @@ def settle_by_voucher(actor, v: Voucher, now) -> None:
 
 def release_by_voucher(actor, v: Voucher) -> None:
     """A cancelled write-off voucher gives its cases back to the site, open."""
-    for c in Discrepancy.objects.select_for_update(of=("self",)).select_related(
-        "site", "lot"
-    ).filter(closing_voucher=v, state=Discrepancy.State.PENDING):
+    for c in (
+        Discrepancy.objects.select_for_update(of=("self",))
+        .select_related("site", "lot")
+        .filter(closing_voucher=v, state=Discrepancy.State.PENDING)
+    ):
         c.state, c.closing_voucher = Discrepancy.State.OPEN, None
         c.save(update_fields=["state", "closing_voucher"])
         journal_append(

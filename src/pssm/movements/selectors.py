@@ -77,3 +77,35 @@ def weapon_history(weapon) -> QuerySet[VoucherLine]:
         .select_related("voucher", "voucher__prepared_by", "voucher__approved_by")
         .order_by("voucher__posted_at", "pk")
     )
+
+
+CASE_RELATED = ("site", "weapon", "lot", "count", "voucher", "closing_voucher", "recount_by")
+
+
+def case_list(*, user, filters: dict | None = None) -> QuerySet[Discrepancy]:
+    """Discrepancy cases the user may see (serial-level: those who see serials at the site)."""
+    authz.check_anywhere(user, Action.SERIALS_VIEW)
+    filters = filters or {}
+    qs = authz.scoped(user, Action.SERIALS_VIEW, Discrepancy.objects.select_related(*CASE_RELATED))
+    if filters.get("site"):
+        qs = qs.filter(site__code=filters["site"].upper())
+    if filters.get("state") == "active":
+        qs = qs.exclude(state=Discrepancy.State.CLOSED)
+    elif filters.get("state") in Discrepancy.State.values:
+        qs = qs.filter(state=filters["state"])
+    if filters.get("kind") in Discrepancy.Kind.values:
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("q"):
+        from pssm.domain import serials
+
+        qs = qs.filter(serial__icontains=filters["q"]) | qs.filter(
+            weapon__serial_norm=serials.normalise(filters["q"])
+        )
+    return qs.order_by("-created_at", "-pk")
+
+
+def case_get(*, user, pk: int) -> Discrepancy:
+    found = case_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError(gettext_noop("No such discrepancy case."))
+    return found

@@ -13,10 +13,11 @@ from pssm.core.exports import FORMATS, table_response
 from pssm.core.web import call_service, clean_filters, paginate, run_service
 from pssm.domain.access import Action
 from pssm.domain.ledger import LOT_ONLY, WEAPON_ONLY
+from pssm.journal.models import JournalEntry
 from pssm.registry.forms import sites_where
 
 from . import forms, pdf, selectors, services
-from .models import KIND_CHOICES, Voucher, VoucherLine
+from .models import KIND_CHOICES, Discrepancy, Voucher, VoucherLine
 
 VOUCHER_COLUMNS = [
     ("number", lambda v: v.number),
@@ -90,12 +91,17 @@ def voucher_create(request):
 def _detail_context(request, voucher, line_form=None, lot_form=None):
     user = request.user
     can_prepare = authz.can(user, Action.VOUCHER_PREPARE, voucher)
-    can_approve = authz.can(user, Action.VOUCHER_APPROVE, voucher)
+    can_approve = (
+        authz.can_above_site(user, Action.WRITE_OFF_APPROVE, voucher)
+        if voucher.above_site
+        else authz.can(user, Action.VOUCHER_APPROVE, voucher)
+    )
     draft = voucher.state == Voucher.State.DRAFT
     return {
         "voucher": voucher,
         "lines": selectors.voucher_lines(voucher),
         "discrepancies": selectors.voucher_discrepancies(voucher),
+        "settles": voucher.settles.all() if voucher.above_site else [],
         "line_form": line_form
         or (
             forms.LineForm(voucher=voucher)
@@ -226,3 +232,134 @@ def voucher_pdf(request, pk):
     voucher = selectors.voucher_get(user=request.user, pk=pk)
     url = request.build_absolute_uri(reverse("movements:voucher_detail", args=[pk]))
     return pdf.voucher_response(voucher, selectors.voucher_lines(voucher), url)
+
+
+# --- discrepancy cases ---------------------------------------------------------------------
+
+CASE_COLUMNS = [
+    ("case", lambda c: c.number),
+    ("site", lambda c: c.site.code),
+    ("kind", lambda c: c.kind),
+    ("serial", lambda c: c.serial),
+    ("lot", lambda c: c.lot.lot_number if c.lot_id else ""),
+    ("expected_location", lambda c: c.expected_location),
+    ("found_location", lambda c: c.found_location),
+    ("expected_quantity", lambda c: c.expected_quantity),
+    ("found_quantity", lambda c: c.found_quantity),
+    ("source", lambda c: f"count:{c.count_id}" if c.count_id else f"voucher:{c.voucher.number}"),
+    ("opened_at", lambda c: c.created_at.isoformat()),
+    ("state", lambda c: c.state),
+    ("recount_confirmed", lambda c: c.recount_confirmed),
+    ("investigation", lambda c: c.investigation),
+    ("resolution", lambda c: c.resolution),
+    ("closing_voucher", lambda c: c.closing_voucher.number if c.closing_voucher_id else ""),
+    ("closed_at", lambda c: c.closed_at.isoformat() if c.closed_at else ""),
+]
+
+
+@login_required
+def case_list(request):
+    filters = clean_filters(request, ["site", "state", "kind", "q"])
+    qs = selectors.case_list(user=request.user, filters=filters)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(CASE_COLUMNS, qs, fmt, "discrepancy-cases", _("Discrepancy cases"))
+    return render(
+        request,
+        "movements/case_list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "filters": filters,
+            "states": [("active", _("Not closed")), *Discrepancy.State.choices],
+            "kinds": Discrepancy.Kind.choices,
+            "sites": sites_where(request.user, Action.SERIALS_VIEW),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def case_detail(request, pk):
+    from . import cases
+
+    case = selectors.case_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        op = request.POST.get("op")
+        if op == "recount":
+            confirmed = {"yes": True, "no": False}.get(request.POST.get("confirmed"))
+            run_service(
+                request,
+                cases.case_recount,
+                _("Recount recorded."),
+                case=case,
+                confirmed=confirmed,
+                quantity=request.POST.get("quantity"),
+            )
+        elif op == "investigate":
+            run_service(
+                request,
+                cases.case_investigate,
+                _("Investigation note recorded."),
+                case=case,
+                note=request.POST.get("note", ""),
+            )
+        elif op == "explain":
+            run_service(
+                request,
+                cases.case_explain,
+                _("Case closed as explained."),
+                case=case,
+                note=request.POST.get("note", ""),
+            )
+        elif op == "write_off":
+            voucher = run_service(
+                request,
+                cases.case_write_off,
+                _("Voucher submitted: it waits for an approver above the site level."),
+                case=case,
+                reason=request.POST.get("reason", ""),
+                notes=request.POST.get("notes", ""),
+            )
+            if voucher is not None:
+                return redirect("movements:voucher_detail", voucher.pk)
+        else:
+            messages.error(request, _("Unknown action."))
+        return redirect("movements:case_detail", pk)
+    user = request.user
+    is_open = case.state == Discrepancy.State.OPEN
+    handler = any(authz.can(user, a, case) for a in cases.HANDLERS)
+    first_counter = cases._first_counter_id(case)
+    history = (
+        JournalEntry.objects.filter(
+            kind__startswith="discrepancy.",
+            scope_site=case.site.code,
+            payload__contains=f'"{case.number}"',
+        )
+        .order_by("seq")
+        .only("seq", "kind", "actor", "recorded_at")
+        if authz.can(user, Action.JOURNAL_VIEW, case)
+        else []
+    )
+    return render(
+        request,
+        "movements/case_detail.html",
+        {
+            "case": case,
+            "history": history,
+            "can_recount": is_open
+            and handler
+            and case.recounted_at is None
+            and first_counter != user.pk,
+            "can_investigate": is_open and handler,
+            "can_explain": is_open
+            and first_counter != user.pk
+            and (
+                authz.can_above_site(user, Action.WRITE_OFF_APPROVE, case)
+                or (not case.recount_confirmed and authz.can(user, Action.VOUCHER_APPROVE, case))
+            ),
+            "can_write_off": is_open
+            and bool(case.recount_confirmed)
+            and authz.can(user, Action.VOUCHER_PREPARE, case),
+            "needs_reason": case.kind == Discrepancy.Kind.MISSING and case.weapon_id,
+        },
+    )

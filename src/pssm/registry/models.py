@@ -169,7 +169,9 @@ class Weapon(models.Model):
     )
     # Frozen by an open discrepancy case: it cannot be issued, lent or sent until the case is
     # closed (domain-rules §4, discrepancy handling).
-    on_hold = models.BooleanField(_("frozen by a discrepancy case"), default=False, db_default=False)
+    on_hold = models.BooleanField(
+        _("frozen by a discrepancy case"), default=False, db_default=False
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
