@@ -470,6 +470,42 @@ ENDPOINTS = {
         "post": lambda c: {"op": "investigate", "note": "An intruder writes a note here."},
     },
     "api:case_list": {"kind": "list", "api": True},
+    "api:count_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {"site": c["b"].code, "witness": "intruder"},
+    },
+    "api:count_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get", "post"],
+        "kwargs": lambda c: {"pk": c["count_b"].pk},
+        "post": lambda c: {"step": "close"},
+    },
+    "api:key_register": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get", "post"],
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {"op": "register", "code": "K-X", "label": "intruder"},
+    },
+    "api:access_log": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get", "post"],
+        "kwargs": lambda c: {"code": c["b"].code},
+        "post": lambda c: {"op": "enter", "building": "ESH01", "person": "x", "purpose": "y"},
+    },
+    "inspections:count_sheet": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["count_b"].pk},
+    },
+    "inspections:weapon_labels": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"code": c["b"].code},
+    },
     "api:case_detail": {
         "kind": "object",
         "api": True,
@@ -494,6 +530,18 @@ ENDPOINTS = {
         "methods": ["post"],
         "kwargs": lambda c: {"pk": c["inspection_b"].pk},
         "post": lambda c: {"answers": {"LIC-01": {"answer": "no"}}},
+    },
+    "api:inspection_photos": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+        "post": lambda c: {"question": "LIC-01"},
+    },
+    "inspections:inspection_photo": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk, "photo_id": 1},
     },
     "api:inspection_close": {
         "kind": "object",
@@ -712,6 +760,7 @@ def _state():
         Count,
         Inspection,
         InspectionAnswer,
+        InspectionPhoto,
         Key,
         KeyLoan,
     )
@@ -741,6 +790,7 @@ def _state():
         ImportJob,
         Inspection,
         InspectionAnswer,
+        InspectionPhoto,
         CorrectiveAction,
         Key,
         KeyLoan,

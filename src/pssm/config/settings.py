@@ -233,6 +233,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PSSM_LOG_LEVEL", "WARNING")},
 }
 
+# Photos taken as evidence during inspections, stored by content hash (SHA-256).
+PSSM_PHOTO_DIR = Path(os.environ.get("PSSM_PHOTO_DIR", VAR_DIR / "photos"))
+PSSM_PHOTO_MAX_MB = int(os.environ.get("PSSM_PHOTO_MAX_MB", "8"))
+
 # Uploaded registers wait here while they are mapped, checked and imported.
 PSSM_IMPORT_DIR = Path(os.environ.get("PSSM_IMPORT_DIR", VAR_DIR / "imports"))
 PSSM_IMPORT_MAX_MB = int(os.environ.get("PSSM_IMPORT_MAX_MB", "500"))

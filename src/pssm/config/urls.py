@@ -64,6 +64,10 @@ api_v1 = [
     ),
     path("discrepancies/", movements_api.CaseListApi.as_view(), name="case_list"),
     path("discrepancies/<int:pk>/", movements_api.CaseDetailApi.as_view(), name="case_detail"),
+    path("sites/<str:code>/keys/", inspections_api.KeyRegisterApi.as_view(), name="key_register"),
+    path("sites/<str:code>/access/", inspections_api.AccessLogApi.as_view(), name="access_log"),
+    path("counts/", inspections_api.CountListApi.as_view(), name="count_list"),
+    path("counts/<int:pk>/", inspections_api.CountDetailApi.as_view(), name="count_detail"),
     path("inspections/", inspections_api.InspectionListApi.as_view(), name="inspection_list"),
     path(
         "inspections/<int:pk>/",
@@ -74,6 +78,11 @@ api_v1 = [
         "inspections/<int:pk>/answers/",
         inspections_api.InspectionAnswersApi.as_view(),
         name="inspection_answers",
+    ),
+    path(
+        "inspections/<int:pk>/photos/",
+        inspections_api.InspectionPhotoApi.as_view(),
+        name="inspection_photos",
     ),
     path(
         "inspections/<int:pk>/close/",

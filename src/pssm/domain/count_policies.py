@@ -35,6 +35,8 @@ class Policy:
     site_kinds: frozenset[str]
     satisfies: frozenset[str]
     source: str
+    items: str = "all"  # what is counted: weapons, lots or all
+    sample_one_in: int | None = None  # a random sample of one record in N
 
     def title(self, language: str) -> str:
         return self.title_fr if language.startswith("fr") else self.title_en
@@ -56,8 +58,20 @@ def policies(country: str = "") -> dict[str, Policy]:
             site_kinds=frozenset(v["site_kinds"]),
             satisfies=frozenset(v.get("satisfies", [])),
             source=rule.citation(),
+            items=v.get("items", "all"),
+            sample_one_in=v.get("sample_one_in"),
         )
     return out
+
+
+def sample(records: list, one_in: int | None, rng) -> list:
+    """A random sample of one record in ``one_in`` (at least one when there are records), in
+    the records' order; everything when ``one_in`` is None."""
+    if not one_in or not records:
+        return list(records)
+    size = max(1, len(records) // one_in)
+    chosen = set(rng.sample(range(len(records)), size))
+    return [r for i, r in enumerate(records) if i in chosen]
 
 
 def applicable(site_kind: str, country: str = "") -> list[Policy]:

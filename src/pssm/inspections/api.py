@@ -3,12 +3,13 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from pssm.sites import selectors as site_selectors
 
 from . import selectors, services
-from .models import Inspection
+from .models import Count, Inspection
 
 
 class InspectionOut(serializers.ModelSerializer):
@@ -110,3 +111,382 @@ class InspectionCloseApi(GenericAPIView):
         inspection = selectors.inspection_get(user=request.user, pk=pk)
         closed = services.inspection_close(actor=request.user, inspection=inspection)
         return Response(InspectionDetailOut(closed).data)
+
+
+# --- stock checks ---------------------------------------------------------------------------
+
+
+class CountOut(serializers.ModelSerializer):
+    site = serializers.CharField(source="site.code")
+    building = serializers.CharField(source="building.code", default=None)
+    counter = serializers.CharField(source="counter.username")
+    closed_by = serializers.CharField(source="closed_by.username", default=None)
+    findings = serializers.SerializerMethodField()
+    scans = serializers.SerializerMethodField()
+    lots_counted = serializers.SerializerMethodField()
+    cases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Count
+        fields = [
+            "id",
+            "site",
+            "building",
+            "policy",
+            "items",
+            "counter",
+            "witness",
+            "state",
+            "started_at",
+            "closed_by",
+            "closed_at",
+            "findings",
+            "scans",
+            "lots_counted",
+            "cases",
+        ]
+
+    def _sees_own_work(self, count) -> bool:
+        user = self.context.get("user")
+        return count.state == Count.State.CLOSED or (
+            user is not None and count.counter_id == user.pk
+        )
+
+    def get_findings(self, count) -> list[dict]:
+        return count.findings if count.state == Count.State.CLOSED else []
+
+    def get_scans(self, count) -> list[dict]:
+        if not self._sees_own_work(count):
+            return []
+        return [
+            {"serial": s.serial, "location": s.location.code}
+            for s in count.scans.select_related("location")
+        ]
+
+    def get_lots_counted(self, count) -> list[dict]:
+        if not self._sees_own_work(count):
+            return []
+        return [
+            {"lot": e.lot.lot_number, "location": e.location.code, "quantity": e.quantity}
+            for e in count.lot_entries.select_related("lot", "location")
+        ]
+
+    def get_cases(self, count) -> list[str]:
+        return [c.number for c in count.discrepancies.order_by("pk")]
+
+
+class CountIn(serializers.Serializer):
+    site = serializers.CharField()
+    witness = serializers.CharField(allow_blank=True)
+    policy = serializers.CharField(required=False, allow_blank=True, default="")
+    items = serializers.CharField(required=False, allow_blank=True, default="")
+    building = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CountEntryIn(serializers.Serializer):
+    step = serializers.ChoiceField(choices=["scan", "lot", "close"])
+    location = serializers.CharField(required=False, allow_blank=True, default="")
+    serial = serializers.CharField(required=False, allow_blank=True, default="")
+    lot_number = serializers.CharField(required=False, allow_blank=True, default="")
+    quantity = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+def _count_get(user, pk) -> Count:
+    from pssm.accounts import authz
+    from pssm.domain.access import Action
+    from pssm.domain.errors import NotFoundError, gettext_noop
+
+    found = (
+        authz.scoped(user, Action.SERIALS_VIEW, Count.objects.select_related("site", "counter"))
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFoundError(gettext_noop("No such count in your reach."))
+    return found
+
+
+class CountListApi(GenericAPIView):
+    serializer_class = CountOut
+
+    @extend_schema(parameters=[OpenApiParameter("site", str)], operation_id="count_list")
+    def get(self, request):
+        from pssm.accounts import authz
+        from pssm.domain.access import Action
+
+        authz.check_anywhere(request.user, Action.SERIALS_VIEW)
+        qs = authz.scoped(
+            request.user,
+            Action.SERIALS_VIEW,
+            Count.objects.select_related("site", "building", "counter", "closed_by"),
+        )
+        if request.query_params.get("site"):
+            qs = qs.filter(site__code=request.query_params["site"].upper())
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(
+            CountOut(page, many=True, context={"user": request.user}).data
+        )
+
+    @extend_schema(request=CountIn, responses={201: CountOut}, operation_id="count_start")
+    def post(self, request):
+        from pssm.sites.models import Building
+
+        s = CountIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        site = site_selectors.site_get(user=request.user, code=d["site"].upper())
+        building = None
+        if d["building"]:
+            building = Building.objects.filter(site=site, code=d["building"].upper()).first()
+            if building is None:
+                from pssm.core.services import invalid
+                from pssm.domain.errors import gettext_noop
+
+                raise invalid(gettext_noop("No such building at this site."), "building")
+        count = services.count_start(
+            actor=request.user,
+            site=site,
+            witness=d["witness"],
+            policy=d["policy"],
+            items=d["items"],
+            building=building,
+        )
+        return Response(
+            CountOut(count, context={"user": request.user}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class CountDetailApi(GenericAPIView):
+    serializer_class = CountOut
+
+    @extend_schema(operation_id="count_detail")
+    def get(self, request, pk):
+        count = _count_get(request.user, pk)
+        return Response(CountOut(count, context={"user": request.user}).data)
+
+    @extend_schema(
+        request=CountEntryIn,
+        responses={200: CountOut},
+        operation_id="count_step",
+        description="scan (serial, location), lot (lot_number, quantity, location) by the "
+        "counter; close by a second person holding the approver role.",
+    )
+    def post(self, request, pk):
+        from pssm.sites.models import StorageLocation
+
+        count = _count_get(request.user, pk)
+        s = CountEntryIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        if d["step"] == "close":
+            services.count_close(actor=request.user, count=count)
+        else:
+            location = StorageLocation.objects.filter(
+                building__site=count.site, code=d["location"].upper()
+            ).first()
+            if d["step"] == "scan":
+                services.count_scan(
+                    actor=request.user, count=count, serial=d["serial"], location=location
+                )
+            else:
+                services.count_lot(
+                    actor=request.user,
+                    count=count,
+                    lot_number=d["lot_number"],
+                    quantity=d["quantity"],
+                    location=location,
+                )
+        count = _count_get(request.user, pk)
+        return Response(CountOut(count, context={"user": request.user}).data)
+
+
+# --- key register and access log ----------------------------------------------------------
+
+
+class KeyStepIn(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["register", "issue", "return"])
+    code = serializers.CharField(required=False, allow_blank=True, default="")
+    label = serializers.CharField(required=False, allow_blank=True, default="")
+    holder = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AccessStepIn(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["enter", "leave"])
+    building = serializers.CharField(required=False, allow_blank=True, default="")
+    person = serializers.CharField(required=False, allow_blank=True, default="")
+    companion = serializers.CharField(required=False, allow_blank=True, default="")
+    purpose = serializers.CharField(required=False, allow_blank=True, default="")
+    entry = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+def _security_site(user, code):
+    from pssm.accounts import authz
+    from pssm.domain.access import Action
+
+    site = site_selectors.site_get(user=user, code=code.upper())
+    authz.check(user, Action.SERIALS_VIEW, site)
+    return site
+
+
+def _keys(site) -> list[dict]:
+    from .models import Key, KeyLoan
+
+    out = {
+        loan.key_id: loan
+        for loan in KeyLoan.objects.filter(key__site=site, returned_at__isnull=True)
+    }
+    return [
+        {
+            "code": k.code,
+            "label": k.label,
+            "holder": out[k.pk].holder if k.pk in out else None,
+            "taken_at": out[k.pk].taken_at if k.pk in out else None,
+        }
+        for k in Key.objects.filter(site=site, is_active=True)
+    ]
+
+
+class KeyRegisterApi(GenericAPIView):
+    serializer_class = KeyStepIn
+
+    @extend_schema(responses={200: dict}, operation_id="key_register_list")
+    def get(self, request, code):
+        return Response({"keys": _keys(_security_site(request.user, code))})
+
+    @extend_schema(
+        request=KeyStepIn,
+        responses={200: dict},
+        operation_id="key_register_step",
+        description="register a key (code, label); issue it (code, holder); return it (code).",
+    )
+    def post(self, request, code):
+        from pssm.domain.errors import NotFoundError, gettext_noop
+
+        from .models import Key, KeyLoan
+
+        site = _security_site(request.user, code)
+        s = KeyStepIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        if d["op"] == "register":
+            services.key_register(actor=request.user, site=site, code=d["code"], label=d["label"])
+        else:
+            key = Key.objects.filter(site=site, code=d["code"].strip().upper()).first()
+            if key is None:
+                raise NotFoundError(
+                    gettext_noop("No key %(code)s in this site's register."),
+                    params={"code": d["code"]},
+                    details={"code": gettext_noop("Unknown key.")},
+                )
+            if d["op"] == "issue":
+                services.key_issue(actor=request.user, key=key, holder=d["holder"])
+            else:
+                loan = KeyLoan.objects.filter(key=key, returned_at__isnull=True).first()
+                if loan is None:
+                    from pssm.domain.errors import ConflictError
+
+                    raise ConflictError(
+                        gettext_noop("Key %(code)s is not out."), params={"code": key.code}
+                    )
+                services.key_return(actor=request.user, loan=loan)
+        return Response({"keys": _keys(site)})
+
+
+def _entries(site) -> list[dict]:
+    from .models import AccessEntry
+
+    return [
+        {
+            "id": e.pk,
+            "building": e.building.code,
+            "person": e.person,
+            "companion": e.companion,
+            "purpose": e.purpose,
+            "entered_at": e.entered_at,
+            "left_at": e.left_at,
+            "two_person_broken": e.two_person_broken,
+        }
+        for e in AccessEntry.objects.filter(building__site=site).select_related("building")[:200]
+    ]
+
+
+class AccessLogApi(GenericAPIView):
+    serializer_class = AccessStepIn
+
+    @extend_schema(responses={200: dict}, operation_id="access_log_list")
+    def get(self, request, code):
+        return Response({"entries": _entries(_security_site(request.user, code))})
+
+    @extend_schema(
+        request=AccessStepIn,
+        responses={200: dict},
+        operation_id="access_log_step",
+        description="enter (building, person, companion, purpose); leave (entry).",
+    )
+    def post(self, request, code):
+        from pssm.domain.errors import NotFoundError, gettext_noop
+        from pssm.sites.models import Building
+
+        from .models import AccessEntry
+
+        site = _security_site(request.user, code)
+        s = AccessStepIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        if d["op"] == "enter":
+            building = Building.objects.filter(site=site, code=d["building"].upper()).first()
+            if building is None:
+                raise NotFoundError(
+                    gettext_noop("No such building at this site."),
+                    details={"building": gettext_noop("Unknown building.")},
+                )
+            services.access_record(
+                actor=request.user,
+                building=building,
+                person=d["person"],
+                companion=d["companion"],
+                purpose=d["purpose"],
+            )
+        else:
+            entry = AccessEntry.objects.filter(building__site=site, pk=d["entry"] or 0).first()
+            if entry is None:
+                raise NotFoundError(gettext_noop("No such entry in this site's access log."))
+            services.access_leave(actor=request.user, entry=entry)
+        return Response({"entries": _entries(site)})
+
+
+class PhotoIn(serializers.Serializer):
+    question = serializers.CharField()
+    photo = serializers.FileField()
+
+
+class InspectionPhotoApi(GenericAPIView):
+    serializer_class = PhotoIn
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoIn},
+        responses={201: dict},
+        operation_id="inspection_photo_add",
+        description="Attach a photo (JPEG, PNG or WebP, at most PSSM_PHOTO_MAX_MB) as evidence "
+        "for one question of an open inspection.",
+    )
+    def post(self, request, pk):
+        inspection = selectors.inspection_get(user=request.user, pk=pk)
+        question = request.data.get("question", "")
+        photo = services.photo_add(
+            actor=request.user,
+            inspection=inspection,
+            question_code=str(question),
+            upload=request.FILES.get("photo"),
+        )
+        return Response(
+            {
+                "id": photo.pk,
+                "question": photo.question.code,
+                "sha256": photo.sha256,
+                "content_type": photo.content_type,
+                "size": photo.size,
+            },
+            status=status.HTTP_201_CREATED,
+        )

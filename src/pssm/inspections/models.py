@@ -139,6 +139,28 @@ class InspectionAnswer(models.Model):
         return f"{self.question_id}: {self.answer}"
 
 
+class InspectionPhoto(models.Model):
+    """A photo taken as evidence for one question, kept by its SHA-256 (the journal records
+    the hash, so a replaced file is detected)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
+    question = models.ForeignKey(ChecklistQuestion, on_delete=models.PROTECT)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.sha256[:12]}"
+
+
 class CorrectiveAction(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="actions")
     question = models.ForeignKey(ChecklistQuestion, on_delete=models.PROTECT, null=True, blank=True)
@@ -252,8 +274,16 @@ class Count(models.Model):
     )
     witness = models.CharField(_("independent witness"), max_length=150)
     policy = models.CharField(_("count policy"), max_length=40, blank=True)
+    items = models.CharField(
+        _("what is counted"),
+        max_length=8,
+        choices=[("all", _("weapons and lots")), ("weapons", _("weapons")), ("lots", _("lots"))],
+        default="all",
+    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
     expected = models.JSONField(default=dict)  # the books when the count started
+    # lots in the books when the count started: [[lot number, location code, units], ...]
+    expected_lots = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -286,6 +316,23 @@ class Count(models.Model):
         from pssm.domain.counts import GAPS
 
         return [f for f in self.findings if f["result"] in GAPS]
+
+
+class CountLotEntry(models.Model):
+    """Units of one lot counted in one location; several entries of the same lot and
+    location add up (stack by stack)."""
+
+    count = models.ForeignKey(Count, on_delete=models.PROTECT, related_name="lot_entries")
+    lot = models.ForeignKey("ammunition.Lot", on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey("sites.StorageLocation", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("units counted"))
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.lot_id} × {self.quantity}"
 
 
 class CountScan(models.Model):

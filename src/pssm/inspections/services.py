@@ -31,9 +31,11 @@ from .models import (
     ChecklistTemplate,
     CorrectiveAction,
     Count,
+    CountLotEntry,
     CountScan,
     Inspection,
     InspectionAnswer,
+    InspectionPhoto,
     Key,
     KeyLoan,
 )
@@ -159,6 +161,81 @@ def answers_record(*, actor, inspection, answers: dict[str, dict]) -> int:
     return len(answers)
 
 
+def photo_add(*, actor, inspection, question_code: str, upload) -> InspectionPhoto:
+    """Keep a photo as evidence for one question of an open inspection. The file must be a
+    JPEG, PNG or WebP image (by its first bytes) no larger than PSSM_PHOTO_MAX_MB."""
+    import hashlib
+    import os
+    import tempfile
+
+    from django.conf import settings
+
+    from pssm.domain import photos
+
+    limit = settings.PSSM_PHOTO_MAX_MB * 1024 * 1024
+    with transaction.atomic():
+        inspection = _open(actor, inspection)
+        question = inspection.template.questions.filter(code=question_code).first()
+        if question is None:
+            raise NotFoundError(
+                gettext_noop("No question %(code)s in this checklist."),
+                params={"code": question_code},
+            )
+        if upload is None or not getattr(upload, "size", 0):
+            raise invalid(gettext_noop("Choose the photo to attach."), "photo")
+        if upload.size > limit:
+            raise invalid(
+                gettext_noop("The photo is too large: %(size)s MB, at most %(max)s MB."),
+                "photo",
+                size=round(upload.size / 1024 / 1024, 1),
+                max=settings.PSSM_PHOTO_MAX_MB,
+            )
+        upload.seek(0)
+        kind = photos.sniff(upload.read(16))
+        if kind is None:
+            raise invalid(
+                gettext_noop("This file is not a photo: send a JPEG, PNG or WebP image."), "photo"
+            )
+        upload.seek(0)
+        digest = hashlib.sha256()
+        folder = settings.PSSM_PHOTO_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=folder, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+                    digest.update(chunk)
+                    out.write(chunk)
+            sha = digest.hexdigest()
+            os.replace(temp, folder / sha)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+        photo = InspectionPhoto.objects.create(
+            inspection=inspection,
+            question=question,
+            sha256=sha,
+            content_type=kind,
+            size=upload.size,
+            name=os.path.basename(getattr(upload, "name", "") or "")[:200],
+            uploaded_by=actor,
+        )
+        journal_append(
+            actor=actor,
+            kind="inspection.photo_added",
+            payload={
+                "inspection": inspection.pk,
+                "question": question.code,
+                "sha256": sha,
+                "content_type": kind,
+                "size": upload.size,
+            },
+            scope=inspection.scope,
+        )
+    return photo
+
+
 def inspection_close(*, actor, inspection) -> Inspection:
     """Score and close: every question answered, and every question that requires evidence
     and is answered yes or partly carries it."""
@@ -166,6 +243,7 @@ def inspection_close(*, actor, inspection) -> Inspection:
         inspection = _open(actor, inspection)
         questions = list(inspection.template.questions.all())
         given = {a.question_id: a for a in inspection.answers.all()}
+        with_photo = set(inspection.photos.values_list("question_id", flat=True))
         missing = [q.code for q in questions if q.pk not in given]
         if missing:
             raise invalid(
@@ -179,6 +257,7 @@ def inspection_close(*, actor, inspection) -> Inspection:
             if q.evidence_required
             and given[q.pk].answer in {"yes", "partly"}
             and not given[q.pk].evidence
+            and q.pk not in with_photo
         ]
         if no_evidence:
             raise invalid(
@@ -390,7 +469,9 @@ def access_leave(*, actor, entry: AccessEntry) -> AccessEntry:
 # --- stock checks -------------------------------------------------------------------------
 
 
-def count_start(*, actor, site, witness: str, building=None, policy: str = "") -> Count:
+def count_start(
+    *, actor, site, witness: str, building=None, policy: str = "", items: str = ""
+) -> Count:
     """Open a blind count: the books of the site (or building) are taken now and hidden from
     the counter until a second person closes the count. ``policy`` names the count policy
     the count is done under (it then counts for that policy's calendar)."""
@@ -401,10 +482,21 @@ def count_start(*, actor, site, witness: str, building=None, policy: str = "") -
     authz.check(actor, Action.VOUCHER_PREPARE, site)
     if not (witness or "").strip():
         raise invalid(gettext_noop("Name the independent witness of the count."), "witness")
-    if policy and policy not in {
-        p.code for p in count_policies.applicable(site.kind, site.scope.country)
-    }:
-        raise invalid(gettext_noop("This count policy does not apply to this site."), "policy")
+    rule = None
+    if policy:
+        rule = next(
+            (
+                p
+                for p in count_policies.applicable(site.kind, site.scope.country)
+                if p.code == policy
+            ),
+            None,
+        )
+        if rule is None:
+            raise invalid(gettext_noop("This count policy does not apply to this site."), "policy")
+    items = rule.items if rule else (items or "all")
+    if items not in {"all", "weapons", "lots"}:
+        raise invalid(gettext_noop("Say what is counted: weapons, lots or both."), "items")
     if policy and building is not None:
         raise invalid(
             gettext_noop("A count under a policy covers the whole site: leave the building out."),
@@ -415,7 +507,30 @@ def count_start(*, actor, site, witness: str, building=None, policy: str = "") -
     weapons = Weapon.objects.filter(site=site, status__in=[s.value for s in STORED])
     if building is not None:
         weapons = weapons.filter(location__building=building)
-    expected = dict(weapons.values_list("serial_norm", "location__code"))
+    expected = dict(weapons.values_list("serial_norm", "location__code")) if items != "lots" else {}
+    from pssm.ammunition.models import LotBalance
+
+    balances = LotBalance.objects.filter(
+        site=site, location__isnull=False, quantity__gt=0
+    ).order_by("lot__lot_number", "location__code")
+    if building is not None:
+        balances = balances.filter(location__building=building)
+    expected_lots = (
+        [
+            [lot, location, qty]
+            for lot, location, qty in balances.values_list(
+                "lot__lot_number", "location__code", "quantity"
+            )
+        ]
+        if items != "weapons"
+        else []
+    )
+    if rule is not None and rule.sample_one_in:
+        import secrets
+
+        rng = secrets.SystemRandom()
+        expected = dict(count_policies.sample(sorted(expected.items()), rule.sample_one_in, rng))
+        expected_lots = count_policies.sample(expected_lots, rule.sample_one_in, rng)
     with transaction.atomic():
         count = Count.objects.create(
             site=site,
@@ -423,7 +538,9 @@ def count_start(*, actor, site, witness: str, building=None, policy: str = "") -
             counter=actor,
             witness=witness.strip(),
             expected=expected,
+            expected_lots=expected_lots,
             policy=policy,
+            items=items,
         )
         journal_append(
             actor=actor,
@@ -434,11 +551,28 @@ def count_start(*, actor, site, witness: str, building=None, policy: str = "") -
                 "building": building.code if building else "",
                 "witness": count.witness,
                 "policy": policy,
+                "items": items,
                 "expected": len(expected),
+                "expected_lots": len(expected_lots),
             },
             scope=site.scope,
         )
     return count
+
+
+def _open_count_for(actor, count: Count, location) -> Count:
+    locked = Count.objects.select_for_update().get(pk=count.pk)
+    if locked.counter_id != getattr(actor, "pk", None):
+        raise PermissionDeniedError(gettext_noop("Only the counter records the scans of a count."))
+    if locked.state != Count.State.OPEN:
+        raise ConflictError(gettext_noop("This count is closed."))
+    if location is None:
+        raise invalid(gettext_noop("Choose the storage location."), "location")
+    if location.building.site_id != locked.site_id or (
+        locked.building_id and location.building_id != locked.building_id
+    ):
+        raise invalid(gettext_noop("This location is not part of the count."), "location")
+    return locked
 
 
 def count_scan(*, actor, count: Count, serial: str, location) -> CountScan:
@@ -448,17 +582,9 @@ def count_scan(*, actor, count: Count, serial: str, location) -> CountScan:
     from pssm.registry.models import Weapon
 
     with transaction.atomic():
-        locked = Count.objects.select_for_update().get(pk=count.pk)
-        if locked.counter_id != getattr(actor, "pk", None):
-            raise PermissionDeniedError(
-                gettext_noop("Only the counter records the scans of a count.")
-            )
-        if locked.state != Count.State.OPEN:
-            raise ConflictError(gettext_noop("This count is closed."))
-        if location.building.site_id != locked.site_id or (
-            locked.building_id and location.building_id != locked.building_id
-        ):
-            raise invalid(gettext_noop("This location is not part of the count."), "location")
+        locked = _open_count_for(actor, count, location)
+        if locked.items == "lots":
+            raise invalid(gettext_noop("This count is of ammunition lots only."), "serial")
         norm = serial_rules.normalise(serial)
         if not norm:
             raise invalid(gettext_noop("Type or scan the serial number."), "serial")
@@ -477,6 +603,40 @@ def count_scan(*, actor, count: Count, serial: str, location) -> CountScan:
     return scan
 
 
+def count_lot(*, actor, count: Count, lot_number: str, quantity, location) -> CountLotEntry:
+    """Record units of a lot counted in one location (blind: the books are not shown). A lot
+    the register does not know is refused."""
+    from pssm.ammunition.models import Lot
+    from pssm.domain.stock import normalise_lot_number
+
+    with transaction.atomic():
+        locked = _open_count_for(actor, count, location)
+        if locked.items == "weapons":
+            raise invalid(gettext_noop("This count is of weapons only."), "lot_number")
+        norm, _iatg = normalise_lot_number(lot_number or "")
+        if not norm:
+            raise invalid(gettext_noop("Type the lot number."), "lot_number")
+        lot = Lot.objects.filter(lot_number_norm=norm).first()
+        if lot is None:
+            raise NotFoundError(
+                gettext_noop("No lot %(lot)s is in the register: check the lot number."),
+                params={"lot": lot_number},
+                details={"lot_number": gettext_noop("Unknown lot.")},
+            )
+        try:
+            units = int(str(quantity).strip())
+        except (TypeError, ValueError):
+            units = -1
+        if units < 0 or units > 10**9:
+            raise invalid(
+                gettext_noop("Count the units: a whole number, zero or more."), "quantity"
+            )
+        entry = CountLotEntry.objects.create(
+            count=locked, lot=lot, location=location, quantity=units
+        )
+    return entry
+
+
 def _open_cases(actor, count: Count) -> None:
     """Each gap of a closed count opens a discrepancy case that freezes the weapon."""
     from pssm.movements.cases import open_case
@@ -485,6 +645,27 @@ def _open_cases(actor, count: Count) -> None:
     gaps = count.gaps
     if not gaps:
         return
+    lot_gaps = [g for g in gaps if g.get("lot")]
+    gaps = [g for g in gaps if not g.get("lot")]
+    if lot_gaps:
+        from pssm.ammunition.models import Lot
+
+        lots = {
+            lot.lot_number: lot
+            for lot in Lot.objects.filter(lot_number__in={g["lot"] for g in lot_gaps})
+        }
+        for gap in lot_gaps:
+            open_case(
+                site=count.site,
+                count=count,
+                kind=gap["result"],
+                lot_id=lots[gap["lot"]].pk,
+                expected_quantity=gap["expected_quantity"],
+                found_quantity=gap["found_quantity"],
+                expected_location=gap["expected_location"],
+                found_location=gap["found_location"],
+                actor=actor,
+            )
     norms = {g["serial"] for g in gaps}
     here, anywhere = {}, {}
     for w in Weapon.objects.filter(serial_norm__in=norms).order_by("pk"):
@@ -532,6 +713,24 @@ def count_close(*, actor, count: Count) -> Count:
                 "found_location": f.found_location,
             }
             for f in findings
+        ]
+        counted: dict[tuple[str, str], int] = {}
+        for lot_number, location, units in locked.lot_entries.values_list(
+            "lot__lot_number", "location__code", "quantity"
+        ):
+            counted[(lot_number, location)] = counted.get((lot_number, location), 0) + units
+        expected_lots = {(lot, loc): qty for lot, loc, qty in locked.expected_lots}
+        locked.findings += [
+            {
+                "result": f.result.value,
+                "serial": "",
+                "lot": f.key,
+                "expected_location": f.expected_location,
+                "found_location": f.found_location,
+                "expected_quantity": f.expected_quantity,
+                "found_quantity": f.found_quantity,
+            }
+            for f in rules.compare_quantities(expected_lots, counted)
         ]
         locked.state, locked.closed_by, locked.closed_at = Count.State.CLOSED, actor, timezone.now()
         locked.save()

@@ -7,6 +7,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,16 +75,32 @@ def inspection_detail(request, pk):
                     "note": request.POST.get(f"n_{q.code}", ""),
                     "evidence": request.POST.get(f"e_{q.code}", ""),
                 }
-        run_service(
+        saved = run_service(
             request,
             services.answers_record,
             _("Answers saved."),
             inspection=inspection,
             answers=answers,
         )
+        if saved is not None:
+            for field, upload in request.FILES.items():
+                if field.startswith("p_") and upload:
+                    run_service(
+                        request,
+                        services.photo_add,
+                        _("Photo attached to %(code)s.") % {"code": field[2:]},
+                        inspection=inspection,
+                        question_code=field[2:],
+                        upload=upload,
+                    )
         return redirect("inspections:inspection_detail", pk)
     given = {a.question_id: a for a in inspection.answers.all()}
-    rows = [(q, given.get(q.pk)) for q in inspection.template.questions.all()]
+    photos = {}
+    for photo in inspection.photos.all():
+        photos.setdefault(photo.question_id, []).append(photo)
+    rows = [
+        (q, given.get(q.pk), photos.get(q.pk, [])) for q in inspection.template.questions.all()
+    ]
     domains = [
         (DOMAIN_LABELS.get(domain, domain), list(items))
         for domain, items in groupby(rows, key=lambda r: r[0].domain)
@@ -103,6 +120,22 @@ def inspection_detail(request, pk):
             .order_by("inspected_on"),
         },
     )
+
+
+@login_required
+def inspection_photo(request, pk, photo_id):
+    from django.conf import settings
+    from django.http import FileResponse, Http404
+
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    photo = get_object_or_404(inspection.photos, pk=photo_id)
+    path = settings.PSSM_PHOTO_DIR / photo.sha256
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -235,6 +268,7 @@ def security_log(request, code):
 @login_required
 def count_list(request, code):
     from pssm.sites import selectors as site_selectors
+    from pssm.sites.models import Building
 
     from .models import Count
 
@@ -248,6 +282,10 @@ def count_list(request, code):
             site=site,
             witness=request.POST.get("witness", ""),
             policy=request.POST.get("policy", ""),
+            items=request.POST.get("items", ""),
+            building=Building.objects.filter(
+                site=site, pk=_int(request.POST.get("building"))
+            ).first(),
         )
         if count is not None:
             return redirect("inspections:count_detail", count.pk)
@@ -260,8 +298,17 @@ def count_list(request, code):
             "counts": Count.objects.filter(site=site).select_related("counter", "closed_by")[:100],
             "can_count": authz.can(request.user, Action.VOUCHER_PREPARE, site),
             "policies": _policy_titles(site),
+            "buildings": Building.objects.filter(site=site, is_active=True).order_by("code"),
+            "item_choices": Count._meta.get_field("items").choices,
         },
     )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _policy_titles(site) -> dict[str, str]:
@@ -291,6 +338,19 @@ def count_detail(request, pk):
     if request.method == "POST":
         if request.POST.get("op") == "close":
             run_service(request, services.count_close, _("Count closed."), count=count)
+        elif request.POST.get("op") == "lot":
+            location = StorageLocation.objects.filter(
+                building__site=count.site, pk=_int(request.POST.get("location"))
+            ).first()
+            run_service(
+                request,
+                services.count_lot,
+                _("Units recorded."),
+                count=count,
+                lot_number=request.POST.get("lot_number", ""),
+                quantity=request.POST.get("quantity", ""),
+                location=location,
+            )
         else:
             location = get_object_or_404(
                 StorageLocation, building__site=count.site, pk=request.POST.get("location") or 0
@@ -318,6 +378,13 @@ def count_detail(request, pk):
             "is_counter": is_counter,
             "scans": count.scans.select_related("location")
             if (is_counter or count.state == "closed")
+            else [],
+            "lot_entries": count.lot_entries.select_related("lot", "location")
+            if (is_counter or count.state == "closed")
+            else [],
+            # a sample check tells the counter which records to count, never the figures
+            "to_count": [(lot, loc) for lot, loc, _qty in count.expected_lots]
+            if count.policy == "COUNT.RANDOM_SAMPLE"
             else [],
             "locations": locations,
             "findings": [
@@ -391,3 +458,54 @@ def compliance(request):
             "export_query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+def count_sheet(request, pk):
+    from pssm.sites.models import StorageLocation
+
+    from . import pdf
+    from .models import Count
+
+    count = get_object_or_404(
+        authz.scoped(
+            request.user,
+            Action.SERIALS_VIEW,
+            Count.objects.select_related("site", "counter", "building"),
+        ),
+        pk=pk,
+    )
+    locations = StorageLocation.objects.filter(building__site=count.site, is_active=True)
+    if count.building_id:
+        locations = locations.filter(building_id=count.building_id)
+    url = request.build_absolute_uri(reverse("inspections:count_detail", args=[pk]))
+    content = pdf.count_sheet(
+        count,
+        locations.order_by("code"),
+        url,
+        _policy_titles(count.site).get(count.policy, ""),
+    )
+    return pdf.pdf_response(content, f"count-{count.site.code}-{pk}")
+
+
+LABELS_MAX = 2100  # 100 pages of 21 labels
+
+
+@login_required
+def weapon_labels(request, code):
+    from pssm.domain.ledger import STORED
+    from pssm.registry.models import Weapon
+    from pssm.sites import selectors as site_selectors
+
+    from . import pdf
+
+    site = site_selectors.site_get(user=request.user, code=code.upper())
+    authz.check(request.user, Action.SERIALS_VIEW, site)
+    weapons = Weapon.objects.filter(site=site, status__in=[s.value for s in STORED])
+    location = request.GET.get("location", "").strip().upper()
+    if location:
+        weapons = weapons.filter(location__code=location)
+    weapons = weapons.select_related("weapon_type", "site").order_by(
+        "location__code", "serial_norm"
+    )[:LABELS_MAX]
+    return pdf.pdf_response(pdf.weapon_labels(weapons), f"labels-{site.code}")

@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-import io
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from pssm.core.pdf import latin1, qr_png
+
 from .models import KIND_LABELS
 
-_REPLACE = str.maketrans(
-    {
-        "–": "-",
-        "—": "-",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "œ": "oe",
-        "Œ": "OE",
-        "…": "...",
-        "№": "No",
-    }
-)
-
-
-def _t(text) -> str:
-    """Text for the PDF core fonts (Latin-1): French accents pass, the rest is replaced."""
-    return str(text or "").translate(_REPLACE).encode("latin-1", "replace").decode("latin-1")
+_t = latin1
 
 
 def voucher_pdf(voucher, lines, url: str) -> bytes:
-    import segno
     from fpdf import FPDF
 
     doc = FPDF(format="A4")
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
     doc.set_title(_t(voucher.number))
-    qr = io.BytesIO()
-    segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
-    qr.seek(0)
-    doc.image(qr, x=165, y=10, w=32)
+    doc.image(qr_png(url), x=165, y=10, w=32)
     doc.set_font("Helvetica", "B", 15)
     doc.cell(
         0,
