@@ -4,12 +4,12 @@ mistyped serial and the voucher prints as PDF."""
 from tests.conftest import PASSWORD
 
 
-def sign_in(page, url, username):
+def sign_in(page, url, username, heading="Tableau de bord"):
     page.goto(f"{url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("#sign-in")
-    page.wait_for_selector("h1:has-text('Tableau de bord')")
+    page.wait_for_selector(f"h1:has-text('{heading}')")
 
 
 def test_voucher_from_draft_to_posted_with_a_second_approver(live_server, make, browser):
