@@ -167,3 +167,30 @@ def test_the_api_keeps_the_key_register_and_access_log(kti, api_client):
     assert entry["two_person_broken"] is True
     r = api_client.post(access, {"op": "leave", "entry": entry["id"]})
     assert r.json()["entries"][0]["left_at"] is not None
+
+
+def test_a_count_of_one_storage_location(kti, api_client):
+    api_client.force_authenticate(kti.keeper)
+    started = api_client.post(
+        "/api/v1/counts/",
+        {"site": kti.site.code, "witness": "Lt Diarra", "location": kti.rack.code},
+        format="json",
+    ).json()
+    assert started["location"] == kti.rack.code
+    url = f"/api/v1/counts/{started['id']}/"
+    elsewhere = api_client.post(
+        url, {"step": "scan", "serial": "AK-1", "location": kti.rack2.code}, format="json"
+    )
+    assert elsewhere.status_code == 400 and "location" in elsewhere.json()["details"]
+    api_client.post(
+        url, {"step": "scan", "serial": "AK-1", "location": kti.rack.code}, format="json"
+    )
+    api_client.force_authenticate(kti.commander)
+    closed = api_client.post(url, {"step": "close"}, format="json").json()
+    assert sorted(f["result"] for f in closed["findings"]) == ["found", "missing", "missing"]
+    bad = api_client.post(
+        "/api/v1/counts/",
+        {"site": kti.site.code, "witness": "x", "location": "NOWHERE"},
+        format="json",
+    )
+    assert bad.status_code == 400

@@ -119,6 +119,7 @@ class InspectionCloseApi(GenericAPIView):
 class CountOut(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code")
     building = serializers.CharField(source="building.code", default=None)
+    location = serializers.CharField(source="location.code", default=None)
     counter = serializers.CharField(source="counter.username")
     closed_by = serializers.CharField(source="closed_by.username", default=None)
     findings = serializers.SerializerMethodField()
@@ -132,6 +133,7 @@ class CountOut(serializers.ModelSerializer):
             "id",
             "site",
             "building",
+            "location",
             "policy",
             "items",
             "counter",
@@ -181,6 +183,7 @@ class CountIn(serializers.Serializer):
     policy = serializers.CharField(required=False, allow_blank=True, default="")
     items = serializers.CharField(required=False, allow_blank=True, default="")
     building = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CountEntryIn(serializers.Serializer):
@@ -243,6 +246,18 @@ class CountListApi(GenericAPIView):
                 from pssm.domain.errors import gettext_noop
 
                 raise invalid(gettext_noop("No such building at this site."), "building")
+        location = None
+        if d["location"]:
+            from pssm.sites.models import StorageLocation
+
+            location = StorageLocation.objects.filter(
+                building__site=site, code=d["location"].upper()
+            ).first()
+            if location is None:
+                from pssm.core.services import invalid
+                from pssm.domain.errors import gettext_noop
+
+                raise invalid(gettext_noop("No such storage location at this site."), "location")
         count = services.count_start(
             actor=request.user,
             site=site,
@@ -250,6 +265,7 @@ class CountListApi(GenericAPIView):
             policy=d["policy"],
             items=d["items"],
             building=building,
+            location=location,
         )
         return Response(
             CountOut(count, context={"user": request.user}).data, status=status.HTTP_201_CREATED

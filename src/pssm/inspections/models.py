@@ -269,6 +269,14 @@ class Count(models.Model):
     building = models.ForeignKey(
         "sites.Building", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    location = models.ForeignKey(
+        "sites.StorageLocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("storage location"),
+    )
     counter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

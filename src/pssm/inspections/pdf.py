@@ -32,6 +32,7 @@ def count_sheet(count, locations, url: str, policy_title: str = "") -> bytes:
     rows = [
         (_("Site"), str(count.site)),
         (_("Building"), count.building.code if count.building_id else _("whole site")),
+        *([(_("Storage location"), count.location.code)] if count.location_id else []),
         (_("Count policy"), policy_title or _("Unscheduled check")),
         (_("What is counted"), count.get_items_display()),
         (_("Started"), count.started_at.strftime("%Y-%m-%d %H:%M")),

@@ -470,7 +470,14 @@ def access_leave(*, actor, entry: AccessEntry) -> AccessEntry:
 
 
 def count_start(
-    *, actor, site, witness: str, building=None, policy: str = "", items: str = ""
+    *,
+    actor,
+    site,
+    witness: str,
+    building=None,
+    location=None,
+    policy: str = "",
+    items: str = "",
 ) -> Count:
     """Open a blind count: the books of the site (or building) are taken now and hidden from
     the counter until a second person closes the count. ``policy`` names the count policy
@@ -497,6 +504,12 @@ def count_start(
     items = rule.items if rule else (items or "all")
     if items not in {"all", "weapons", "lots"}:
         raise invalid(gettext_noop("Say what is counted: weapons, lots or both."), "items")
+    if location is not None:
+        if location.building.site_id != site.pk:
+            raise invalid(
+                gettext_noop("This storage location belongs to another site."), "location"
+            )
+        building = location.building
     if policy and building is not None:
         raise invalid(
             gettext_noop("A count under a policy covers the whole site: leave the building out."),
@@ -507,6 +520,8 @@ def count_start(
     weapons = Weapon.objects.filter(site=site, status__in=[s.value for s in STORED])
     if building is not None:
         weapons = weapons.filter(location__building=building)
+    if location is not None:
+        weapons = weapons.filter(location=location)
     expected = dict(weapons.values_list("serial_norm", "location__code")) if items != "lots" else {}
     from pssm.ammunition.models import LotBalance
 
@@ -515,6 +530,8 @@ def count_start(
     ).order_by("lot__lot_number", "location__code")
     if building is not None:
         balances = balances.filter(location__building=building)
+    if location is not None:
+        balances = balances.filter(location=location)
     expected_lots = (
         [
             [lot, location, qty]
@@ -535,6 +552,7 @@ def count_start(
         count = Count.objects.create(
             site=site,
             building=building,
+            location=location,
             counter=actor,
             witness=witness.strip(),
             expected=expected,
@@ -549,6 +567,7 @@ def count_start(
                 "count": count.pk,
                 "site": site.code,
                 "building": building.code if building else "",
+                "location": location.code if location else "",
                 "witness": count.witness,
                 "policy": policy,
                 "items": items,
@@ -568,8 +587,10 @@ def _open_count_for(actor, count: Count, location) -> Count:
         raise ConflictError(gettext_noop("This count is closed."))
     if location is None:
         raise invalid(gettext_noop("Choose the storage location."), "location")
-    if location.building.site_id != locked.site_id or (
-        locked.building_id and location.building_id != locked.building_id
+    if (
+        location.building.site_id != locked.site_id
+        or (locked.building_id and location.building_id != locked.building_id)
+        or (locked.location_id and location.pk != locked.location_id)
     ):
         raise invalid(gettext_noop("This location is not part of the count."), "location")
     return locked

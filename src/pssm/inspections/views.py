@@ -98,9 +98,7 @@ def inspection_detail(request, pk):
     photos = {}
     for photo in inspection.photos.all():
         photos.setdefault(photo.question_id, []).append(photo)
-    rows = [
-        (q, given.get(q.pk), photos.get(q.pk, [])) for q in inspection.template.questions.all()
-    ]
+    rows = [(q, given.get(q.pk), photos.get(q.pk, [])) for q in inspection.template.questions.all()]
     domains = [
         (DOMAIN_LABELS.get(domain, domain), list(items))
         for domain, items in groupby(rows, key=lambda r: r[0].domain)
@@ -192,7 +190,7 @@ def action_close(request, pk, action_id):
 def security_log(request, code):
     """The key register and the access log of one site, with the forms to keep them."""
     from pssm.sites import selectors as site_selectors
-    from pssm.sites.models import Building
+    from pssm.sites.models import Building, StorageLocation
 
     from .models import AccessEntry, Key, KeyLoan
 
@@ -259,6 +257,9 @@ def security_log(request, code):
                 :200
             ],
             "buildings": Building.objects.filter(site=site, is_active=True).order_by("code"),
+            "locations": StorageLocation.objects.filter(
+                building__site=site, is_active=True
+            ).order_by("code"),
             "can_keep": authz.can(request.user, Action.VOUCHER_PREPARE, site),
             "can_register": authz.can(request.user, Action.VOUCHER_APPROVE, site),
         },
@@ -268,7 +269,7 @@ def security_log(request, code):
 @login_required
 def count_list(request, code):
     from pssm.sites import selectors as site_selectors
-    from pssm.sites.models import Building
+    from pssm.sites.models import Building, StorageLocation
 
     from .models import Count
 
@@ -286,6 +287,9 @@ def count_list(request, code):
             building=Building.objects.filter(
                 site=site, pk=_int(request.POST.get("building"))
             ).first(),
+            location=StorageLocation.objects.filter(
+                building__site=site, pk=_int(request.POST.get("location"))
+            ).first(),
         )
         if count is not None:
             return redirect("inspections:count_detail", count.pk)
@@ -299,6 +303,9 @@ def count_list(request, code):
             "can_count": authz.can(request.user, Action.VOUCHER_PREPARE, site),
             "policies": _policy_titles(site),
             "buildings": Building.objects.filter(site=site, is_active=True).order_by("code"),
+            "locations": StorageLocation.objects.filter(
+                building__site=site, is_active=True
+            ).order_by("code"),
             "item_choices": Count._meta.get_field("items").choices,
         },
     )
@@ -369,6 +376,8 @@ def count_detail(request, pk):
     )
     if count.building_id:
         locations = locations.filter(building_id=count.building_id)
+    if count.location_id:
+        locations = locations.filter(pk=count.location_id)
     return render(
         request,
         "inspections/count_detail.html",
@@ -478,6 +487,8 @@ def count_sheet(request, pk):
     locations = StorageLocation.objects.filter(building__site=count.site, is_active=True)
     if count.building_id:
         locations = locations.filter(building_id=count.building_id)
+    if count.location_id:
+        locations = locations.filter(pk=count.location_id)
     url = request.build_absolute_uri(reverse("inspections:count_detail", args=[pk]))
     content = pdf.count_sheet(
         count,

@@ -152,7 +152,10 @@ class WeaponSearchApi(GenericAPIView):
         matches = selectors.weapon_search(
             user=request.user, query=request.query_params.get("q", "")
         )
-        return Response([{"match": m.value, "weapon": HitOut(w).data} for m, w in matches])
+        hits = HitOut([w for _m, w in matches], many=True).data  # one serializer for all hits
+        return Response(
+            [{"match": m.value, "weapon": hit} for (m, _w), hit in zip(matches, hits, strict=True)]
+        )
 
 
 class WeaponTypeListApi(GenericAPIView):
