@@ -296,3 +296,13 @@ def test_the_compliance_dashboard_shows_counts_due_cases_and_losses(kti, make, c
     site_rows = client.get("/inspections/compliance/?format=csv").getvalue().decode()
     assert "KTI" in site_rows
     assert values["counts_overdue"] == "0"
+
+
+def test_a_voucher_prepared_before_the_freeze_is_refused_at_approval(kti):
+    v = _issue(kti, "AK-2")
+    movements.voucher_submit(actor=kti.keeper, voucher=v)
+    _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
+    with pytest.raises(ConflictError) as err:
+        movements.voucher_approve(actor=kti.commander, voucher=v)
+    assert err.value.code == "frozen"
+    assert Weapon.objects.get(serial="AK-2").status == "in_store"

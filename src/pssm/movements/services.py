@@ -37,7 +37,7 @@ from pssm.journal.services import journal_append
 from pssm.registry.models import Person, SerialKey, Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
-from . import lots
+from . import lots, posting
 from .models import Discrepancy, Voucher, VoucherLine, VoucherSequence
 
 NEW_WEAPON_FIELDS = (
@@ -394,15 +394,15 @@ def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
         )
     line = VoucherLine(voucher=voucher, weapon=weapon, serial=weapon.serial, location=location)
     if weapon.on_hold and k in BLOCKED_WHEN_FROZEN:
-        raise frozen_error(weapon)
+        raise frozen_error(weapon.pk, weapon.serial)
     apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
     line.save()
     return line
 
 
-def frozen_error(weapon: Weapon) -> ConflictError:
+def frozen_error(weapon_id: int, serial: str) -> ConflictError:
     case = (
-        Discrepancy.objects.filter(weapon=weapon)
+        Discrepancy.objects.filter(weapon_id=weapon_id)
         .exclude(state=Discrepancy.State.CLOSED)
         .order_by("pk")
         .first()
@@ -412,7 +412,7 @@ def frozen_error(weapon: Weapon) -> ConflictError:
             "Weapon %(serial)s is frozen by discrepancy case %(case)s: it cannot be issued, "
             "lent, sent or change status until the case is closed."
         ),
-        params={"serial": weapon.serial, "case": case.number if case else "?"},
+        params={"serial": serial, "case": case.number if case else "?"},
         details={"serial": gettext_noop("Frozen by a discrepancy case.")},
         code="frozen",
     )
@@ -631,6 +631,11 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
     """Approve a submitted voucher and post it, in one transaction. The approver holds the
     approver role on the voucher's site and is not its preparer (two-person rule)."""
     with transaction.atomic():
+        done = posting.approve(actor, voucher.pk)
+        if done is not None:
+            for name, value in done.items():
+                setattr(voucher, name, value)
+            return voucher
         v = _lock(voucher)
         if v.above_site:
             authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, v)
@@ -702,7 +707,7 @@ def _post(v: Voucher) -> list[dict]:
             records.append({"serial": line.serial, "discrepancy": kind})
             continue
         if k in BLOCKED_WHEN_FROZEN and line.weapon_id and locked[line.weapon_id].on_hold:
-            raise frozen_error(locked[line.weapon_id])
+            raise frozen_error(line.weapon_id, locked[line.weapon_id].serial)
         before = None if line.new_weapon is not None else holding_of(locked[line.weapon_id])
         ledger_line = _line_for_ledger(v, line)
         if k is Kind.REVERSAL:
@@ -787,33 +792,44 @@ def _new_weapon(v: Voucher, line: VoucherLine) -> Weapon:
 
 
 def _write_holdings(weapons: list[Weapon]) -> None:
-    if not weapons:
+    _write_holding_rows(
+        [
+            (
+                w.status,
+                w.site_id,
+                w.location_id,
+                w.custodian_id,
+                w.custodian_unit,
+                w.destination_id,
+                w.pk,
+            )
+            for w in weapons
+        ],
+        _now(),
+    )
+
+
+def _write_holding_rows(rows: list[tuple], now) -> None:
+    """(status, site, location, custodian, unit, destination, weapon id) per weapon."""
+    if not rows:
         return
-    now = _now()
     table = Weapon._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET status = %s, site_id = %s, location_id = %s, "  # noqa: S608
             "custodian_id = %s, custodian_unit = %s, destination_id = %s, updated_at = %s "
             "WHERE id = %s",
-            [
-                (
-                    w.status,
-                    w.site_id,
-                    w.location_id,
-                    w.custodian_id,
-                    w.custodian_unit,
-                    w.destination_id,
-                    now,
-                    w.pk,
-                )
-                for w in weapons
-            ],
+            [(*row[:6], now, row[6]) for row in rows],
         )
 
 
 def _write_lines(done: list[tuple[VoucherLine, Weapon]]) -> None:
-    if not done:
+    _write_line_rows([(weapon.pk, line.before, line.after, line.pk) for line, weapon in done])
+
+
+def _write_line_rows(rows: list[tuple]) -> None:
+    """(weapon id, before, after, line id) per line."""
+    if not rows:
         return
 
     def adapt(value):
@@ -824,7 +840,7 @@ def _write_lines(done: list[tuple[VoucherLine, Weapon]]) -> None:
         cursor.executemany(
             f"UPDATE {table} SET weapon_id = %s, before = %s, after = %s "  # noqa: S608
             "WHERE id = %s",
-            [(weapon.pk, adapt(line.before), adapt(line.after), line.pk) for line, weapon in done],
+            [(w, adapt(before), adapt(after), line) for w, before, after, line in rows],
         )
 
 

@@ -113,11 +113,15 @@ STORED_VALUES = ["in_store", "under_repair", "recovered", "seized", "surplus"]
 
 class Weapon(models.Model):
     serial = models.CharField(_("serial number (as marked)"), max_length=64)
-    serial_norm = models.CharField(
-        _("normalised serial"), max_length=64, db_index=True, editable=False
-    )
+    # Indexes are declared in Meta, each one for a query that needs it: every posting
+    # rewrites the holding columns, and each index of the table costs a write.
+    serial_norm = models.CharField(_("normalised serial"), max_length=64, editable=False)
     weapon_type = models.ForeignKey(
-        WeaponType, on_delete=models.PROTECT, related_name="weapons", verbose_name=_("type")
+        WeaponType,
+        on_delete=models.PROTECT,
+        related_name="weapons",
+        verbose_name=_("type"),
+        db_index=False,  # led by the (type, serial) and (type, status) indexes
     )
     manufacturer = models.CharField(_("manufacturer"), max_length=120, blank=True)
     country_of_manufacture = models.CharField(_("country of manufacture"), max_length=2, blank=True)
@@ -140,7 +144,11 @@ class Weapon(models.Model):
     # Holding projection (kept by the movement engine only).
     status = models.CharField(_("status"), max_length=16, choices=STATUS_CHOICES)
     site = models.ForeignKey(
-        "sites.Site", on_delete=models.PROTECT, related_name="weapons", verbose_name=_("site")
+        "sites.Site",
+        on_delete=models.PROTECT,
+        related_name="weapons",
+        verbose_name=_("site"),
+        db_index=False,  # led by the (site, status) index
     )
     location = models.ForeignKey(
         "sites.StorageLocation",
@@ -157,6 +165,7 @@ class Weapon(models.Model):
         blank=True,
         related_name="weapons",
         verbose_name=_("custodian"),
+        db_index=False,  # partial index in Meta: only issued weapons have one
     )
     custodian_unit = models.CharField(_("custodian unit"), max_length=120, blank=True)
     destination = models.ForeignKey(
@@ -166,6 +175,7 @@ class Weapon(models.Model):
         blank=True,
         related_name="incoming_weapons",
         verbose_name=_("in transit to"),
+        db_index=False,  # partial index in Meta: only weapons in transit have one
     )
     # Frozen by an open discrepancy case: it cannot be issued, lent or sent until the case is
     # closed (domain-rules §4, discrepancy handling).
@@ -222,6 +232,17 @@ class Weapon(models.Model):
         indexes = [
             models.Index(fields=["site", "status"]),
             models.Index(fields=["weapon_type", "status"]),
+            models.Index(fields=["serial_norm"], name="weapon_serial_norm"),
+            models.Index(
+                fields=["custodian"],
+                name="weapon_custodian",
+                condition=Q(custodian__isnull=False),
+            ),
+            models.Index(
+                fields=["destination"],
+                name="weapon_destination",
+                condition=Q(destination__isnull=False),
+            ),
         ]
 
     def __str__(self):
