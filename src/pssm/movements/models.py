@@ -148,7 +148,11 @@ class Voucher(models.Model):
 
 
 class VoucherLine(models.Model):
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="lines")
+    # Indexes: (voucher, weapon) leads with the voucher; lots and reversals have partial
+    # ones; a weapon's history reads its lines by weapon. Imports write millions of lines.
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     weapon = models.ForeignKey(
         "registry.Weapon",
         on_delete=models.PROTECT,
@@ -169,9 +173,10 @@ class VoucherLine(models.Model):
         null=True,
         blank=True,
         verbose_name=_("storage location"),
+        db_index=False,
     )
     reversed_line = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     received = models.BooleanField(_("received"), null=True, blank=True)
     lot = models.ForeignKey(
@@ -181,6 +186,7 @@ class VoucherLine(models.Model):
         blank=True,
         related_name="voucher_lines",
         verbose_name=_("lot"),
+        db_index=False,
     )
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     quantity_received = models.PositiveIntegerField(_("quantity received"), null=True, blank=True)
@@ -189,6 +195,14 @@ class VoucherLine(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["lot"], name="voucherline_lot", condition=Q(lot__isnull=False)),
+            models.Index(
+                fields=["reversed_line"],
+                name="voucherline_reversed",
+                condition=Q(reversed_line__isnull=False),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["voucher", "weapon"], name="voucherline_weapon_once"),
             models.CheckConstraint(
