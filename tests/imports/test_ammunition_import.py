@@ -1,5 +1,7 @@
 """Importing ammunition stock lists: lots by quantity, through the safety checks."""
 
+import pytest
+
 from pssm.ammunition.models import LotBalance
 from pssm.imports import services
 from pssm.movements.models import Voucher
@@ -52,3 +54,54 @@ def test_an_incompatible_chunk_is_rejected_whole(depot, tmp_path):
     assert outcome.imported == 0 and outcome.rejected == 1
     assert "CG.COND.1" in outcome.rejects[0][2]
     assert not LotBalance.objects.filter(lot__lot_number="DET-9").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_stock_export_then_import_into_an_empty_database_gives_the_same_stock(
+    depot, client, tmp_path, fmt
+):
+    from django.db import transaction
+
+    from pssm.ammunition.models import Lot
+
+    def snapshot():
+        return sorted(
+            LotBalance.objects.filter(quantity__gt=0, location__isnull=False).values_list(
+                "lot__lot_number",
+                "lot__nature__code",
+                "lot__manufacturer",
+                "lot__year_of_manufacture",
+                "lot__condition_code",
+                "site__code",
+                "location__code",
+                "quantity",
+            )
+        )
+
+    class Rollback(Exception):
+        pass
+
+    client.force_login(depot.commander)
+    url = f"/ammunition/lots/?site={depot.site.code}&format={fmt}&by=location"
+    with pytest.raises(Rollback), transaction.atomic():
+        depot.receive(
+            "MMP19C012-004",
+            26400,
+            "CTG-762X39-BALL",
+            manufacturer="Norinco",
+            year_of_manufacture=2019,
+        )
+        depot.receive("MMP19C012-005", 1200, "CTG-762X39-BALL", location=depot.s1b)
+        depot.receive("EX16B020-002", 60, "MORT-82-HE", location=depot.s2, condition_code="C")
+        before = snapshot()
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if fmt == "csv" else response.content
+        raise Rollback
+    assert not Lot.objects.exists() and len(before) == 3
+    path = tmp_path / f"stock.{fmt}"
+    path.write_bytes(content)
+
+    outcome = run(depot, path)
+
+    assert (outcome.imported, outcome.rejected) == (3, 0), outcome.rejects
+    assert snapshot() == before

@@ -257,3 +257,19 @@ def test_export_then_import_into_an_empty_database_gives_the_same_registry(armou
 
     assert outcome.rejected == 0 and outcome.imported == len(before) == 4
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_duplicate_far_down_the_file_names_its_first_row(armoury, tmp_path, dry_run):
+    lines = ["N° de série;Type;Emplacement"]
+    lines += [f"KT-{i:04d};AKM;R01" for i in range(1, 8)]
+    lines += ["kt 0002;AKM;R01", "KT-0099;AKM;R01", "KT0007;AKM;R01"]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    outcome = run(armoury, path, chunk_size=3, dry_run=dry_run)
+
+    reasons = {row: reason for row, _c, reason in outcome.rejects}
+    assert (outcome.imported, outcome.rejected) == (8, 2), outcome.rejects
+    assert reasons[9].endswith("same weapon as row 3") and reasons[11].endswith("row 8")
+    assert Weapon.objects.count() == (0 if dry_run else 8)

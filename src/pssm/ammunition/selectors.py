@@ -90,6 +90,21 @@ def lot_list(*, user, site: Site | None = None, query: str = ""):
     return qs
 
 
+def stock_by_location(*, user, site: Site | None = None):
+    """Every balance in a storage location, one row per lot and location, with what a stock
+    list carries (the columns the ammunition import reads back)."""
+    qs = authz.scoped(
+        user,
+        Action.SERIALS_VIEW,
+        LotBalance.objects.filter(quantity__gt=0, location__isnull=False),
+    )
+    if site is not None:
+        qs = qs.filter(site=site)
+    return qs.select_related("lot__nature", "location", "site").order_by(
+        "site__code", "location__code", "lot__lot_number"
+    )
+
+
 def lot_get(*, user, lot_id: int) -> tuple[Lot, list]:
     lot = Lot.objects.select_related("nature").filter(pk=lot_id).first()
     balances = list(

@@ -40,6 +40,19 @@ LOT_COLUMNS = [
 ]
 
 
+# The stock list by storage location, in the columns the ammunition import reads back.
+STOCK_COLUMNS = [
+    ("lot_number", lambda b: b.lot.lot_number),
+    ("nature", lambda b: b.lot.nature.code),
+    ("quantity", lambda b: b.quantity),
+    ("location", lambda b: b.location.code),
+    ("manufacturer", lambda b: b.lot.manufacturer),
+    ("year_of_manufacture", lambda b: b.lot.year_of_manufacture or ""),
+    ("condition_code", lambda b: b.lot.condition_code),
+    ("site", lambda b: b.site.code),
+]
+
+
 @login_required
 def lot_list(request):
     filters = clean_filters(request, ["site", "q"])
@@ -50,6 +63,9 @@ def lot_list(request):
     )
     qs = selectors.lot_list(user=request.user, site=site, query=filters["q"])
     fmt = request.GET.get("format")
+    if fmt in FORMATS and request.GET.get("by") == "location":
+        stock = selectors.stock_by_location(user=request.user, site=site)
+        return table_response(STOCK_COLUMNS, stock, fmt, "stock", _("Ammunition stock"))
     if fmt in FORMATS:
         return table_response(LOT_COLUMNS, qs, fmt, "lots", _("Ammunition lots"))
     return render(

@@ -463,7 +463,10 @@ class _WeaponRun:
                 except RowError as exc:
                     self.reject(number, cells, exc)
                     continue
-                # A 64-bit digest instead of the pair keeps a million rows in tens of MB.
+                # Duplicates inside the file: within the chunk here; against earlier chunks
+                # the writer finds them in the registry (they were committed by this job),
+                # so a million rows need no table of every serial seen. A dry run writes
+                # nothing and keeps that table (a 64-bit digest per row).
                 key = hash((data["weapon_type_id"], data["serial_norm"]))
                 first = self.seen.get(key)
                 if first is not None:
@@ -479,6 +482,8 @@ class _WeaponRun:
                     if not put((chunk, number)):
                         return
                     chunk = []
+                    if not self.dry_run:
+                        self.seen = {}
             if put((chunk, last)):
                 put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the writing thread
@@ -516,17 +521,25 @@ class _WeaponRun:
             if not self.dry_run and last_row > self.job.last_row:
                 self.job.last_row = last_row
             return
-        norms = {data["serial_norm"] for _n, _c, data in chunk}
-        present: dict[tuple[int, str], tuple[str, int]] = {}
-        for type_id, norm, site_id, site_code, serial in Weapon.objects.filter(
-            serial_norm__in=norms
-        ).values_list("weapon_type_id", "serial_norm", "site_id", "site__code", "serial"):
-            present[(type_id, norm)] = (site_code, site_id, serial)
+        present = _registered(sorted({data["serial_norm"] for _n, _c, data in chunk}))
+        earlier_rows = self.rows_of_this_job(
+            [found[3] for found in present.values() if found[1] == self.site.pk]
+        )
         fresh = []
         for number, cells, data in chunk:
             found = present.get((data["weapon_type_id"], data["serial_norm"]))
             if found is None:
                 fresh.append((number, data))
+            elif found[3] in earlier_rows:
+                self.reject(
+                    number,
+                    cells,
+                    RowError(
+                        "serial",
+                        gettext_noop("same weapon as row %(row)s"),
+                        row=earlier_rows[found[3]],
+                    ),
+                )
             elif found[1] == self.site.pk:
                 with self.lock:
                     self.outcome.skipped += 1  # already in this site's register
@@ -550,6 +563,24 @@ class _WeaponRun:
             ImportJob.objects.filter(pk=self.job.pk).update(last_row=last_row)
         self.job.last_row = last_row
         self.outcome.imported += len(fresh)
+
+    def rows_of_this_job(self, weapon_ids: list[int]) -> dict[int, int]:
+        """weapon id → the row of this file that registered it, for weapons this job wrote."""
+        if not weapon_ids or self.dry_run:
+            return {}
+        lines = VoucherLine.objects.filter(
+            weapon_id__in=weapon_ids,
+            voucher__site=self.site,
+            voucher__kind=Kind.RECEIPT.value,
+            voucher__notes__endswith=f", job {self.job.pk})",
+        ).values_list("weapon_id", "after")
+        out = {}
+        for weapon_id, after in lines:
+            if isinstance(after, str):
+                after = json.loads(after)
+            if after and after.get("import_row"):
+                out[weapon_id] = after["import_row"]
+        return out
 
     def write(self, fresh, first_row, last_row):
         site, actor, now = self.site, self.actor, timezone.now()
@@ -692,6 +723,23 @@ def _allocate_ids(table: str, n: int) -> list[int]:
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         top = cur.fetchone()[0]
     return list(range(top + 1, top + 1 + n))
+
+
+def _registered(norms: list[str]) -> dict[tuple[int, str], tuple[str, int, str, int]]:
+    """(type, normalised serial) → (site code, site id, serial, weapon id) of the weapons
+    already registered under these normalised serials (one plain query per chunk)."""
+    if not norms:
+        return {}
+    sql = (
+        "SELECT w.weapon_type_id, w.serial_norm, s.code, w.site_id, w.serial, w.id "
+        "FROM registry_weapon w JOIN sites_site s ON s.id = w.site_id WHERE w.serial_norm "
+    )
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(sql + "= ANY(%s)", [norms])
+        else:
+            cur.execute(sql + f"IN ({', '.join(['%s'] * len(norms))})", norms)
+        return {(t, n): (code, site_id, serial, pk) for t, n, code, site_id, serial, pk in cur}
 
 
 def _bulk_insert(table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
