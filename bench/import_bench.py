@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -79,6 +78,20 @@ def write_csv(path: Path, n: int) -> None:
             fh.write(
                 f"{t[:2].upper()}-{i:07d}{rng.choice('ABCDEFGHJK')};{t};Arsenal;RU;{1960 + i % 60};R01\n"
             )
+
+
+# Runs ``pssm import …`` and reports the peak resident memory of that process alone.
+_CHILD = """
+import sys
+from pssm.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+with open("/proc/self/status") as fh:
+    sys.stderr.write(next(line for line in fh if line.startswith("VmHWM:")))
+sys.exit(code or 0)
+"""
 
 
 def raw_load(path: Path, site, location) -> float:
@@ -147,8 +160,8 @@ def main(n: int) -> None:
         done = subprocess.run(
             [
                 sys.executable,
-                "-m",
-                "pssm.cli",
+                "-c",
+                _CHILD,
                 "import",
                 "weapons",
                 str(path),
@@ -164,7 +177,9 @@ def main(n: int) -> None:
             check=False,
         )
         import_s = time.perf_counter() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        # The child's own high-water mark: RUSAGE_CHILDREN would also count this process's
+        # memory at the moment it started the child (Linux keeps the larger of the two).
+        peak_mb = int(done.stderr.rsplit("VmHWM:", 1)[1].split()[0]) / 1024
     if done.returncode not in (0, 1):
         print(done.stderr[-2000:])
         raise SystemExit(done.returncode)
