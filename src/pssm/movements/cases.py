@@ -55,6 +55,12 @@ def _payload(case: Discrepancy, **extra) -> dict:
     }
 
 
+def _step(actor, c: Discrepancy, fields: list[str], kind: str, **extra) -> None:
+    """Save the step's fields of the case and journal it, in the caller's transaction."""
+    c.save(update_fields=fields)
+    journal_append(actor=actor, kind=kind, payload=_payload(c, **extra), scope=c.scope)
+
+
 def open_case(
     *,
     site,
@@ -173,14 +179,13 @@ def case_recount(*, actor, case: Discrepancy, confirmed=None, quantity=None) -> 
                 )
             c.recount_confirmed = confirmed
         c.recount_by, c.recounted_at = actor, timezone.now()
-        c.save(
-            update_fields=["recount_quantity", "recount_confirmed", "recount_by", "recounted_at"]
-        )
-        journal_append(
-            actor=actor,
-            kind="discrepancy.recounted",
-            payload=_payload(c, confirmed=c.recount_confirmed, quantity=c.recount_quantity),
-            scope=c.scope,
+        _step(
+            actor,
+            c,
+            ["recount_quantity", "recount_confirmed", "recount_by", "recounted_at"],
+            "discrepancy.recounted",
+            confirmed=c.recount_confirmed,
+            quantity=c.recount_quantity,
         )
     return c
 
@@ -199,12 +204,12 @@ def case_investigate(*, actor, case: Discrepancy, note: str) -> Discrepancy:
                 "note",
             )
         c.investigation, c.investigated_by, c.investigated_at = note, actor, timezone.now()
-        c.save(update_fields=["investigation", "investigated_by", "investigated_at"])
-        journal_append(
-            actor=actor,
-            kind="discrepancy.investigated",
-            payload=_payload(c, note=note),
-            scope=c.scope,
+        _step(
+            actor,
+            c,
+            ["investigation", "investigated_by", "investigated_at"],
+            "discrepancy.investigated",
+            note=note,
         )
     return c
 
@@ -226,9 +231,24 @@ def _require_ready(c: Discrepancy) -> None:
         )
 
 
-def _unfreeze(c: Discrepancy) -> None:
+def _close(actor, c: Discrepancy, resolution: str, now, **extra) -> None:
+    """Close the case, release the weapon it froze, journal it."""
+    c.state, c.resolution, c.closed_by, c.closed_at = (
+        Discrepancy.State.CLOSED,
+        resolution,
+        actor,
+        now,
+    )
     if c.weapon_id:
         Weapon.objects.filter(pk=c.weapon_id).update(on_hold=False)
+    _step(
+        actor,
+        c,
+        ["state", "resolution", "closed_by", "closed_at"],
+        "discrepancy.closed",
+        resolution=resolution,
+        **extra,
+    )
 
 
 def case_explain(*, actor, case: Discrepancy, note: str) -> Discrepancy:
@@ -251,17 +271,7 @@ def case_explain(*, actor, case: Discrepancy, note: str) -> Discrepancy:
         _require_ready(c)
         if not note:
             raise invalid(gettext_noop("Say how the gap is explained."), "note")
-        now = timezone.now()
-        c.state, c.resolution = Discrepancy.State.CLOSED, Discrepancy.Resolution.EXPLAINED
-        c.closed_by, c.closed_at = actor, now
-        c.save(update_fields=["state", "resolution", "closed_by", "closed_at"])
-        _unfreeze(c)
-        journal_append(
-            actor=actor,
-            kind="discrepancy.closed",
-            payload=_payload(c, resolution=c.resolution, note=note),
-            scope=c.scope,
-        )
+        _close(actor, c, Discrepancy.Resolution.EXPLAINED, timezone.now(), note=note)
     return c
 
 
@@ -361,12 +371,13 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
             )
         v = services.voucher_submit(actor=actor, voucher=v)
         c.closing_voucher, c.state = v, Discrepancy.State.PENDING
-        c.save(update_fields=["closing_voucher", "state"])
-        journal_append(
-            actor=actor,
-            kind="discrepancy.settlement_submitted",
-            payload=_payload(c, voucher=v.number, voucher_kind=v.kind),
-            scope=c.scope,
+        _step(
+            actor,
+            c,
+            ["closing_voucher", "state"],
+            "discrepancy.settlement_submitted",
+            voucher=v.number,
+            voucher_kind=v.kind,
         )
     return v
 
@@ -378,21 +389,12 @@ def settle_by_voucher(actor, v: Voucher, now) -> None:
         .select_related("site", "lot")
         .filter(closing_voucher=v, state=Discrepancy.State.PENDING)
     ):
-        c.state = Discrepancy.State.CLOSED
-        c.resolution = (
+        resolution = (
             Discrepancy.Resolution.WRITTEN_OFF
             if v.kind == Kind.LOSS
             else Discrepancy.Resolution.ADJUSTED
         )
-        c.closed_by, c.closed_at = actor, now
-        c.save(update_fields=["state", "resolution", "closed_by", "closed_at"])
-        _unfreeze(c)
-        journal_append(
-            actor=actor,
-            kind="discrepancy.closed",
-            payload=_payload(c, resolution=c.resolution, voucher=v.number),
-            scope=c.scope,
-        )
+        _close(actor, c, resolution, now, voucher=v.number)
 
 
 def release_by_voucher(actor, v: Voucher) -> None:
@@ -403,10 +405,10 @@ def release_by_voucher(actor, v: Voucher) -> None:
         .filter(closing_voucher=v, state=Discrepancy.State.PENDING)
     ):
         c.state, c.closing_voucher = Discrepancy.State.OPEN, None
-        c.save(update_fields=["state", "closing_voucher"])
-        journal_append(
-            actor=actor,
-            kind="discrepancy.reopened",
-            payload=_payload(c, cancelled_voucher=v.number),
-            scope=c.scope,
+        _step(
+            actor,
+            c,
+            ["state", "closing_voucher"],
+            "discrepancy.reopened",
+            cancelled_voucher=v.number,
         )
