@@ -194,3 +194,32 @@ def test_a_count_of_one_storage_location(kti, api_client):
         format="json",
     )
     assert bad.status_code == 400
+
+
+def test_a_location_outside_the_building_chosen_is_refused(kti, make):
+    from pssm.domain.errors import ValidationError
+
+    other = make.location(make.building(kti.site, code="ARM02", kind="armoury_room"), code="R09")
+    with pytest.raises(ValidationError) as err:
+        services.count_start(
+            actor=kti.keeper,
+            site=kti.site,
+            witness="Lt Diarra",
+            building=kti.building,
+            location=other,
+        )
+    assert "location" in err.value.details
+
+
+def test_the_count_list_api_reads_a_page_in_a_fixed_number_of_queries(
+    kti, api_client, django_assert_max_num_queries
+):
+    for _ in range(5):
+        count = services.count_start(actor=kti.keeper, site=kti.site, witness="Lt Diarra")
+        services.count_scan(actor=kti.keeper, count=count, serial="AK-1", location=kti.rack)
+        services.count_close(actor=kti.commander, count=count)
+    api_client.force_authenticate(kti.commander)
+    with django_assert_max_num_queries(12):
+        data = api_client.get("/api/v1/counts/").json()
+    # the first count opened the cases of AK-2 and AK-3; the later ones find them open already
+    assert sorted(len(c["cases"]) for c in data["results"]) == [0, 0, 0, 0, 2]

@@ -71,6 +71,22 @@ class LedgerError(ValidationError):
     default_message = gettext_noop("This movement is not possible for this weapon.")
 
 
+def custodian_ref(person_id: int | None, unit: str = "") -> str:
+    """How a holding names its custodian: ``person:<id>``, ``unit:<name>`` or empty."""
+    if person_id:
+        return f"person:{person_id}"
+    return f"unit:{unit}" if unit else ""
+
+
+def custodian_parts(ref: str) -> tuple[int | None, str]:
+    """(person id, unit name) of a custodian reference; the inverse of :func:`custodian_ref`."""
+    if ref.startswith("person:"):
+        return int(ref.split(":", 1)[1]), ""
+    if ref.startswith("unit:"):
+        return None, ref.split(":", 1)[1]
+    return None, ""
+
+
 @dataclass(frozen=True)
 class Holding:
     """Where a weapon is. Exactly one of location / custodian / destination is set, except

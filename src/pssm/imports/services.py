@@ -572,32 +572,23 @@ class _WeaponRun:
             weapon_id__in=weapon_ids,
             voucher__site=self.site,
             voucher__kind=Kind.RECEIPT.value,
-            voucher__notes__endswith=f", job {self.job.pk})",
+            voucher__notes__endswith=_job_tag(self.job),
         ).values_list("weapon_id", "after")
-        out = {}
-        for weapon_id, after in lines:
-            if isinstance(after, str):
-                after = json.loads(after)
-            if after and after.get("import_row"):
-                out[weapon_id] = after["import_row"]
-        return out
+        return {w: after["import_row"] for w, after in lines if after and after.get("import_row")}
 
     def write(self, fresh, first_row, last_row):
         site, actor, now = self.site, self.actor, timezone.now()
-        seq, number = _next_number(site, now.year)
-        voucher = Voucher.objects.create(
-            site=site,
-            year=now.year,
-            seq=seq,
-            number=number,
-            kind=Kind.RECEIPT.value,
-            reason=ReceiptReason.ACQUISITION.value,
-            state=Voucher.State.POSTED,
+        voucher = _receipt_voucher(
+            self.job,
+            actor,
+            first_row,
+            last_row,
+            now,
             location_id=fresh[0][1]["location_id"],
-            prepared_by=actor,
+            state=Voucher.State.POSTED,
             posted_at=now,
-            notes=f"Import {self.job.file_name} (rows {first_row}–{last_row}, job {self.job.pk})",
         )
+        number = voucher.number
         ids = _allocate_ids(Weapon._meta.db_table, len(fresh))
         stamp = _db_datetime(now)
         owner = site.organisation_id
@@ -723,6 +714,28 @@ def _allocate_ids(table: str, n: int) -> list[int]:
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         top = cur.fetchone()[0]
     return list(range(top + 1, top + 1 + n))
+
+
+def _job_tag(job) -> str:
+    """The end of the notes of every receipt voucher an import job writes."""
+    return f", job {job.pk})"
+
+
+def _receipt_voucher(job, actor, first_row, last_row, now, **fields) -> Voucher:
+    """The receipt voucher of one chunk of an import, numbered like any voucher of the site;
+    its notes name the file, the rows and the job (see :func:`_job_tag`)."""
+    seq, number = _next_number(job.site, now.year)
+    return Voucher.objects.create(
+        site=job.site,
+        year=now.year,
+        seq=seq,
+        number=number,
+        kind=Kind.RECEIPT.value,
+        reason=ReceiptReason.ACQUISITION.value,
+        prepared_by=actor,
+        notes=f"Import {job.file_name} (rows {first_row}–{last_row}{_job_tag(job)}",
+        **fields,
+    )
 
 
 def _registered(norms: list[str]) -> dict[tuple[int, str], tuple[str, int, str, int]]:
@@ -895,18 +908,14 @@ def ammunition_import(
         try:
             with transaction.atomic():
                 now = timezone.now()
-                seq, number = _next_number(site, now.year)
-                voucher = Voucher.objects.create(
-                    site=site,
-                    year=now.year,
-                    seq=seq,
-                    number=number,
-                    kind=Kind.RECEIPT.value,
-                    reason=ReceiptReason.ACQUISITION.value,
-                    state=Voucher.State.SUBMITTED,
+                voucher = _receipt_voucher(
+                    job,
+                    actor,
+                    chunk[0][0],
+                    last_row,
+                    now,
                     location=chunk[0][2]["location"],
-                    prepared_by=actor,
-                    notes=f"Import {job.file_name} (rows {chunk[0][0]}–{last_row}, job {job.pk})",
+                    state=Voucher.State.SUBMITTED,
                 )
                 lines = []
                 for _n, _c, d in chunk:
@@ -944,7 +953,7 @@ def ammunition_import(
                         "job": job.pk,
                         "file": job.file_name,
                         "sha256": job.file_sha256,
-                        "voucher": number,
+                        "voucher": voucher.number,
                         "rows": [chunk[0][0], last_row],
                         "lines": records,
                     },

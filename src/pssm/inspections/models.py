@@ -320,6 +320,15 @@ class Count(models.Model):
         return self.site.scope
 
     @property
+    def is_sample(self) -> bool:
+        """Whether the count is a random sample check: the counter is told which records
+        were drawn (never their figures)."""
+        from pssm.domain import count_policies
+
+        policy = count_policies.policies().get(self.policy)
+        return bool(policy and policy.sample_one_in)
+
+    @property
     def gaps(self) -> list[dict]:
         from pssm.domain.counts import GAPS
 

@@ -59,7 +59,7 @@ def count_sheet(count, locations, url: str, policy_title: str = "") -> bytes:
         new_y="NEXT",
     )
     drawn = {}
-    if count.policy == "COUNT.RANDOM_SAMPLE":
+    if count.is_sample:
         for lot, location, _qty in count.expected_lots:
             drawn.setdefault(location, []).append(lot)
     for location in locations:

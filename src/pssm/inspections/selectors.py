@@ -19,3 +19,38 @@ def inspection_get(*, user, pk: int) -> Inspection:
     if found is None:
         raise NotFoundError(gettext_noop("No such inspection in your reach."))
     return found
+
+
+def count_list(*, user, site_code: str = ""):
+    """Stock checks the user may see (serial-level: those who see serials at the site)."""
+    from .models import Count
+
+    authz.check_anywhere(user, Action.SERIALS_VIEW)
+    qs = authz.scoped(
+        user,
+        Action.SERIALS_VIEW,
+        Count.objects.select_related("site", "building", "location", "counter", "closed_by"),
+    )
+    if site_code:
+        qs = qs.filter(site__code=site_code.upper())
+    return qs
+
+
+def count_get(*, user, pk: int):
+    found = count_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError(gettext_noop("No such count in your reach."))
+    return found
+
+
+def count_locations(count):
+    """The active storage locations a count covers: its location, its building's, or the
+    site's."""
+    from pssm.sites.models import StorageLocation
+
+    locations = StorageLocation.objects.filter(building__site=count.site_id, is_active=True)
+    if count.location_id:
+        locations = locations.filter(pk=count.location_id)
+    elif count.building_id:
+        locations = locations.filter(building_id=count.building_id)
+    return locations.order_by("code")

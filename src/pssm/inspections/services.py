@@ -509,6 +509,10 @@ def count_start(
             raise invalid(
                 gettext_noop("This storage location belongs to another site."), "location"
             )
+        if building is not None and location.building_id != building.pk:
+            raise invalid(
+                gettext_noop("This storage location is not in the building chosen."), "location"
+            )
         building = location.building
     if policy and building is not None:
         raise invalid(
@@ -534,8 +538,8 @@ def count_start(
         balances = balances.filter(location=location)
     expected_lots = (
         [
-            [lot, location, qty]
-            for lot, location, qty in balances.values_list(
+            [lot, code, qty]
+            for lot, code, qty in balances.values_list(
                 "lot__lot_number", "location__code", "quantity"
             )
         ]

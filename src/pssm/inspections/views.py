@@ -299,7 +299,9 @@ def count_list(request, code):
         "inspections/count_list.html",
         {
             "site": site,
-            "counts": Count.objects.filter(site=site).select_related("counter", "closed_by")[:100],
+            "counts": paginate(
+                request, selectors.count_list(user=request.user, site_code=site.code)
+            ),
             "can_count": authz.can(request.user, Action.VOUCHER_PREPARE, site),
             "policies": _policy_titles(site),
             "buildings": Building.objects.filter(site=site, is_active=True).order_by("code"),
@@ -333,14 +335,7 @@ def _policy_titles(site) -> dict[str, str]:
 def count_detail(request, pk):
     from pssm.sites.models import StorageLocation
 
-    from .models import Count
-
-    count = get_object_or_404(
-        authz.scoped(
-            request.user, Action.SERIALS_VIEW, Count.objects.select_related("site", "counter")
-        ),
-        pk=pk,
-    )
+    count = selectors.count_get(user=request.user, pk=pk)
     is_counter = count.counter_id == request.user.pk
     if request.method == "POST":
         if request.POST.get("op") == "close":
@@ -371,13 +366,7 @@ def count_detail(request, pk):
                 location=location,
             )
         return redirect("inspections:count_detail", pk)
-    locations = StorageLocation.objects.filter(building__site=count.site, is_active=True).order_by(
-        "code"
-    )
-    if count.building_id:
-        locations = locations.filter(building_id=count.building_id)
-    if count.location_id:
-        locations = locations.filter(pk=count.location_id)
+    locations = selectors.count_locations(count)
     return render(
         request,
         "inspections/count_detail.html",
@@ -393,7 +382,7 @@ def count_detail(request, pk):
             else [],
             # a sample check tells the counter which records to count, never the figures
             "to_count": [(lot, loc) for lot, loc, _qty in count.expected_lots]
-            if count.policy == "COUNT.RANDOM_SAMPLE"
+            if count.is_sample
             else [],
             "locations": locations,
             "findings": [
@@ -471,28 +460,15 @@ def compliance(request):
 
 @login_required
 def count_sheet(request, pk):
-    from pssm.sites.models import StorageLocation
 
     from . import pdf
-    from .models import Count
 
-    count = get_object_or_404(
-        authz.scoped(
-            request.user,
-            Action.SERIALS_VIEW,
-            Count.objects.select_related("site", "counter", "building"),
-        ),
-        pk=pk,
-    )
-    locations = StorageLocation.objects.filter(building__site=count.site, is_active=True)
-    if count.building_id:
-        locations = locations.filter(building_id=count.building_id)
-    if count.location_id:
-        locations = locations.filter(pk=count.location_id)
+    count = selectors.count_get(user=request.user, pk=pk)
+    locations = selectors.count_locations(count)
     url = request.build_absolute_uri(reverse("inspections:count_detail", args=[pk]))
     content = pdf.count_sheet(
         count,
-        locations.order_by("code"),
+        locations,
         url,
         _policy_titles(count.site).get(count.policy, ""),
     )

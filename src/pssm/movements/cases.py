@@ -129,12 +129,36 @@ def _check_handler(actor, case: Discrepancy) -> None:
         authz.check(actor, Action.VOUCHER_PREPARE, case)
 
 
-def _first_counter_id(case: Discrepancy):
+def first_counter_id(case: Discrepancy):
     if case.count_id:
         return case.count.counter_id
     if case.voucher_id:
         return case.voucher.prepared_by_id
     return None
+
+
+STEPS = ("recount", "investigate", "write_off", "explain")
+
+
+def steps_open_to(user, case: Discrepancy) -> set[str]:
+    """The steps ``user`` may take on ``case`` now (the pages show only these; each service
+    still checks its own rules when called)."""
+    if case.state != Discrepancy.State.OPEN:
+        return set()
+    steps = set()
+    counted = first_counter_id(case) == getattr(user, "pk", None)
+    if any(authz.can(user, action, case) for action in HANDLERS):
+        steps.add("investigate")
+        if case.recounted_at is None and not counted:
+            steps.add("recount")
+    if case.recount_confirmed and authz.can(user, Action.VOUCHER_PREPARE, case):
+        steps.add("write_off")
+    if not counted and (
+        authz.can_above_site(user, Action.WRITE_OFF_APPROVE, case)
+        or (not case.recount_confirmed and authz.can(user, Action.VOUCHER_APPROVE, case))
+    ):
+        steps.add("explain")
+    return steps
 
 
 def _require_open(case: Discrepancy) -> None:
@@ -156,7 +180,7 @@ def case_recount(*, actor, case: Discrepancy, confirmed=None, quantity=None) -> 
             raise ConflictError(
                 gettext_noop("Case %(case)s was already recounted."), params={"case": c.number}
             )
-        if _first_counter_id(c) == getattr(actor, "pk", None):
+        if first_counter_id(c) == getattr(actor, "pk", None):
             raise PermissionDeniedError(
                 gettext_noop("The recount is done by another person than the one who counted."),
                 code="two_person_rule",
@@ -263,7 +287,7 @@ def case_explain(*, actor, case: Discrepancy, note: str) -> Discrepancy:
             authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, c)
         elif not authz.can_above_site(actor, Action.WRITE_OFF_APPROVE, c):
             authz.check(actor, Action.VOUCHER_APPROVE, c)
-        if _first_counter_id(c) == getattr(actor, "pk", None):
+        if first_counter_id(c) == getattr(actor, "pk", None):
             raise PermissionDeniedError(
                 gettext_noop("The person who counted cannot close the case."),
                 code="two_person_rule",
@@ -302,7 +326,7 @@ def _settlement(c: Discrepancy, reason: str) -> tuple[str, str, dict]:
                 "this site settles it. Settle it with that site (a transfer), then close the "
                 "case as explained."
             ),
-            params={"serial": w.serial, "status": w.status, "site": w.site.code},
+            params={"serial": w.serial, "status": w.get_status_display(), "site": w.site.code},
         )
     if c.lot_id and c.count_id and c.recount_quantity is not None:
         diff = c.recount_quantity - (c.expected_quantity or 0)

@@ -20,7 +20,18 @@ from django.db import connection
 from pssm.accounts import authz
 from pssm.domain.access import Action, Scope
 from pssm.domain.errors import PermissionDeniedError, gettext_noop
-from pssm.domain.ledger import BLOCKED_WHEN_FROZEN, Holding, Kind, LedgerError, Line, Status, apply
+from pssm.domain.ledger import (
+    BLOCKED_WHEN_FROZEN,
+    Holding,
+    Kind,
+    LedgerError,
+    Line,
+    Status,
+    apply,
+    custodian_parts,
+    custodian_ref,
+)
+from pssm.registry.models import Person
 
 FAST_KINDS = frozenset(
     {Kind.ISSUE, Kind.RETURN, Kind.LOAN, Kind.TRANSFER, Kind.LOSS, Kind.STATUS_CHANGE}
@@ -122,15 +133,12 @@ def approve(actor, voucher_pk: int):
                 [v_custodian_id],
             )
             rank, last, first, service = cursor.fetchone()
-            custodian_label = f"{f'{rank} {last.upper()} {first}'.strip()} ({service})"
+            custodian_label = str(
+                Person(rank=rank, last_name=last, first_name=first, service_number=service)
+            )
     site_by_code = {code: i for (t, i), code in codes.items() if t == "s"}
     location_by_code = {code: i for (t, i), code in codes.items() if t == "l"}
-    if v_custodian_id:
-        custodian = f"person:{v_custodian_id}"
-    elif v_custodian_unit:
-        custodian = f"unit:{v_custodian_unit}"
-    else:
-        custodian = ""
+    custodian = custodian_ref(v_custodian_id, v_custodian_unit)
     k = Kind(kind)
     records, holdings, line_rows = [], [], []
     for line_id, l_loc, w_id, serial, status, w_site, w_loc, w_cust, w_unit, w_dest, hold in lines:
@@ -140,7 +148,7 @@ def approve(actor, voucher_pk: int):
             Status(status),
             codes[("s", w_site)],
             location=codes[("l", w_loc)] if w_loc else "",
-            custodian=f"person:{w_cust}" if w_cust else (f"unit:{w_unit}" if w_unit else ""),
+            custodian=custodian_ref(w_cust, w_unit),
             destination=codes[("s", w_dest)] if w_dest else "",
         )
         location_id = l_loc or v_location_id
@@ -158,11 +166,7 @@ def approve(actor, voucher_pk: int):
             exc.details.setdefault("serial", serial)
             exc.params.setdefault("serial", serial)
             raise
-        new_custodian_id, new_unit = None, ""
-        if after.custodian.startswith("person:"):
-            new_custodian_id = int(after.custodian.split(":", 1)[1])
-        elif after.custodian.startswith("unit:"):
-            new_unit = after.custodian.split(":", 1)[1]
+        new_custodian_id, new_unit = custodian_parts(after.custodian)
         holdings.append(
             (
                 after.status.value,

@@ -32,6 +32,8 @@ from pssm.domain.ledger import (
     ReceiptReason,
     Status,
     apply,
+    custodian_parts,
+    custodian_ref,
 )
 from pssm.journal.services import journal_append
 from pssm.registry.models import Person, SerialKey, Weapon, WeaponType
@@ -76,11 +78,7 @@ def _next_number(site: Site, year: int) -> tuple[int, str]:
 
 
 def holding_of(weapon: Weapon) -> Holding:
-    custodian = ""
-    if weapon.custodian_id:
-        custodian = f"person:{weapon.custodian_id}"
-    elif weapon.custodian_unit:
-        custodian = f"unit:{weapon.custodian_unit}"
+    custodian = custodian_ref(weapon.custodian_id, weapon.custodian_unit)
     return Holding(
         Status(weapon.status),
         weapon.site.code,
@@ -113,15 +111,12 @@ class _Resolver:
         weapon.site = self.site(h.site)
         weapon.location = self.location(h.location)
         weapon.destination = self.site(h.destination) if h.destination else None
+        pk, weapon.custodian_unit = custodian_parts(h.custodian)
         weapon.custodian = None
-        weapon.custodian_unit = ""
-        if h.custodian.startswith("person:"):
-            pk = int(h.custodian.split(":", 1)[1])
+        if pk is not None:
             if pk not in self.persons:
                 self.persons[pk] = Person.objects.get(pk=pk)
             weapon.custodian = self.persons[pk]
-        elif h.custodian.startswith("unit:"):
-            weapon.custodian_unit = h.custodian.split(":", 1)[1]
 
 
 # --- creating and editing drafts ---------------------------------------------------------
@@ -298,11 +293,7 @@ def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
 
 
 def _line_for_ledger(voucher: Voucher, vline: VoucherLine | None = None) -> Line:
-    custodian = ""
-    if voucher.custodian_id:
-        custodian = f"person:{voucher.custodian_id}"
-    elif voucher.custodian_unit:
-        custodian = f"unit:{voucher.custodian_unit}"
+    custodian = custodian_ref(voucher.custodian_id, voucher.custodian_unit)
     location = ""
     if vline is not None and vline.location_id:
         location = vline.location.code

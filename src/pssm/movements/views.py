@@ -326,9 +326,6 @@ def case_detail(request, pk):
             messages.error(request, _("Unknown action."))
         return redirect("movements:case_detail", pk)
     user = request.user
-    is_open = case.state == Discrepancy.State.OPEN
-    handler = any(authz.can(user, a, case) for a in cases.HANDLERS)
-    first_counter = cases._first_counter_id(case)
     history = (
         JournalEntry.objects.filter(
             kind__startswith="discrepancy.",
@@ -340,26 +337,14 @@ def case_detail(request, pk):
         if authz.can(user, Action.JOURNAL_VIEW, case)
         else []
     )
+    steps = cases.steps_open_to(user, case)
     return render(
         request,
         "movements/case_detail.html",
         {
             "case": case,
             "history": history,
-            "can_recount": is_open
-            and handler
-            and case.recounted_at is None
-            and first_counter != user.pk,
-            "can_investigate": is_open and handler,
-            "can_explain": is_open
-            and first_counter != user.pk
-            and (
-                authz.can_above_site(user, Action.WRITE_OFF_APPROVE, case)
-                or (not case.recount_confirmed and authz.can(user, Action.VOUCHER_APPROVE, case))
-            ),
-            "can_write_off": is_open
-            and bool(case.recount_confirmed)
-            and authz.can(user, Action.VOUCHER_PREPARE, case),
+            **{f"can_{step}": step in steps for step in cases.STEPS},
             "needs_reason": case.kind == Discrepancy.Kind.MISSING and case.weapon_id,
         },
     )
