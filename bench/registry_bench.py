@@ -36,7 +36,7 @@ from pssm.accounts.authz import SystemActor  # noqa: E402
 from pssm.domain import serials  # noqa: E402
 from pssm.movements import services as mv  # noqa: E402
 from pssm.movements.models import Voucher  # noqa: E402
-from pssm.registry.models import SerialKey, Weapon, WeaponType  # noqa: E402
+from pssm.registry.models import Weapon, WeaponType  # noqa: E402
 from pssm.registry.selectors import weapon_search  # noqa: E402
 from pssm.sites import services as site_services  # noqa: E402
 from pssm.sites.models import StorageLocation  # noqa: E402
@@ -86,12 +86,12 @@ def build(n: int, rng: random.Random):
     )
     wt = WeaponType.objects.get(make="Kalashnikov", model="AKM")
     seen = set()
-    w_table, k_table = Weapon._meta.db_table, SerialKey._meta.db_table
+    w_table = Weapon._meta.db_table
     started = time.perf_counter()
     next_id = 1
     chunk = 20000
     while next_id <= n:
-        weapons, keys = [], []
+        weapons = []
         for _ in range(min(chunk, n - next_id + 1)):
             while True:
                 serial = "".join(rng.choices(ALPHABET, k=rng.randint(7, 10)))
@@ -121,9 +121,8 @@ def build(n: int, rng: random.Random):
                     "2026-01-01 00:00:00+00",
                 )
             )
-            keys.extend((next_id, key) for key in serials.deletion_keys(norm))
             next_id += 1
-        _insert(w_table, k_table, weapons, keys)
+        _insert(w_table, weapons)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(
@@ -151,7 +150,7 @@ W_COLUMNS = (
 )
 
 
-def _insert(w_table, k_table, weapons, keys):
+def _insert(w_table, weapons):
     """Bulk-load a chunk: COPY on PostgreSQL, batched INSERTs on SQLite."""
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -159,16 +158,12 @@ def _insert(w_table, k_table, weapons, keys):
             with raw.copy(f"COPY {w_table} ({W_COLUMNS}) FROM STDIN") as copy:
                 for row in weapons:
                     copy.write_row(row)
-            with raw.copy(f"COPY {k_table} (weapon_id, key) FROM STDIN") as copy:
-                for row in keys:
-                    copy.write_row(row)
             return
         placeholders = ", ".join(["%s"] * 17)
         cur.executemany(
             f"INSERT INTO {w_table} ({W_COLUMNS}) VALUES ({placeholders})",  # noqa: S608
             weapons,
         )
-        cur.executemany(f"INSERT INTO {k_table} (weapon_id, key) VALUES (%s, %s)", keys)  # noqa: S608
 
 
 def mutate(norm: str, rng: random.Random) -> str:
@@ -184,17 +179,27 @@ def main(n: int) -> None:
     keeper, commander = ctx["keeper"], ctx["commander"]
     sample = rng.sample(ctx["serials"], 300)
     timings = {}
-    for label, queries in (("exact", sample), ("near", [mutate(s, rng) for s in sample])):
+    # "exact": a serial in the registry; "near": one character wrong (no better match, so the
+    # serials one edit away are looked up); "similar": a serial in the registry with its
+    # near matches asked for (near=1), not a target.
+    searches = (
+        ("exact", sample, False),
+        ("near", [mutate(s, rng) for s in sample], False),
+        ("similar", sample, True),
+    )
+    for label, queries, near in searches:
         inproc, api = [], []
         client = Client()
         client.force_login(keeper)
         for q in queries:
             t = time.perf_counter()
-            found = weapon_search(user=keeper, query=q)
+            found = weapon_search(user=keeper, query=q, near=near)
             inproc.append((time.perf_counter() - t) * 1000)
             assert found, f"no match for {q}"
             t = time.perf_counter()
-            resp = client.get("/api/v1/weapons/search/", {"q": q})
+            resp = client.get(
+                "/api/v1/weapons/search/", {"q": q, **({"near": "1"} if near else {})}
+            )
             api.append((time.perf_counter() - t) * 1000)
             assert resp.status_code == 200 and resp.json()
         timings[label] = (inproc, api)
@@ -278,14 +283,15 @@ def main(n: int) -> None:
     )
     print("| measure                              | p50 ms | p95 ms | target     | met |")
     print("|--------------------------------------|--------|--------|------------|-----|")
-    for label, target in (("exact", 5), ("near", 50)):
+    for label, target in (("exact", 5), ("near", 50), ("similar", None)):
         inproc, api = timings[label]
         for where, values in (("in-process", inproc), ("API", api)):
             p50, p95 = pct(values, 50), pct(values, 95)
-            met = "yes" if p95 <= target else "no"
+            goal = f"p95<={target} ms" if target else "(near=1)"
+            met = ("yes" if p95 <= target else "no") if target else ""
             print(
-                f"| {label} search, {where:<23} | {p50:6.2f} | {p95:6.2f} | "
-                f"p95<={target} ms | {met:<3} |"
+                f"| {label + ' search, ' + where:<36} | {p50:6.2f} | {p95:6.2f} | "
+                f"{goal:<10} | {met:<3} |"
             )
     print(
         f"| posting single-line issue/return     | {vouchers_per_s:6.0f}/s        "

@@ -8,8 +8,8 @@ from pssm.domain.serials import (
     Candidate,
     Match,
     classify,
-    deletion_keys,
     distance_at_most_one,
+    neighbours,
     normalise,
     rank,
 )
@@ -67,7 +67,7 @@ def test_normalise_is_idempotent(raw):
 
 
 @given(serials, st.data())
-def test_one_edit_apart_always_share_a_deletion_key(serial, data):
+def test_one_edit_apart_is_always_a_neighbour(serial, data):
     s = normalise(serial)
     i = data.draw(st.integers(0, len(s) - 1))
     op = data.draw(st.sampled_from(["sub", "del", "ins", "swap"]))
@@ -83,8 +83,22 @@ def test_one_edit_apart_always_share_a_deletion_key(serial, data):
         t = s[:i] + s[j] + s[i + 1 : j] + s[i] + s[j + 1 :] if j > i else s
 
     assert distance_at_most_one(s, t)
-    if t:
-        assert deletion_keys(s) & deletion_keys(t)
+    if t and t != s:
+        assert t in neighbours(s)
+        assert s in neighbours(t)
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_neighbours_are_exactly_the_serials_one_edit_away(raw_a, raw_b):
+    a, b = normalise(raw_a), normalise(raw_b)
+    if a and b and a != b:
+        assert (b in neighbours(a)) == distance_at_most_one(a, b)
+
+
+@given(st.text(max_size=16))
+def test_neighbours_are_normalised_serials(raw):
+    s = normalise(raw)
+    assert all(normalise(t) == t and t for t in neighbours(s))
 
 
 @given(serials, serials)

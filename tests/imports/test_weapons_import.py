@@ -14,7 +14,8 @@ from pssm.imports.columns import MappingError
 from pssm.imports.readers import FileError, write_rejects
 from pssm.journal.models import JournalEntry
 from pssm.movements.models import Voucher
-from pssm.registry.models import SerialKey, Weapon
+from pssm.registry.models import Weapon
+from pssm.registry.selectors import weapon_search
 from tests.imports.conftest import write_messy
 
 
@@ -43,7 +44,8 @@ def test_a_messy_register_imports_with_a_precise_report(armoury, tmp_path):
     assert voucher.state == "posted" and voucher.lines.count() == 4
     entry = JournalEntry.objects.filter(kind="import.weapons").get()
     assert voucher.number in entry.payload
-    assert SerialKey.objects.filter(weapon=ak).count() == len(serials.deletion_keys(ak.serial_norm))
+    found = weapon_search(user=armoury.commander, query="AK 47 0061")  # two digits swapped
+    assert [(m.value, hit.id) for m, hit in found] == [("near", ak.pk)]
 
 
 def test_reimporting_the_same_file_creates_nothing_new(armoury, tmp_path):

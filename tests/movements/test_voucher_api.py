@@ -86,21 +86,35 @@ def test_search_api_and_trace_command(kti, api_client, capsys):
     api_client.force_authenticate(kti.keeper)
 
     found = api_client.get("/api/v1/weapons/search/", {"q": "AK47OO15"}).json()
+    similar = api_client.get("/api/v1/weapons/search/", {"q": "AK47OO15", "near": "1"}).json()
+    mistyped = api_client.get("/api/v1/weapons/search/", {"q": "AK470019"}).json()
     call_command("trace", "AK470015", "--json")
     traced = json.loads(capsys.readouterr().out)
+    call_command("trace", "AK470015", "--json", "--near")
+    traced_near = json.loads(capsys.readouterr().out)
 
-    assert [(r["match"], r["weapon"]["serial"]) for r in found] == [
+    assert [(r["match"], r["weapon"]["serial"]) for r in found] == [("normalised", "AK470015")]
+    assert [(r["match"], r["weapon"]["serial"]) for r in similar] == [
         ("normalised", "AK470015"),
         ("near", "AK470016"),
     ]
-    assert traced[0] == {
-        **traced[0],
-        "serial": "AK470015",
-        "match": "exact",
-        "site": "ML-KTI",
-        "status": "in_store",
-    }
-    assert traced[1]["match"] == "near"
+    assert [(r["match"], r["weapon"]["serial"]) for r in mistyped] == [
+        ("near", "AK470015"),
+        ("near", "AK470016"),
+    ]
+    assert traced == [
+        {
+            **traced[0],
+            "serial": "AK470015",
+            "match": "exact",
+            "site": "ML-KTI",
+            "status": "in_store",
+        }
+    ]
+    assert [(r["match"], r["serial"]) for r in traced_near] == [
+        ("exact", "AK470015"),
+        ("near", "AK470016"),
+    ]
 
 
 def test_voucher_workflow_from_the_command_line(kti, capsys):

@@ -86,9 +86,18 @@ def test_serial_search_page_lists_best_matches_first(kti, client):
     kti.receive("AK470016", "AK470015")
     client.force_login(kti.keeper)
 
-    page = client.get(reverse("registry:weapon_list"), {"serial": "AK470015"}).context["page_obj"]
+    url = reverse("registry:weapon_list")
+    page = client.get(url, {"serial": "AK470015"}).context["page_obj"]
+    similar = client.get(url, {"serial": "AK470015", "near": "1"})
+    mistyped = client.get(url, {"serial": "AK470019"}).context["page_obj"]
 
-    assert [(w.serial, w.match.value) for w in page] == [
+    assert [(w.serial, w.match.value) for w in page] == [("AK470015", "exact")]
+    assert [(w.serial, w.match.value) for w in similar.context["page_obj"]] == [
         ("AK470015", "exact"),
+        ("AK470016", "near"),
+    ]
+    assert 'name="near" value="1" checked' in similar.content.decode()
+    assert [(w.serial, w.match.value) for w in mistyped] == [
+        ("AK470015", "near"),
         ("AK470016", "near"),
     ]

@@ -8,7 +8,8 @@ from pssm.journal.models import JournalEntry
 from pssm.journal.selectors import journal_verify
 from pssm.movements import services
 from pssm.movements.models import Discrepancy, Voucher
-from pssm.registry.models import SerialKey, Weapon
+from pssm.registry.models import Weapon
+from pssm.registry.selectors import weapon_search
 from pssm.registry.services import person_create
 
 
@@ -22,7 +23,8 @@ def test_receipt_registers_new_weapons_in_store(kti):
     assert voucher.state == Voucher.State.POSTED and voucher.approved_by == kti.commander
     w = weapon("AK-0001")
     assert (w.status, w.site, w.location) == ("in_store", kti.site, kti.rack)
-    assert SerialKey.objects.filter(weapon=w, key="AK0001").exists()
+    found = weapon_search(user=kti.keeper, query="AK-00001")  # one character extra
+    assert [(m.value, hit.id) for m, hit in found] == [("near", w.pk)]
     entry = JournalEntry.objects.filter(kind="voucher.posted").get()
     assert entry.payload_data["number"] == voucher.number
     assert [line["serial"] for line in entry.payload_data["lines"]] == ["AK-0001", "AK-0002"]

@@ -10,9 +10,10 @@ find ``AK 47-0O1S`` when the register says ``AK470015``. Three levels of match:
 - *near*: the normalised forms differ by one character wrong, missing, extra, or two adjacent
   characters swapped (Damerau–Levenshtein distance 1).
 
-Near matches are found through *deletion keys* (the normalised serial with one character
-removed, and the serial itself): two serials at distance 1 always share a key, so an index on
-the keys turns a fuzzy search over millions of weapons into a handful of exact look-ups.
+Normalised serials are written with :data:`ALPHABET` alone, so the serials one edit away from
+a query are a finite list (:func:`neighbours`: about 60 per character of the query): a near
+search is that many exact look-ups in the index on the normalised serial, and the registry
+stores nothing for it beyond that index.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ LOOKALIKES = str.maketrans(
 CONFUSABLES = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
 
 MAX_SERIAL_LENGTH = 64
+# Every character a normalised serial can hold: Latin capitals and digits, less the letters
+# folded into digits.
+ALPHABET = "".join(sorted(set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".translate(CONFUSABLES))))
 
 
 class Match(StrEnum):
@@ -83,12 +87,23 @@ def normalise(raw: str) -> str:
     return text.translate(CONFUSABLES)
 
 
-def deletion_keys(normalised: str) -> set[str]:
-    """The serial itself and every form with one character removed."""
-    keys = {normalised}
-    keys.update(normalised[:i] + normalised[i + 1 :] for i in range(len(normalised)))
-    keys.discard("")
-    return keys
+def neighbours(normalised: str) -> set[str]:
+    """Every normalised serial one edit away from ``normalised`` (a character wrong, missing
+    or extra, or two adjacent characters swapped), the serial itself excluded."""
+    found: set[str] = set()
+    n = len(normalised)
+    for i in range(n + 1):
+        head, tail = normalised[:i], normalised[i:]
+        found.update(head + ch + tail for ch in ALPHABET)  # one extra character
+        if i < n:
+            rest = normalised[i + 1 :]
+            found.add(head + rest)  # one character missing
+            found.update(head + ch + rest for ch in ALPHABET)  # one character wrong
+        if i < n - 1:
+            found.add(head + normalised[i + 1] + normalised[i] + normalised[i + 2 :])
+    found.discard(normalised)
+    found.discard("")
+    return found
 
 
 def distance_at_most_one(a: str, b: str) -> bool:

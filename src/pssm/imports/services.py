@@ -31,7 +31,7 @@ from pssm.domain.ledger import Kind, ReceiptReason, Status
 from pssm.journal.services import journal_append
 from pssm.movements.models import Voucher, VoucherLine
 from pssm.movements.services import _next_number
-from pssm.registry.models import SerialKey, Weapon, WeaponType
+from pssm.registry.models import Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
 from . import columns, readers
@@ -521,6 +521,7 @@ class _WeaponRun:
             if not self.dry_run and last_row > self.job.last_row:
                 self.job.last_row = last_row
             return
+        _keep_statistics(Weapon, VoucherLine)
         present = _registered(sorted({data["serial_norm"] for _n, _c, data in chunk}))
         earlier_rows = self.rows_of_this_job(
             [found[3] for found in present.values() if found[1] == self.site.pk]
@@ -619,9 +620,6 @@ class _WeaponRun:
                 )
                 for pk, (_n, d) in zip(ids, fresh, strict=True)
             ],
-        )
-        _insert_serial_keys(
-            [(pk, d["serial_norm"]) for pk, (_n, d) in zip(ids, fresh, strict=True)]
         )
         codes = {pk: code for code, pk in self.locations.items() if code.startswith(site.code)}
         _bulk_insert(
@@ -738,6 +736,27 @@ def _receipt_voucher(job, actor, first_row, last_row, now, **fields) -> Voucher:
     )
 
 
+def _keep_statistics(*models) -> None:
+    """Analyse the tables an import grows once they hold twice the pages they held when last
+    analysed (PostgreSQL). The per-chunk look-ups by serial are planned from these figures:
+    a table last analysed when it held a thousandth of its rows is read whole for every chunk,
+    and the autovacuum daemon may be late or switched off. Each analysis reads a sample of the
+    table, so a million-row import runs a handful of them."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        for model in models:
+            table = model._meta.db_table
+            cur.execute(
+                "SELECT c.reltuples < 0 OR pg_relation_size(c.oid) / "
+                "current_setting('block_size')::int > 2 * c.relpages + 8 "
+                "FROM pg_class c WHERE c.oid = %s::regclass",
+                [table],
+            )
+            if cur.fetchone()[0]:
+                cur.execute(f"ANALYZE {table}")  # noqa: S608 - a model's own table
+
+
 def _registered(norms: list[str]) -> dict[tuple[int, str], tuple[str, int, str, int]]:
     """(type, normalised serial) → (site code, site id, serial, weapon id) of the weapons
     already registered under these normalised serials (one plain query per chunk)."""
@@ -769,15 +788,6 @@ def _bulk_insert(table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
             return
         marks = ", ".join(["%s"] * len(cols))
         cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-
-
-def _insert_serial_keys(weapons: list[tuple[int, str]]) -> None:
-    """The deletion keys (``serials.deletion_keys``) of the new weapons."""
-    _bulk_insert(
-        SerialKey._meta.db_table,
-        ("weapon_id", "key"),
-        [(pk, key) for pk, norm in weapons for key in serials.deletion_keys(norm)],
-    )
 
 
 # --- ammunition ---------------------------------------------------------------------------

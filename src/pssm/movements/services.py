@@ -36,7 +36,7 @@ from pssm.domain.ledger import (
     custodian_ref,
 )
 from pssm.journal.services import journal_append
-from pssm.registry.models import Person, SerialKey, Weapon, WeaponType
+from pssm.registry.models import Person, Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
 from . import lots, posting
@@ -726,14 +726,6 @@ def _post(v: Voucher) -> list[dict]:
         done_lines.append((line, weapon))
     if new_weapons:
         Weapon.objects.bulk_create(new_weapons, batch_size=500)
-        SerialKey.objects.bulk_create(
-            [
-                SerialKey(weapon=w, key=key)
-                for w in new_weapons
-                for key in serials.deletion_keys(w.serial_norm)
-            ],
-            batch_size=2000,
-        )
     _write_holdings(moved)
     _write_lines(done_lines)
     for line, weapon in done_lines:

@@ -118,7 +118,16 @@ class PersonIn(serializers.Serializer):
     unit = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
 
-WEAPON_FILTERS = ("site", "status", "category", "weapon_type", "owner", "serial", "type_q")
+WEAPON_FILTERS = (
+    "site",
+    "status",
+    "category",
+    "weapon_type",
+    "owner",
+    "serial",
+    "near",
+    "type_q",
+)
 
 
 class WeaponListApi(GenericAPIView):
@@ -146,11 +155,21 @@ class WeaponSearchApi(GenericAPIView):
     serializer_class = MatchOut
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True)], responses=MatchOut(many=True)
+        parameters=[
+            OpenApiParameter("q", str, required=True),
+            OpenApiParameter(
+                "near",
+                bool,
+                description="also the serials one edit away when the serial itself is found",
+            ),
+        ],
+        responses=MatchOut(many=True),
     )
     def get(self, request):
         matches = selectors.weapon_search(
-            user=request.user, query=request.query_params.get("q", "")
+            user=request.user,
+            query=request.query_params.get("q", ""),
+            near=selectors.wants_near(request.query_params),
         )
         hits = HitOut([w for _m, w in matches], many=True).data  # one serializer for all hits
         return Response(

@@ -255,25 +255,3 @@ class Weapon(models.Model):
     @property
     def custodian_label(self) -> str:
         return str(self.custodian) if self.custodian_id else self.custodian_unit
-
-
-class SerialKey(models.Model):
-    """Deletion keys of a weapon's normalised serial, for near-match search.
-
-    Derived data, like an index: written with the weapon (in the same transaction) and
-    rebuildable from ``Weapon.serial_norm``. The primary key (key, weapon) is the only index:
-    a search reads the weapons of its keys from it alone, and loading a national register
-    pays one index entry per key (no surrogate id, no foreign-key check)."""
-
-    pk = models.CompositePrimaryKey("key", "weapon")
-    key = models.CharField(max_length=64)
-    weapon = models.ForeignKey(
-        Weapon,
-        on_delete=models.CASCADE,
-        related_name="serial_keys",
-        db_constraint=False,
-        db_index=False,
-    )
-
-    def __str__(self):
-        return self.key

@@ -47,7 +47,8 @@ def weapon_list(*, user, filters: dict | None = None) -> QuerySet[Weapon]:
     if f.get("type_q"):
         qs = qs.filter(weapon_type__search_text__icontains=f["type_q"].lower())
     if f.get("serial"):
-        ids = [hit.id for _m, hit in weapon_search(user=user, query=f["serial"], limit=500)]
+        found = weapon_search(user=user, query=f["serial"], limit=500, near=wants_near(f))
+        ids = [hit.id for _m, hit in found]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("serial_norm", "pk")
 
@@ -89,7 +90,7 @@ SELECT w.id, w.serial, w.status,
   w.custodian_unit,
   (SELECT d.code FROM sites_site d WHERE d.id = w.destination_id)
 FROM registry_weapon w
-WHERE w.id IN (SELECT k.weapon_id FROM registry_serialkey k WHERE k.key IN ({keys})) {scope}
+WHERE w.serial_norm {norms} {scope}
 LIMIT {limit}
 """
 _SCOPE_SQL = """AND w.site_id IN (SELECT s.id FROM sites_site s
@@ -112,20 +113,43 @@ def _scope_sql(reach) -> tuple[str, list]:
     return _SCOPE_SQL.format(condition=" OR ".join(parts or ["1 = 0"])), params
 
 
-def weapon_search(*, user, query: str, limit: int = 20) -> list[tuple[serials.Match, WeaponHit]]:
-    """Weapons whose serial matches ``query`` exactly, once normalised, or within one edit,
-    best first (see pssm.domain.serials), among those the user may see."""
+def wants_near(filters: dict) -> bool:
+    """Whether a list filtered by serial also asks for the serials one character off."""
+    return str(filters.get("near", "")).lower() in {"1", "on", "true", "yes"}
+
+
+def weapon_search(
+    *, user, query: str, limit: int = 20, near: bool = False
+) -> list[tuple[serials.Match, WeaponHit]]:
+    """Weapons whose serial matches ``query`` exactly or once normalised, best first (see
+    pssm.domain.serials), among those the user may see. Near matches (one edit away) are
+    looked up when nothing matches better, or always with ``near``: a serial that is in the
+    registry is answered by one index look-up, a mistyped one by a few hundred."""
     authz.check_anywhere(user, Action.SERIALS_VIEW)
     norm = serials.normalise(query)
     if not norm:
         return []
-    keys = sorted(serials.deletion_keys(norm))
-    scope, scope_params = _scope_sql(authz.reach_of(user, Action.SERIALS_VIEW))
-    sql = _HIT_SQL.format(keys=", ".join(["%s"] * len(keys)), scope=scope, limit=int(limit) * 20)
+    scope = _scope_sql(authz.reach_of(user, Action.SERIALS_VIEW))
+    hits = _hits([norm], scope, limit)
+    if near or not hits:
+        hits += _hits(sorted(serials.neighbours(norm)), scope, limit)
+    ranked = serials.rank(query, [serials.Candidate(h.serial, h) for h in hits])
+    return [(match, cand.ref) for match, cand in ranked[:limit]]
+
+
+def _hits(norms: list[str], scope: tuple[str, list], limit: int) -> list[WeaponHit]:
+    """The visible weapons whose normalised serial is one of ``norms``."""
+    if not norms:
+        return []
+    if connection.vendor == "postgresql":  # one array parameter, planned once
+        among, params = "= ANY(%s)", [norms]
+    else:
+        among, params = f"IN ({', '.join(['%s'] * len(norms))})", norms
+    sql = _HIT_SQL.format(norms=among, scope=scope[0], limit=int(limit) * 20)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*keys, *scope_params])
+        cursor.execute(sql, [*params, *scope[1]])
         rows = cursor.fetchall()
-    hits = [
+    return [
         WeaponHit(
             pk,
             serial,
@@ -150,8 +174,6 @@ def weapon_search(*, user, query: str, limit: int = 20) -> list[tuple[serials.Ma
             destination,
         ) in rows
     ]
-    ranked = serials.rank(query, [serials.Candidate(h.serial, h) for h in hits])
-    return [(match, cand.ref) for match, cand in ranked[:limit]]
 
 
 def weapon_type_list(*, q: str = "") -> QuerySet[WeaponType]:

@@ -15,7 +15,7 @@ from pssm.sites import selectors as site_selectors
 from . import exports, forms, selectors, services
 from .models import STATUS_CHOICES, WeaponType
 
-WEAPON_FILTERS = ["site", "status", "category", "serial", "type_q"]
+WEAPON_FILTERS = ["site", "status", "category", "serial", "near", "type_q"]
 
 
 @login_required
@@ -27,7 +27,12 @@ def weapon_list(request):
         return exports.weapons_response(qs, fmt)
     if filters["serial"]:
         # A serial search lists the best matches first, each with how it matched.
-        found = selectors.weapon_search(user=request.user, query=filters["serial"], limit=500)
+        found = selectors.weapon_search(
+            user=request.user,
+            query=filters["serial"],
+            limit=500,
+            near=selectors.wants_near(filters),
+        )
         order = {hit.id: (i, m) for i, (m, hit) in enumerate(found)}
         qs = sorted(qs, key=lambda w: order[w.pk][0])
         for weapon in qs:

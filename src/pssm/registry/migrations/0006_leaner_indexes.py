@@ -5,9 +5,12 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def rebuild_keys(apps, schema_editor):
-    from pssm.domain.serials import deletion_keys
+def deletion_keys(norm):
+    """The keys of that time: the serial and each form with one character removed."""
+    return {norm, *(norm[:i] + norm[i + 1 :] for i in range(len(norm)))} - {""}
 
+
+def rebuild_keys(apps, schema_editor):
     Weapon = apps.get_model("registry", "Weapon")
     SerialKey = apps.get_model("registry", "SerialKey")
     batch = []

@@ -5,17 +5,28 @@ from pssm.registry.selectors import weapon_search
 
 
 class Command(PssmCommand):
-    help = "Find a weapon by serial number, even mistyped: exact, normalised and near matches."
+    help = (
+        "Find a weapon by serial number, even mistyped: exact and normalised matches, and the "
+        "serials one character off when nothing matches better (or with --near)."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("serial")
         parser.add_argument("--json", action="store_true", help="print the matches as JSON")
         parser.add_argument("--limit", type=int, default=20)
+        parser.add_argument(
+            "--near",
+            action="store_true",
+            help="also the serials one character off when the serial itself is found",
+        )
 
     def handle(self, *args, **options):
         matches = weapon_search(
-            user=self.actor(options), query=options["serial"], limit=options["limit"]
+            user=self.actor(options),
+            query=options["serial"],
+            limit=options["limit"],
+            near=options["near"],
         )
         rows = [
             {
