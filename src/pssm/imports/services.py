@@ -37,7 +37,9 @@ from pssm.sites.models import Site, StorageLocation
 from . import columns, readers
 from .models import ImportJob
 
-CHUNK = 2000
+CHUNK = 5000
+# Chunks between two looks at the registry's planner statistics (see _keep_statistics).
+STATISTICS_EVERY = 4
 REPORT_LIMIT = 500
 
 
@@ -292,6 +294,7 @@ class _WeaponRun:
         self.lock = threading.Lock()
         self.types = TypeIndex()
         self.seen: dict[int, int] = {}
+        self.chunks_checked = 0
         self.locations = {
             loc.code: loc.pk
             for loc in StorageLocation.objects.filter(building__site=site, is_active=True)
@@ -417,11 +420,15 @@ class _WeaponRun:
                 if isinstance(item, BaseException):
                     raise item
                 chunk, last = item
-                self.flush(chunk, last)
+                recorded = self.flush(chunk, last)
                 if not chunk:
                     continue
                 chunks_done += 1
-                self.tick(progress)
+                if recorded:
+                    if progress:
+                        progress(job)
+                else:
+                    self.tick(progress)
                 if stop_after_chunks is not None and chunks_done >= stop_after_chunks:
                     return
         finally:
@@ -490,6 +497,12 @@ class _WeaponRun:
             put(exc)
 
     def tick(self, progress):
+        self.record()
+        if progress:
+            progress(self.job)
+
+    def record(self):
+        """Save the job's counters, last committed row and rejects so far."""
         job, outcome = self.job, self.outcome
         job.rows_read, job.imported, job.rejected, job.skipped = (
             outcome.rows,
@@ -512,16 +525,17 @@ class _WeaponRun:
                 "last_row",
             ]
         )
-        if progress:
-            progress(job)
 
-    def flush(self, chunk, last_row):
-        """Check the chunk against the registry, then write it in one transaction."""
+    def flush(self, chunk, last_row) -> bool:
+        """Check the chunk against the registry, then write it in one transaction with the
+        job's counters; True when they were saved so."""
         if not chunk:
             if not self.dry_run and last_row > self.job.last_row:
                 self.job.last_row = last_row
-            return
-        _keep_statistics(Weapon, VoucherLine)
+            return False
+        if self.chunks_checked % STATISTICS_EVERY == 0:
+            _keep_statistics(Weapon, VoucherLine)
+        self.chunks_checked += 1
         present = _registered(sorted({data["serial_norm"] for _n, _c, data in chunk}))
         earlier_rows = self.rows_of_this_job(
             [found[3] for found in present.values() if found[1] == self.site.pk]
@@ -557,13 +571,19 @@ class _WeaponRun:
                 )
         if self.dry_run:
             self.outcome.imported += len(fresh)
-            return
-        with transaction.atomic():
-            if fresh:
-                self.write(fresh, chunk[0][0], last_row)
-            ImportJob.objects.filter(pk=self.job.pk).update(last_row=last_row)
-        self.job.last_row = last_row
-        self.outcome.imported += len(fresh)
+            return False
+        before = (self.job.last_row, self.outcome.imported)
+        try:
+            with transaction.atomic():
+                if fresh:
+                    self.write(fresh, chunk[0][0], last_row)
+                self.job.last_row = last_row
+                self.outcome.imported += len(fresh)
+                self.record()
+        except BaseException:
+            self.job.last_row, self.outcome.imported = before  # rolled back with the chunk
+            raise
+        return True
 
     def rows_of_this_job(self, weapon_ids: list[int]) -> dict[int, int]:
         """weapon id → the row of this file that registered it, for weapons this job wrote."""

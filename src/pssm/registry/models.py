@@ -192,8 +192,9 @@ class Weapon(models.Model):
         verbose_name = _("weapon")
         verbose_name_plural = _("weapons")
         constraints = [
+            # Led by the normalised serial, it is also the index of every search by serial.
             models.UniqueConstraint(
-                fields=["weapon_type", "serial_norm"], name="weapon_serial_unique_per_type"
+                fields=["serial_norm", "weapon_type"], name="weapon_serial_unique_per_type"
             ),
             # A weapon is in exactly one place or custody (see pssm.domain.ledger.Holding).
             models.CheckConstraint(
@@ -232,7 +233,6 @@ class Weapon(models.Model):
         indexes = [
             models.Index(fields=["site", "status"]),
             models.Index(fields=["weapon_type", "status"]),
-            models.Index(fields=["serial_norm"], name="weapon_serial_norm"),
             models.Index(
                 fields=["custodian"],
                 name="weapon_custodian",
