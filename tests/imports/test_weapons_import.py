@@ -2,6 +2,7 @@
 
 import csv
 import io
+import sys
 import zipfile
 
 import pytest
@@ -11,6 +12,7 @@ from pssm.domain import serials
 from pssm.domain.errors import PermissionDeniedError
 from pssm.imports import services
 from pssm.imports.columns import MappingError
+from pssm.imports.models import ImportJob
 from pssm.imports.readers import FileError, write_rejects
 from pssm.journal.models import JournalEntry
 from pssm.movements.models import Voucher
@@ -57,6 +59,27 @@ def test_reimporting_the_same_file_creates_nothing_new(armoury, tmp_path):
 
     assert (again.imported, again.skipped, again.rejected) == (0, 4, 6)
     assert (Weapon.objects.count(), Voucher.objects.count()) == counts[:2]
+
+
+def test_the_job_counters_move_with_each_committed_chunk(armoury, tmp_path):
+    path = tmp_path / "big.csv"
+    rows = ["serial,type,location"] + [f"SN-{i:05d},AKM,R01" for i in range(12)] + ["", "X,,R01"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    seen = []
+    interval = sys.getswitchinterval()
+
+    outcome = run(
+        armoury,
+        path,
+        chunk_size=5,
+        progress=lambda job: seen.append(
+            ImportJob.objects.values_list("imported", "last_row").get(pk=job.pk)
+        ),
+    )
+
+    assert outcome.imported == 12
+    assert seen[:3] == [(5, 6), (10, 11), (12, 15)]  # saved with each chunk's transaction
+    assert sys.getswitchinterval() == interval  # the reading thread's setting is undone
 
 
 def test_an_interrupted_import_resumes_without_duplicates(armoury, tmp_path):

@@ -14,8 +14,9 @@ import difflib
 import hashlib
 import json
 import queue
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,15 +32,18 @@ from pssm.domain.ledger import Kind, ReceiptReason, Status
 from pssm.journal.services import journal_append
 from pssm.movements.models import Voucher, VoucherLine
 from pssm.movements.services import _next_number
+from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
 from . import columns, readers
 from .models import ImportJob
 
-CHUNK = 5000
+CHUNK = 10000
 # Chunks between two looks at the registry's planner statistics (see _keep_statistics).
 STATISTICS_EVERY = 4
+# Interpreter switch interval while a file is read in one thread and written in another.
+SWITCH_INTERVAL = 0.0002
 REPORT_LIMIT = 500
 
 
@@ -310,6 +314,9 @@ class _WeaponRun:
         for suffix, ids in suffixes.items():
             if len(ids) == 1:
                 self.locations.setdefault(suffix, next(iter(ids)))
+        self.location_codes = {
+            pk: code for code, pk in self.locations.items() if code.startswith(site.code)
+        }
         self.today = datetime.now(UTC).date()
         self.columns = [
             (index, name, table.headers[index] if index < len(table.headers) else "")
@@ -403,13 +410,20 @@ class _WeaponRun:
     def go(self, start_after, chunk_size, progress, stop_after_chunks):
         """Read and validate in a second thread while this one writes: the reader only
         parses (no database), this thread checks each chunk against the registry and commits
-        it, so parsing overlaps the database's work."""
+        it, so parsing overlaps the database's work.
+
+        The two threads share the interpreter lock. While the reader parses, every short
+        query of the writer (numbering, journal, ids) would wait up to the default switch
+        interval (5 ms) at each of its socket waits before it could go on, which doubles the
+        time of a chunk's bookkeeping; the interval is shortened for the run and restored."""
         outcome, job = self.outcome, self.job
         chunks: queue.Queue = queue.Queue(maxsize=2)
         stop = threading.Event()
         reader = threading.Thread(
             target=self.produce, args=(chunks, stop, start_after, chunk_size), daemon=True
         )
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
         reader.start()
         chunks_done = 0
         try:
@@ -438,6 +452,7 @@ class _WeaponRun:
                     chunks.get_nowait()
                 except queue.Empty:
                     reader.join(0.05)
+            sys.setswitchinterval(switch_interval)
         outcome.rejects.sort(key=lambda item: item[0])
         job.state = ImportJob.State.CHECKED if self.dry_run else ImportJob.State.DONE
         job.finished_at = timezone.now()
@@ -484,6 +499,8 @@ class _WeaponRun:
                     )
                     continue
                 self.seen[key] = number
+                if not self.dry_run:
+                    data["rows"] = self.rows_for(number, data)
                 chunk.append((number, cells, data))
                 if len(chunk) >= chunk_size:
                     if not put((chunk, number)):
@@ -495,6 +512,40 @@ class _WeaponRun:
                 put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the writing thread
             put(exc)
+
+    def rows_for(self, number, d) -> tuple[tuple, str]:
+        """The weapon's columns after its id and before its timestamps, and its voucher line's
+        ``after`` (JSON), prepared by the reading thread so that the writing one only adds the
+        ids it allocates."""
+        weapon = (
+            d["serial"],
+            d["serial_norm"],
+            d["weapon_type_id"],
+            d["manufacturer"],
+            d["country_of_manufacture"],
+            d["year_of_manufacture"],
+            d["import_country"],
+            d["import_year"],
+            d["ownership_mark"],
+            d["marking_locations"],
+            "{}",
+            self.site.organisation_id,
+            Status.IN_STORE.value,
+            self.site.pk,
+            d["location_id"],
+            "",
+        )
+        after = {
+            "status": Status.IN_STORE.value,
+            "site": self.site.code,
+            "location": self.location_codes.get(d["location_id"], ""),
+            "custodian": "",
+            "destination": "",
+            "import_row": number,
+        }
+        if d["received_on"]:
+            after["received_on"] = d["received_on"]
+        return weapon, _json(after)
 
     def tick(self, progress):
         self.record()
@@ -612,59 +663,18 @@ class _WeaponRun:
         number = voucher.number
         ids = _allocate_ids(Weapon._meta.db_table, len(fresh))
         stamp = _db_datetime(now)
-        owner = site.organisation_id
         _bulk_insert(
             Weapon._meta.db_table,
             WEAPON_COLUMNS,
-            [
-                (
-                    pk,
-                    d["serial"],
-                    d["serial_norm"],
-                    d["weapon_type_id"],
-                    d["manufacturer"],
-                    d["country_of_manufacture"],
-                    d["year_of_manufacture"],
-                    d["import_country"],
-                    d["import_year"],
-                    d["ownership_mark"],
-                    d["marking_locations"],
-                    "{}",
-                    owner,
-                    Status.IN_STORE.value,
-                    site.pk,
-                    d["location_id"],
-                    "",
-                    stamp,
-                    stamp,
-                )
-                for pk, (_n, d) in zip(ids, fresh, strict=True)
-            ],
+            ((pk, *d["rows"][0], stamp, stamp) for pk, (_n, d) in zip(ids, fresh, strict=True)),
         )
-        codes = {pk: code for code, pk in self.locations.items() if code.startswith(site.code)}
         _bulk_insert(
             VoucherLine._meta.db_table,
             LINE_COLUMNS,
-            [
-                (
-                    voucher.pk,
-                    pk,
-                    d["serial"],
-                    d["location_id"],
-                    _json(
-                        {
-                            "status": Status.IN_STORE.value,
-                            "site": site.code,
-                            "location": codes.get(d["location_id"], ""),
-                            "custodian": "",
-                            "destination": "",
-                            "import_row": n,
-                            **({"received_on": d["received_on"]} if d["received_on"] else {}),
-                        }
-                    ),
-                )
-                for pk, (n, d) in zip(ids, fresh, strict=True)
-            ],
+            (
+                (voucher.pk, pk, d["serial"], d["location_id"], d["rows"][1])
+                for pk, (_n, d) in zip(ids, fresh, strict=True)
+            ),
         )
         weapons = [(pk, d["serial"]) for pk, (_n, d) in zip(ids, fresh, strict=True)]
         journal_append(
@@ -782,23 +792,20 @@ def _registered(norms: list[str]) -> dict[tuple[int, str], tuple[str, int, str, 
     already registered under these normalised serials (one plain query per chunk)."""
     if not norms:
         return {}
+    weapons, among, params = registry_selectors.weapons_by_serial(norms)
     sql = (
-        "SELECT w.weapon_type_id, w.serial_norm, s.code, w.site_id, w.serial, w.id "
-        "FROM registry_weapon w JOIN sites_site s ON s.id = w.site_id WHERE w.serial_norm "
+        "SELECT w.weapon_type_id, w.serial_norm, s.code, w.site_id, w.serial, w.id "  # noqa: S608
+        f"FROM {weapons} JOIN sites_site s ON s.id = w.site_id WHERE {among}"
     )
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(sql + "= ANY(%s)", [norms])
-        else:
-            cur.execute(sql + f"IN ({', '.join(['%s'] * len(norms))})", norms)
+        cur.execute(sql, params)
         return {(t, n): (code, site_id, serial, pk) for t, n, code, site_id, serial, pk in cur}
 
 
-def _bulk_insert(table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
-    """Write ``rows`` as they are: COPY on PostgreSQL, one executemany on SQLite. The rows
-    were validated before; the table's constraints still apply."""
-    if not rows:
-        return
+def _bulk_insert(table: str, cols: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Write ``rows`` as they are: COPY on PostgreSQL (streamed: the server stores the first
+    rows while the next are made), one executemany on SQLite. The rows were validated before;
+    the table's constraints still apply."""
     names = ", ".join(cols)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":

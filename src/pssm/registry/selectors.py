@@ -89,8 +89,8 @@ SELECT w.id, w.serial, w.status,
      || ' (' || p.service_number || ')' FROM registry_person p WHERE p.id = w.custodian_id),
   w.custodian_unit,
   (SELECT d.code FROM sites_site d WHERE d.id = w.destination_id)
-FROM registry_weapon w
-WHERE w.serial_norm {norms} {scope}
+FROM {weapons}
+WHERE {among} {scope}
 LIMIT {limit}
 """
 _SCOPE_SQL = """AND w.site_id IN (SELECT s.id FROM sites_site s
@@ -111,6 +111,24 @@ def _scope_sql(reach) -> tuple[str, list]:
             parts.append(f"{column} IN ({', '.join(['%s'] * len(codes))})")
             params.extend(sorted(codes))
     return _SCOPE_SQL.format(condition=" OR ".join(parts or ["1 = 0"])), params
+
+
+def weapons_by_serial(norms: list[str]) -> tuple[str, str, list]:
+    """SQL for the weapons (alias ``w``) whose normalised serial is one of ``norms``: a FROM
+    item, a WHERE condition and their parameters. Each serial is one look-up in the index that
+    leads with the normalised serial, whatever the planner's statistics say: on PostgreSQL a
+    lateral subquery per serial (OFFSET 0 keeps it from being merged into a scan of the whole
+    registry, which stale statistics or a long list would otherwise choose), the serials
+    passed as one comma-separated text (they are letters and digits only); on SQLite an IN
+    list, which SQLite always reads through the index."""
+    if connection.vendor == "postgresql":
+        return (
+            "unnest(string_to_array(%s, ',')) AS wanted(norm) CROSS JOIN LATERAL (SELECT * "
+            "FROM registry_weapon x WHERE x.serial_norm = wanted.norm OFFSET 0) w",
+            "TRUE",
+            [",".join(norms)],
+        )
+    return "registry_weapon w", f"w.serial_norm IN ({', '.join(['%s'] * len(norms))})", norms
 
 
 def wants_near(filters: dict) -> bool:
@@ -141,11 +159,8 @@ def _hits(norms: list[str], scope: tuple[str, list], limit: int) -> list[WeaponH
     """The visible weapons whose normalised serial is one of ``norms``."""
     if not norms:
         return []
-    if connection.vendor == "postgresql":  # one array parameter, planned once
-        among, params = "= ANY(%s)", [norms]
-    else:
-        among, params = f"IN ({', '.join(['%s'] * len(norms))})", norms
-    sql = _HIT_SQL.format(norms=among, scope=scope[0], limit=int(limit) * 20)
+    weapons, among, params = weapons_by_serial(norms)
+    sql = _HIT_SQL.format(weapons=weapons, among=among, scope=scope[0], limit=int(limit) * 20)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *scope[1]])
         rows = cursor.fetchall()
