@@ -299,6 +299,10 @@ class _WeaponRun:
         self.types = TypeIndex()
         self.seen: dict[int, int] = {}
         self.chunks_checked = 0
+        # Which thread turns a valid row into the columns written: the reader where the
+        # writer mostly waits on the server (PostgreSQL), the writer where it does the
+        # database's work itself and the reader is the busier one (SQLite).
+        self.rows_in_reader = not dry_run and connection.vendor == "postgresql"
         self.locations = {
             loc.code: loc.pk
             for loc in StorageLocation.objects.filter(building__site=site, is_active=True)
@@ -415,7 +419,8 @@ class _WeaponRun:
         The two threads share the interpreter lock. While the reader parses, every short
         query of the writer (numbering, journal, ids) would wait up to the default switch
         interval (5 ms) at each of its socket waits before it could go on, which doubles the
-        time of a chunk's bookkeeping; the interval is shortened for the run and restored."""
+        time of a chunk's bookkeeping on PostgreSQL; there the interval is shortened for the
+        run and restored. (SQLite works in this thread, and is slower for the extra switches.)"""
         outcome, job = self.outcome, self.job
         chunks: queue.Queue = queue.Queue(maxsize=2)
         stop = threading.Event()
@@ -423,7 +428,8 @@ class _WeaponRun:
             target=self.produce, args=(chunks, stop, start_after, chunk_size), daemon=True
         )
         switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
+        if connection.vendor == "postgresql":
+            sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
         reader.start()
         chunks_done = 0
         try:
@@ -499,7 +505,7 @@ class _WeaponRun:
                     )
                     continue
                 self.seen[key] = number
-                if not self.dry_run:
+                if self.rows_in_reader:
                     data["rows"] = self.rows_for(number, data)
                 chunk.append((number, cells, data))
                 if len(chunk) >= chunk_size:
@@ -663,6 +669,9 @@ class _WeaponRun:
         number = voucher.number
         ids = _allocate_ids(Weapon._meta.db_table, len(fresh))
         stamp = _db_datetime(now)
+        if not self.rows_in_reader:
+            for n, d in fresh:
+                d["rows"] = self.rows_for(n, d)
         _bulk_insert(
             Weapon._meta.db_table,
             WEAPON_COLUMNS,
