@@ -324,20 +324,14 @@ def _security_site(user, code):
 
 
 def _keys(site) -> list[dict]:
-    from .models import Key, KeyLoan
-
-    out = {
-        loan.key_id: loan
-        for loan in KeyLoan.objects.filter(key__site=site, returned_at__isnull=True)
-    }
     return [
         {
             "code": k.code,
             "label": k.label,
-            "holder": out[k.pk].holder if k.pk in out else None,
-            "taken_at": out[k.pk].taken_at if k.pk in out else None,
+            "holder": loan.holder if loan else None,
+            "taken_at": loan.taken_at if loan else None,
         }
-        for k in Key.objects.filter(site=site, is_active=True)
+        for k, loan in selectors.key_register(site)
     ]
 
 
@@ -388,8 +382,6 @@ class KeyRegisterApi(GenericAPIView):
 
 
 def _entries(site) -> list[dict]:
-    from .models import AccessEntry
-
     return [
         {
             "id": e.pk,
@@ -401,7 +393,7 @@ def _entries(site) -> list[dict]:
             "left_at": e.left_at,
             "two_person_broken": e.two_person_broken,
         }
-        for e in AccessEntry.objects.filter(building__site=site).select_related("building")[:200]
+        for e in selectors.access_entries(site)
     ]
 
 

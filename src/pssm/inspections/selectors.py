@@ -54,3 +54,21 @@ def count_locations(count):
     elif count.building_id:
         locations = locations.filter(building_id=count.building_id)
     return locations.order_by("code")
+
+
+def key_register(site) -> list[tuple]:
+    """The site's active keys, each with its open loan (or None): two queries."""
+    from .models import Key, KeyLoan
+
+    out = {
+        loan.key_id: loan
+        for loan in KeyLoan.objects.filter(key__site=site, returned_at__isnull=True)
+    }
+    return [(k, out.get(k.pk)) for k in Key.objects.filter(site=site, is_active=True)]
+
+
+def access_entries(site, limit: int = 200):
+    """The latest entries of the site's access log."""
+    from .models import AccessEntry
+
+    return AccessEntry.objects.filter(building__site=site).select_related("building")[:limit]

@@ -236,26 +236,19 @@ def security_log(request, code):
             entry = get_object_or_404(AccessEntry, building__site=site, pk=post.get("entry") or 0)
             run_service(request, services.access_leave, _("Exit recorded."), entry=entry)
         return redirect("inspections:security_log", site.code)
-    keys = list(Key.objects.filter(site=site, is_active=True))
-    out = {
-        loan.key_id: loan
-        for loan in KeyLoan.objects.filter(key__site=site, returned_at__isnull=True)
-    }
     return render(
         request,
         "inspections/security_log.html",
         {
             "site": site,
-            "keys": [(k, out.get(k.pk)) for k in keys],
+            "keys": selectors.key_register(site),
             "loans": paginate(
                 request,
                 KeyLoan.objects.filter(key__site=site).select_related(
                     "key", "issued_by", "received_by"
                 ),
             ),
-            "entries": AccessEntry.objects.filter(building__site=site).select_related("building")[
-                :200
-            ],
+            "entries": selectors.access_entries(site),
             "buildings": Building.objects.filter(site=site, is_active=True).order_by("code"),
             "locations": StorageLocation.objects.filter(
                 building__site=site, is_active=True
