@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
+import multiprocessing
+import os
 import queue
-import sys
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,10 +24,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pssm.accounts import authz
-from pssm.domain import serials
 from pssm.domain.access import Action
 from pssm.domain.errors import PssmError, Text, ValidationError, gettext_noop
-from pssm.domain.ledger import Kind, ReceiptReason, Status
+from pssm.domain.ledger import Kind, ReceiptReason
 from pssm.journal.services import journal_append
 from pssm.movements.models import Voucher, VoucherLine
 from pssm.movements.services import _next_number
@@ -36,14 +34,13 @@ from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
-from . import columns, readers
+from . import columns, parsing, readers
 from .models import ImportJob
+from .parsing import RowError, _key
 
 CHUNK = 10000
 # Chunks between two looks at the registry's planner statistics (see _keep_statistics).
 STATISTICS_EVERY = 4
-# Interpreter switch interval while a file is read in one thread and written in another.
-SWITCH_INTERVAL = 0.0002
 REPORT_LIMIT = 500
 
 
@@ -72,85 +69,12 @@ class Outcome:
         }
 
 
-class RowError(Exception):
-    """One problem of one row: the column it concerns and the reason."""
-
-    def __init__(self, column: str, reason: str, **params):
-        super().__init__(reason)
-        self.column, self.reason, self.params = column, reason, params
-
-
 def file_sha256(path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-# --- weapon types -------------------------------------------------------------------------
-
-
-def _key(text: str) -> str:
-    return columns.simplify(text).replace(" ", "")
-
-
-class TypeIndex:
-    """Finds a weapon type from what a register says: "AKM", "Kalachnikov AK-47", the
-    exported form "Kalashnikov AKM (7.62×39)", an alias. Ambiguous or unknown names raise
-    RowError with suggestions."""
-
-    def __init__(self):
-        self.by_key: dict[str, set[int]] = {}
-        self.primary: dict[str, set[int]] = {}
-        self.types = {}
-        for wt in WeaponType.objects.all():
-            self.types[wt.pk] = wt
-            for name in (str(wt), f"{wt.make} {wt.model}", wt.model):
-                if _key(name):
-                    self.primary.setdefault(_key(name), set()).add(wt.pk)
-            for name in (str(wt), f"{wt.make} {wt.model}", wt.model, *wt.aliases.splitlines()):
-                k = _key(name)
-                if k:
-                    self.by_key.setdefault(k, set()).add(wt.pk)
-        self.cache: dict[str, int] = {}
-
-    def find(self, text: str) -> int:
-        k = _key(text)
-        if k in self.cache:
-            return self.cache[k]
-        found = self.primary.get(k) or self.by_key.get(k, set())  # a model name wins
-        if len(found) == 1:
-            self.cache[k] = next(iter(found))
-            return self.cache[k]
-        if not found:
-            # "Kalachnikov AKM": every word that names types narrows the choice.
-            words = columns.simplify(text).split()
-            for word in [*words, *("".join(words[i:]) for i in range(1, len(words)))]:
-                ids = self.by_key.get(word)
-                if ids:
-                    found = set(ids) if not found else found & ids
-            if len(found) == 1:
-                self.cache[k] = next(iter(found))
-                return self.cache[k]
-        if len(found) > 1:
-            names = sorted(str(self.types[pk]) for pk in found)
-            raise RowError(
-                "weapon_type",
-                gettext_noop("“%(value)s” fits several types: %(names)s"),
-                value=text,
-                names="; ".join(names[:4]),
-            )
-        close = difflib.get_close_matches(k, list(self.by_key), n=3, cutoff=0.6)
-        names = sorted({str(self.types[pk]) for c in close for pk in self.by_key[c]})
-        if names:
-            raise RowError(
-                "weapon_type",
-                gettext_noop("unknown type “%(value)s”; did you mean %(names)s?"),
-                value=text,
-                names=" / ".join(names[:3]),
-            )
-        raise RowError("weapon_type", gettext_noop("unknown type “%(value)s”"), value=text)
 
 
 # --- the job ------------------------------------------------------------------------------
@@ -269,8 +193,7 @@ def weapons_import(
             check.job = job
             check.imported = 0
             return check
-        table = readers.open_table(path, columns.recogniser("weapons"))
-    run = _WeaponRun(actor, site, job, table, mapping, location, dry_run, translate)
+    run = _WeaponRun(actor, site, job, table, mapping, location, dry_run, translate, path)
     try:
         if all_or_nothing and not dry_run:
             with transaction.atomic():
@@ -286,163 +209,70 @@ def weapons_import(
 
 
 class _WeaponRun:
-    def __init__(self, actor, site, job, table, mapping, location, dry_run, translate):
-        self.actor, self.site, self.job, self.table = actor, site, job, table
-        self.mapping, self.location, self.dry_run, self.translate = (
-            mapping,
-            location,
-            dry_run,
-            translate,
-        )
+    """Writes what the reading process (:func:`parsing.produce`) sends: each chunk is checked
+    against the registry and committed in one transaction with the job's counters."""
+
+    def __init__(self, actor, site, job, table, mapping, location, dry_run, translate, path):
+        self.actor, self.site, self.job, self.path = actor, site, job, path
+        self.dry_run, self.translate = dry_run, translate
         self.outcome = Outcome(job=job, headers=table.headers)
-        self.lock = threading.Lock()
-        self.types = TypeIndex()
-        self.seen: dict[int, int] = {}
+        self.bytes_read = 0
         self.chunks_checked = 0
-        # Which thread turns a valid row into the columns written: the reader where the
-        # writer mostly waits on the server (PostgreSQL), the writer where it does the
-        # database's work itself and the reader is the busier one (SQLite).
-        self.rows_in_reader = not dry_run and connection.vendor == "postgresql"
-        self.locations = {
-            loc.code: loc.pk
-            for loc in StorageLocation.objects.filter(building__site=site, is_active=True)
-        }
-        self.location_names = {}
-        suffixes: dict[str, set[int]] = {}
-        for loc in StorageLocation.objects.filter(building__site=site, is_active=True):
-            self.location_names[columns.simplify(loc.name)] = loc.pk
-            parts = loc.code.split("-")
-            for i in range(1, len(parts)):
-                suffixes.setdefault("-".join(parts[i:]), set()).add(loc.pk)
-        # "R01" or "ARM01-R01" stand for ML-KTI-ARM01-R01 when no other location ends so.
-        for suffix, ids in suffixes.items():
-            if len(ids) == 1:
-                self.locations.setdefault(suffix, next(iter(ids)))
-        self.location_codes = {
-            pk: code for code, pk in self.locations.items() if code.startswith(site.code)
-        }
-        self.today = datetime.now(UTC).date()
-        self.columns = [
-            (index, name, table.headers[index] if index < len(table.headers) else "")
+        self.headers = {
+            name: (table.headers[index] if index < len(table.headers) else "")
             for index, name in mapping.items()
-        ]
+        }
+        self.rules = parsing.WeaponRules(
+            mapping=dict(mapping),
+            types=parsing.TypeIndex(
+                (wt.pk, str(wt), wt.make, wt.model, wt.aliases) for wt in WeaponType.objects.all()
+            ),
+            **_location_tables(site),
+            default_location=location.pk if location is not None else None,
+            today=datetime.now(UTC).date(),
+            site_id=site.pk,
+            site_code=site.code,
+            organisation_id=site.organisation_id,
+            dry_run=dry_run,
+        )
 
-    def reject(self, number, cells, exc: RowError):
-        header = next((h for _i, n, h in self.columns if n == exc.column), exc.column)
-        reason = _reason_text(exc, header, self.translate)
-        with self.lock:
-            self.outcome.rejected += 1
-            self.outcome.rejects.append((number, cells, reason))
-
-    def parse(self, number, cells) -> dict:
-        values = {name: (cells[i] if i < len(cells) else "") for i, name, _h in self.columns}
-        raw_serial = values.get("serial", "")
-        serial = serials.clean(raw_serial)
-        norm = serials.normalise(serial)
-        if not serial:
-            raise RowError("serial", gettext_noop("the serial number is missing"))
-        if len(serial) > serials.MAX_SERIAL_LENGTH or not norm:
-            raise RowError(
-                "serial", gettext_noop("“%(value)s” is not a serial number"), value=raw_serial
-            )
-        if not values.get("weapon_type"):
-            raise RowError("weapon_type", gettext_noop("the weapon type is missing"))
-        type_id = self.types.find(values["weapon_type"])
-        out = {"serial": serial, "serial_norm": norm, "weapon_type_id": type_id}
-        for name in ("country_of_manufacture", "import_country"):
-            try:
-                out[name] = columns.parse_country(values.get(name, ""))
-            except ValueError as exc:
-                raise RowError(name, str(exc)) from None
-        for name in ("year_of_manufacture", "import_year"):
-            try:
-                out[name] = columns.parse_year(values.get(name, ""), today=self.today)
-            except ValueError as exc:
-                raise RowError(
-                    name,
-                    gettext_noop("%(problem)s: “%(value)s”"),
-                    problem=Text(str(exc)),
-                    value=values.get(name),
-                ) from None
-        try:
-            received = columns.parse_date(values.get("received_on", ""), today=self.today)
-        except ValueError as exc:
-            raise RowError(
-                "received_on",
-                gettext_noop("%(problem)s: “%(value)s”"),
-                problem=Text(str(exc)),
-                value=values.get("received_on"),
-            ) from None
-        out["received_on"] = received.isoformat() if received else ""
-        for name, limit in (
-            ("manufacturer", 120),
-            ("ownership_mark", 200),
-            ("marking_locations", 200),
-        ):
-            text = values.get(name, "")
-            if len(text) > limit:
-                raise RowError(
-                    name, gettext_noop("too long (at most %(limit)s characters)"), limit=limit
-                )
-            out[name] = text
-        where = values.get("location", "")
-        if where:
-            loc = self.locations.get(where.strip().upper()) or self.location_names.get(
-                columns.simplify(where)
-            )
-            if loc is None:
-                raise RowError(
-                    "location",
-                    gettext_noop("no storage location “%(value)s” at this site"),
-                    value=where,
-                )
-            out["location_id"] = loc
-        elif self.location is not None:
-            out["location_id"] = self.location.pk
-        else:
-            raise RowError(
-                "location", gettext_noop("no storage location: add the column or choose a default")
-            )
-        if (
-            out["year_of_manufacture"]
-            and out["import_year"]
-            and out["import_year"] < out["year_of_manufacture"]
-        ):
-            raise RowError("import_year", gettext_noop("imported before it was made"))
-        return out
+    def reject(self, number, cells, column, reason, params):
+        exc = RowError(column, reason, **params)
+        text = _reason_text(exc, self.headers.get(column, column), self.translate)
+        self.outcome.rejected += 1
+        self.outcome.rejects.append((number, cells, text))
 
     def go(self, start_after, chunk_size, progress, stop_after_chunks):
-        """Read and validate in a second thread while this one writes: the reader only
-        parses (no database), this thread checks each chunk against the registry and commits
-        it, so parsing overlaps the database's work.
-
-        The two threads share the interpreter lock. While the reader parses, every short
-        query of the writer (numbering, journal, ids) would wait up to the default switch
-        interval (5 ms) at each of its socket waits before it could go on, which doubles the
-        time of a chunk's bookkeeping on PostgreSQL; there the interval is shortened for the
-        run and restored. (SQLite works in this thread, and is slower for the extra switches.)"""
+        """Start the reading process and write the chunks it sends as they come, so that
+        reading overlaps writing. The reading process is stopped when this returns or fails
+        (an interrupted import), and stops by itself when this process disappears."""
         outcome, job = self.outcome, self.job
-        chunks: queue.Queue = queue.Queue(maxsize=2)
-        stop = threading.Event()
-        reader = threading.Thread(
-            target=self.produce, args=(chunks, stop, start_after, chunk_size), daemon=True
+        context = multiprocessing.get_context("spawn")
+        chunks = context.Queue(maxsize=2)
+        reader = context.Process(
+            target=parsing.produce,
+            args=(str(self.path), self.rules, start_after, chunk_size, chunks, os.getpid()),
+            name=f"pssm-import-{job.pk}-reader",
+            daemon=True,
         )
-        switch_interval = sys.getswitchinterval()
-        if connection.vendor == "postgresql":
-            sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
         reader.start()
-        chunks_done = 0
+        chunks_done = reader_skipped = 0
         try:
             while True:
-                item = chunks.get()
-                if item is None:
+                kind, *message = self.receive(chunks, reader)
+                if kind == "failed":
+                    template, params = message
+                    raise readers.FileError(template, params=params)
+                if kind == "crashed":
+                    raise RuntimeError(f"the import's reading process failed:\n{message[0]}")
+                rows, last, (read, skipped, bytes_read, rejects) = message
+                outcome.skipped += skipped - reader_skipped
+                outcome.rows, reader_skipped, self.bytes_read = read, skipped, bytes_read
+                for reject in rejects:
+                    self.reject(*reject)
+                if kind == "end":
                     break
-                if isinstance(item, BaseException):
-                    raise item
-                chunk, last = item
-                recorded = self.flush(chunk, last)
-                if not chunk:
-                    continue
+                recorded = self.flush(rows, last)
                 chunks_done += 1
                 if recorded:
                     if progress:
@@ -452,106 +282,32 @@ class _WeaponRun:
                 if stop_after_chunks is not None and chunks_done >= stop_after_chunks:
                     return
         finally:
-            stop.set()
-            while reader.is_alive():  # let a reader blocked on a full queue finish
-                try:
-                    chunks.get_nowait()
-                except queue.Empty:
-                    reader.join(0.05)
-            sys.setswitchinterval(switch_interval)
+            if reader.is_alive():
+                reader.terminate()
+            reader.join()
+            chunks.close()
+        if not self.dry_run and last > job.last_row:
+            job.last_row = last
         outcome.rejects.sort(key=lambda item: item[0])
         job.state = ImportJob.State.CHECKED if self.dry_run else ImportJob.State.DONE
         job.finished_at = timezone.now()
         self.tick(progress)
 
-    def produce(self, chunks, stop, start_after, chunk_size):
-        outcome = self.outcome
-        chunk: list[tuple[int, list[str], dict]] = []
-        last = start_after
-
-        def put(item):
-            while not stop.is_set():
-                try:
-                    chunks.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
+    @staticmethod
+    def receive(chunks, reader) -> tuple:
+        """The reading process's next message; an error if it ended without one."""
+        while True:
+            try:
+                return chunks.get(timeout=parsing.PARENT_CHECK)
+            except queue.Empty:
+                if reader.is_alive():
                     continue
-            return False
-
-        try:
-            for number, cells in self.table.rows:
-                last = number
-                outcome.rows += 1
-                if number <= start_after:
-                    with self.lock:
-                        outcome.skipped += 1
-                    continue
-                try:
-                    data = self.parse(number, cells)
-                except RowError as exc:
-                    self.reject(number, cells, exc)
-                    continue
-                # Duplicates inside the file: within the chunk here; against earlier chunks
-                # the writer finds them in the registry (they were committed by this job),
-                # so a million rows need no table of every serial seen. A dry run writes
-                # nothing and keeps that table (a 64-bit digest per row).
-                key = hash((data["weapon_type_id"], data["serial_norm"]))
-                first = self.seen.get(key)
-                if first is not None:
-                    self.reject(
-                        number,
-                        cells,
-                        RowError("serial", gettext_noop("same weapon as row %(row)s"), row=first),
-                    )
-                    continue
-                self.seen[key] = number
-                if self.rows_in_reader:
-                    data["rows"] = self.rows_for(number, data)
-                chunk.append((number, cells, data))
-                if len(chunk) >= chunk_size:
-                    if not put((chunk, number)):
-                        return
-                    chunk = []
-                    if not self.dry_run:
-                        self.seen = {}
-            if put((chunk, last)):
-                put(None)
-        except BaseException as exc:  # noqa: BLE001 - handed to the writing thread
-            put(exc)
-
-    def rows_for(self, number, d) -> tuple[tuple, str]:
-        """The weapon's columns after its id and before its timestamps, and its voucher line's
-        ``after`` (JSON), prepared by the reading thread so that the writing one only adds the
-        ids it allocates."""
-        weapon = (
-            d["serial"],
-            d["serial_norm"],
-            d["weapon_type_id"],
-            d["manufacturer"],
-            d["country_of_manufacture"],
-            d["year_of_manufacture"],
-            d["import_country"],
-            d["import_year"],
-            d["ownership_mark"],
-            d["marking_locations"],
-            "{}",
-            self.site.organisation_id,
-            Status.IN_STORE.value,
-            self.site.pk,
-            d["location_id"],
-            "",
-        )
-        after = {
-            "status": Status.IN_STORE.value,
-            "site": self.site.code,
-            "location": self.location_codes.get(d["location_id"], ""),
-            "custodian": "",
-            "destination": "",
-            "import_row": number,
-        }
-        if d["received_on"]:
-            after["received_on"] = d["received_on"]
-        return weapon, _json(after)
+            try:  # it may have sent its last message just before it ended
+                return chunks.get(timeout=parsing.PARENT_CHECK)
+            except queue.Empty:
+                raise RuntimeError(
+                    f"the import's reading process ended unexpectedly (exit code {reader.exitcode})"
+                ) from None
 
     def tick(self, progress):
         self.record()
@@ -567,7 +323,7 @@ class _WeaponRun:
             outcome.rejected,
             outcome.skipped,
         )
-        job.bytes_read = self.table.progress.get("bytes", 0) or job.bytes_read
+        job.bytes_read = self.bytes_read or job.bytes_read
         job.report = self.outcome.as_dict()["rejects"]
         job.save(
             update_fields=[
@@ -586,45 +342,35 @@ class _WeaponRun:
     def flush(self, chunk, last_row) -> bool:
         """Check the chunk against the registry, then write it in one transaction with the
         job's counters; True when they were saved so."""
-        if not chunk:
-            if not self.dry_run and last_row > self.job.last_row:
-                self.job.last_row = last_row
-            return False
         if self.chunks_checked % STATISTICS_EVERY == 0:
             _keep_statistics(Weapon, VoucherLine)
         self.chunks_checked += 1
-        present = _registered(sorted({data["serial_norm"] for _n, _c, data in chunk}))
+        present = _registered(sorted({row[2][parsing.SERIAL_NORM] for row in chunk}))
         earlier_rows = self.rows_of_this_job(
             [found[3] for found in present.values() if found[1] == self.site.pk]
         )
         fresh = []
-        for number, cells, data in chunk:
-            found = present.get((data["weapon_type_id"], data["serial_norm"]))
+        for number, cells, weapon, after in chunk:
+            found = present.get((weapon[parsing.TYPE], weapon[parsing.SERIAL_NORM]))
             if found is None:
-                fresh.append((number, data))
+                fresh.append((weapon, after))
             elif found[3] in earlier_rows:
                 self.reject(
                     number,
                     cells,
-                    RowError(
-                        "serial",
-                        gettext_noop("same weapon as row %(row)s"),
-                        row=earlier_rows[found[3]],
-                    ),
+                    "serial",
+                    gettext_noop("same weapon as row %(row)s"),
+                    {"row": earlier_rows[found[3]]},
                 )
             elif found[1] == self.site.pk:
-                with self.lock:
-                    self.outcome.skipped += 1  # already in this site's register
+                self.outcome.skipped += 1  # already in this site's register
             else:
                 self.reject(
                     number,
                     cells,
-                    RowError(
-                        "serial",
-                        gettext_noop("already registered at %(site)s (written %(serial)s)"),
-                        site=found[0],
-                        serial=found[2],
-                    ),
+                    "serial",
+                    gettext_noop("already registered at %(site)s (written %(serial)s)"),
+                    {"site": found[0], "serial": found[2]},
                 )
         if self.dry_run:
             self.outcome.imported += len(fresh)
@@ -662,30 +408,26 @@ class _WeaponRun:
             first_row,
             last_row,
             now,
-            location_id=fresh[0][1]["location_id"],
+            location_id=fresh[0][0][parsing.LOCATION],
             state=Voucher.State.POSTED,
             posted_at=now,
         )
-        number = voucher.number
         ids = _allocate_ids(Weapon._meta.db_table, len(fresh))
         stamp = _db_datetime(now)
-        if not self.rows_in_reader:
-            for n, d in fresh:
-                d["rows"] = self.rows_for(n, d)
         _bulk_insert(
             Weapon._meta.db_table,
             WEAPON_COLUMNS,
-            ((pk, *d["rows"][0], stamp, stamp) for pk, (_n, d) in zip(ids, fresh, strict=True)),
+            ((pk, *weapon, stamp, stamp) for pk, (weapon, _after) in zip(ids, fresh, strict=True)),
         )
+        serial, location = parsing.SERIAL, parsing.LOCATION
         _bulk_insert(
             VoucherLine._meta.db_table,
             LINE_COLUMNS,
             (
-                (voucher.pk, pk, d["serial"], d["location_id"], d["rows"][1])
-                for pk, (_n, d) in zip(ids, fresh, strict=True)
+                (voucher.pk, pk, weapon[serial], weapon[location], after)
+                for pk, (weapon, after) in zip(ids, fresh, strict=True)
             ),
         )
-        weapons = [(pk, d["serial"]) for pk, (_n, d) in zip(ids, fresh, strict=True)]
         journal_append(
             actor=actor,
             kind="import.weapons",
@@ -693,40 +435,41 @@ class _WeaponRun:
                 "job": self.job.pk,
                 "file": self.job.file_name,
                 "sha256": self.job.file_sha256,
-                "voucher": number,
+                "voucher": voucher.number,
                 "rows": [first_row, last_row],
-                "weapons": [[pk, serial] for pk, serial in weapons],
+                "weapons": [
+                    [pk, weapon[serial]] for pk, (weapon, _after) in zip(ids, fresh, strict=True)
+                ],
             },
             scope=site.scope,
         )
 
 
-WEAPON_COLUMNS = (
-    "id",
-    "serial",
-    "serial_norm",
-    "weapon_type_id",
-    "manufacturer",
-    "country_of_manufacture",
-    "year_of_manufacture",
-    "import_country",
-    "import_year",
-    "ownership_mark",
-    "marking_locations",
-    "other_parts",
-    "owner_id",
-    "status",
-    "site_id",
-    "location_id",
-    "custodian_unit",
-    "created_at",
-    "updated_at",
-)
+def _location_tables(site: Site) -> dict:
+    """How a register may name the site's active storage locations: by code, by a code's end
+    that no other location shares ("R01" or "ARM01-R01" for ML-KTI-ARM01-R01), by name."""
+    active = list(StorageLocation.objects.filter(building__site=site, is_active=True))
+    locations = {loc.code: loc.pk for loc in active}
+    names, suffixes = {}, {}
+    for loc in active:
+        names[columns.simplify(loc.name)] = loc.pk
+        parts = loc.code.split("-")
+        for i in range(1, len(parts)):
+            suffixes.setdefault("-".join(parts[i:]), set()).add(loc.pk)
+    for suffix, ids in suffixes.items():
+        if len(ids) == 1:
+            locations.setdefault(suffix, next(iter(ids)))
+    return {
+        "locations": locations,
+        "location_names": names,
+        "location_codes": {
+            pk: code for code, pk in locations.items() if code.startswith(site.code)
+        },
+    }
+
+
+WEAPON_COLUMNS = ("id", *parsing.WEAPON, "created_at", "updated_at")
 LINE_COLUMNS = ("voucher_id", "weapon_id", "serial", "location_id", "after")
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _db_datetime(value):

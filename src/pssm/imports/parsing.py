@@ -1,0 +1,336 @@
+"""Reading and checking the rows of a weapons register, in a process of its own.
+
+An import reads the file in one process and writes in another, so that both use a processor
+at the same time: decoding, splitting and checking a row costs about as much as storing it,
+and two threads of one interpreter would take turns. The reading process knows nothing of the
+database: what it needs (weapon types, the site's storage locations) is handed over as plain
+data (:class:`WeaponRules`), and it sends back chunks of checked rows, the rows it rejected
+with their reasons, and how far it has read (:func:`produce`). This module and the ones it
+imports do not import Django.
+
+A checked row travels as ``(row number, cells, weapon, after)``: ``weapon`` holds the columns
+of the weapon after its id and before its timestamps (see ``WEAPON`` for their order),
+``after`` the JSON of its receipt line (``None`` in a dry run, which writes nothing).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import queue
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pssm.domain import serials
+from pssm.domain.errors import PssmError, Text, gettext_noop
+from pssm.domain.ledger import Status
+
+from . import columns, readers
+
+# The weapon's columns as a checked row carries them (after the id, before the timestamps).
+WEAPON = (
+    "serial",
+    "serial_norm",
+    "weapon_type_id",
+    "manufacturer",
+    "country_of_manufacture",
+    "year_of_manufacture",
+    "import_country",
+    "import_year",
+    "ownership_mark",
+    "marking_locations",
+    "other_parts",
+    "owner_id",
+    "status",
+    "site_id",
+    "location_id",
+    "custodian_unit",
+)
+SERIAL, SERIAL_NORM, TYPE, LOCATION = (
+    WEAPON.index(name) for name in ("serial", "serial_norm", "weapon_type_id", "location_id")
+)
+# Seconds the reading process waits on a full queue before it looks whether the importing
+# process is still there (a killed import must not leave its reader behind).
+PARENT_CHECK = 1.0
+
+
+class RowError(Exception):
+    """One problem of one row: the column it concerns and the reason."""
+
+    def __init__(self, column: str, reason: str, **params):
+        super().__init__(reason)
+        self.column, self.reason, self.params = column, reason, params
+
+    def as_tuple(self) -> tuple[str, str, dict]:
+        return self.column, self.reason, self.params
+
+
+def _key(text: str) -> str:
+    return columns.simplify(text).replace(" ", "")
+
+
+class TypeIndex:
+    """Finds a weapon type from what a register says: "AKM", "Kalachnikov AK-47", the
+    exported form "Kalashnikov AKM (7.62×39)", an alias. Ambiguous or unknown names raise
+    RowError with suggestions. Built from ``(id, label, make, model, aliases)`` of each
+    type."""
+
+    def __init__(self, types: Iterable[tuple[int, str, str, str, str]]):
+        self.by_key: dict[str, set[int]] = {}
+        self.primary: dict[str, set[int]] = {}
+        self.labels: dict[int, str] = {}
+        for pk, label, make, model, aliases in types:
+            self.labels[pk] = label
+            for name in (label, f"{make} {model}", model):
+                if _key(name):
+                    self.primary.setdefault(_key(name), set()).add(pk)
+            for name in (label, f"{make} {model}", model, *aliases.splitlines()):
+                k = _key(name)
+                if k:
+                    self.by_key.setdefault(k, set()).add(pk)
+        self.cache: dict[str, int] = {}
+
+    def find(self, text: str) -> int:
+        k = _key(text)
+        if k in self.cache:
+            return self.cache[k]
+        found = self.primary.get(k) or self.by_key.get(k, set())  # a model name wins
+        if len(found) == 1:
+            self.cache[k] = next(iter(found))
+            return self.cache[k]
+        if not found:
+            # "Kalachnikov AKM": every word that names types narrows the choice.
+            words = columns.simplify(text).split()
+            for word in [*words, *("".join(words[i:]) for i in range(1, len(words)))]:
+                ids = self.by_key.get(word)
+                if ids:
+                    found = set(ids) if not found else found & ids
+            if len(found) == 1:
+                self.cache[k] = next(iter(found))
+                return self.cache[k]
+        if len(found) > 1:
+            names = sorted(self.labels[pk] for pk in found)
+            raise RowError(
+                "weapon_type",
+                gettext_noop("“%(value)s” fits several types: %(names)s"),
+                value=text,
+                names="; ".join(names[:4]),
+            )
+        close = difflib.get_close_matches(k, list(self.by_key), n=3, cutoff=0.6)
+        names = sorted({self.labels[pk] for c in close for pk in self.by_key[c]})
+        if names:
+            raise RowError(
+                "weapon_type",
+                gettext_noop("unknown type “%(value)s”; did you mean %(names)s?"),
+                value=text,
+                names=" / ".join(names[:3]),
+            )
+        raise RowError("weapon_type", gettext_noop("unknown type “%(value)s”"), value=text)
+
+
+@dataclass
+class WeaponRules:
+    """What the reading process needs to check a row and make its columns."""
+
+    mapping: dict[int, str]
+    types: TypeIndex
+    locations: dict[str, int]  # code or unambiguous end of a code → location id
+    location_names: dict[str, int]  # simplified name → location id
+    location_codes: dict[int, str]  # location id → full code
+    default_location: int | None
+    today: date
+    site_id: int
+    site_code: str
+    organisation_id: int
+    dry_run: bool
+
+    def parse(self, cells: list[str]) -> tuple:
+        """The weapon's columns (see ``WEAPON``) and the date of receipt, or RowError."""
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in self.mapping.items()}
+        raw_serial = values.get("serial", "")
+        serial = serials.clean(raw_serial)
+        norm = serials.normalise(serial)
+        if not serial:
+            raise RowError("serial", gettext_noop("the serial number is missing"))
+        if len(serial) > serials.MAX_SERIAL_LENGTH or not norm:
+            raise RowError(
+                "serial", gettext_noop("“%(value)s” is not a serial number"), value=raw_serial
+            )
+        if not values.get("weapon_type"):
+            raise RowError("weapon_type", gettext_noop("the weapon type is missing"))
+        type_id = self.types.find(values["weapon_type"])
+        countries = []
+        for name in ("country_of_manufacture", "import_country"):
+            try:
+                countries.append(columns.parse_country(values.get(name, "")))
+            except ValueError as exc:
+                raise RowError(name, str(exc)) from None
+        years = []
+        for name in ("year_of_manufacture", "import_year"):
+            try:
+                years.append(columns.parse_year(values.get(name, ""), today=self.today))
+            except ValueError as exc:
+                raise RowError(
+                    name,
+                    gettext_noop("%(problem)s: “%(value)s”"),
+                    problem=Text(str(exc)),
+                    value=values.get(name),
+                ) from None
+        try:
+            received = columns.parse_date(values.get("received_on", ""), today=self.today)
+        except ValueError as exc:
+            raise RowError(
+                "received_on",
+                gettext_noop("%(problem)s: “%(value)s”"),
+                problem=Text(str(exc)),
+                value=values.get("received_on"),
+            ) from None
+        texts = []
+        for name, limit in (
+            ("manufacturer", 120),
+            ("ownership_mark", 200),
+            ("marking_locations", 200),
+        ):
+            text = values.get(name, "")
+            if len(text) > limit:
+                raise RowError(
+                    name, gettext_noop("too long (at most %(limit)s characters)"), limit=limit
+                )
+            texts.append(text)
+        location = self.location_of(values.get("location", ""))
+        made, imported = years
+        if made and imported and imported < made:
+            raise RowError("import_year", gettext_noop("imported before it was made"))
+        weapon = (
+            serial,
+            norm,
+            type_id,
+            texts[0],
+            countries[0],
+            made,
+            countries[1],
+            imported,
+            texts[1],
+            texts[2],
+            "{}",
+            self.organisation_id,
+            Status.IN_STORE.value,
+            self.site_id,
+            location,
+            "",
+        )
+        return weapon, received
+
+    def location_of(self, where: str) -> int:
+        if where:
+            loc = self.locations.get(where.strip().upper()) or self.location_names.get(
+                columns.simplify(where)
+            )
+            if loc is None:
+                raise RowError(
+                    "location",
+                    gettext_noop("no storage location “%(value)s” at this site"),
+                    value=where,
+                )
+            return loc
+        if self.default_location is not None:
+            return self.default_location
+        raise RowError(
+            "location", gettext_noop("no storage location: add the column or choose a default")
+        )
+
+    def after(self, number: int, weapon: tuple, received: date | None) -> str:
+        """The ``after`` of the weapon's receipt line (JSON)."""
+        after = {
+            "status": Status.IN_STORE.value,
+            "site": self.site_code,
+            "location": self.location_codes.get(weapon[LOCATION], ""),
+            "custodian": "",
+            "destination": "",
+            "import_row": number,
+        }
+        if received:
+            after["received_on"] = received.isoformat()
+        return json.dumps(after, ensure_ascii=False, separators=(",", ":"))
+
+
+def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks, parent: int):
+    """Read ``path`` and put on ``chunks`` messages for the importing process (``parent``):
+
+    - ``("rows", checked_rows, last_row, progress)`` for each chunk, then
+      ``("end", [], last_row, progress)``; ``progress`` is ``(rows read, rows skipped as
+      committed by an earlier run, bytes read, rejects since the last message)``, a reject
+      being ``(row, cells, column, reason, params)``;
+    - ``("failed", template, params)`` when the file cannot be read further;
+    - ``("crashed", traceback)`` on any other error.
+
+    Rows up to ``start_after`` are skipped. Duplicates within a chunk are rejected here;
+    across chunks the importing process finds them in the registry (this job wrote them), so
+    a million rows need no table of every serial seen, except in a dry run, which writes
+    nothing and keeps one (a 64-bit digest per row)."""
+
+    def put(item) -> None:
+        while True:
+            try:
+                chunks.put(item, timeout=PARENT_CHECK)
+                return
+            except queue.Full:
+                if os.getppid() != parent:
+                    raise SystemExit(1) from None
+
+    try:
+        table = readers.open_table(Path(path), columns.recogniser("weapons"))
+        rows = skipped = 0
+        rejects: list[tuple] = []
+        seen: dict[int, int] = {}
+        chunk: list[tuple] = []
+        last = start_after
+
+        def progress():
+            nonlocal rejects
+            sent, rejects = rejects, []
+            return rows, skipped, table.progress.get("bytes", 0), sent
+
+        for number, cells in table.rows:
+            last = number
+            rows += 1
+            if number <= start_after:
+                skipped += 1
+                continue
+            try:
+                weapon, received = rules.parse(cells)
+            except RowError as exc:
+                rejects.append((number, cells, *exc.as_tuple()))
+                continue
+            key = hash((weapon[TYPE], weapon[SERIAL_NORM]))
+            first = seen.get(key)
+            if first is not None:
+                rejects.append(
+                    (
+                        number,
+                        cells,
+                        "serial",
+                        gettext_noop("same weapon as row %(row)s"),
+                        {"row": first},
+                    )
+                )
+                continue
+            seen[key] = number
+            after = None if rules.dry_run else rules.after(number, weapon, received)
+            chunk.append((number, cells, weapon, after))
+            if len(chunk) >= chunk_size:
+                put(("rows", chunk, number, progress()))
+                chunk = []
+                if not rules.dry_run:
+                    seen = {}
+        if chunk:
+            put(("rows", chunk, last, progress()))
+        put(("end", [], last, progress()))
+    except PssmError as exc:
+        put(("failed", exc.message_template, exc.params))
+    except Exception:  # noqa: BLE001 - reported to the importing process, which raises it
+        put(("crashed", traceback.format_exc()))
