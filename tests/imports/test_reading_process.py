@@ -120,9 +120,7 @@ def test_a_line_that_cannot_be_read_far_down_keeps_the_chunks_before_it(armoury,
     )
 
     with pytest.raises(FileError) as err:
-        services.weapons_import(
-            actor=armoury.commander, site=armoury.site, path=path, chunk_size=5
-        )
+        services.weapons_import(actor=armoury.commander, site=armoury.site, path=path, chunk_size=5)
 
     assert "Line 9 cannot be read" in err.value.render()
     assert Weapon.objects.count() == 5  # the first chunk was committed, the rest is not
@@ -147,7 +145,9 @@ def test_no_reading_process_outlives_an_import(armoury, tmp_path):
 
 def test_the_reading_process_stops_when_the_importing_one_is_gone(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text("serial;type;location\nA-1;AKM;R01\nA-2;AKM;R01\nA-3;AKM;R01\n", "utf-8")
+    path.write_text(  # the rejected first row makes the first message larger than a pipe holds
+        "serial;type;location\n" + "X" * 100_000 + ";AKM;R01\nA-2;AKM;R01\nA-3;AKM;R01\n", "utf-8"
+    )
     context = multiprocessing.get_context("spawn")
     chunks = context.Queue(maxsize=1)  # never read: the reader blocks on its second chunk
     gone = os.getpid() + 10**6  # not its parent: as if the importing process had died

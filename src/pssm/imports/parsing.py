@@ -280,6 +280,8 @@ def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks,
                 return
             except queue.Full:
                 if os.getppid() != parent:
+                    # Nobody will read what is still in the pipe: exit without waiting for it.
+                    getattr(chunks, "cancel_join_thread", lambda: None)()
                     raise SystemExit(1) from None
 
     try:
