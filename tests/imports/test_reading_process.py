@@ -6,8 +6,11 @@ import queue
 from datetime import date
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from pssm.imports import parsing, services
+from pssm.imports.models import ImportJob
 from pssm.imports.readers import FileError
 from pssm.journal.models import JournalEntry
 from pssm.registry.models import Weapon
@@ -72,13 +75,14 @@ def test_it_sends_checked_rows_in_chunks_with_rejects_and_progress(tmp_path):
         "location_id": 3,
     }
     assert '"import_row":2' in after and '"received_on":"2019-03-12"' in after
-    rows, skipped, bytes_read, rejects = progress1
+    rows, skipped, rejects, bytes_read = progress1
     assert (rows, skipped) == (4, 0) and bytes_read > 0  # data rows read so far
     assert [(r[0], r[2], r[4]) for r in rejects] == [
         (3, "serial", {"row": 2}),
         (4, "weapon_type", {"value": "AKX", "names": "Kalashnikov AKM (7.62×39)"}),
     ]
-    assert progress2[3] == [] and sent[2][3][:2] == (5, 0)  # each reject is sent once
+    assert progress2[:3] == (1, 0, [])  # each row and each reject is counted once
+    assert sum(m[3][0] for m in sent) == 5 and sent[2][3][3] == progress2[3]
 
 
 def test_a_dry_run_sends_no_lines_and_keeps_every_serial_seen(tmp_path):
@@ -88,7 +92,7 @@ def test_a_dry_run_sends_no_lines_and_keeps_every_serial_seen(tmp_path):
     sent = messages(path, rules(dry_run=True))
 
     assert all(row[3] is None for m in sent for row in m[1])
-    assert sent[1][3][3][0][4] == {"row": 2}  # row 4 repeats row 2, a chunk earlier
+    assert sent[1][3][2][0][4] == {"row": 2}  # row 4 repeats row 2, a chunk earlier
 
 
 def test_rows_committed_by_an_earlier_run_are_skipped(tmp_path):
@@ -98,7 +102,7 @@ def test_rows_committed_by_an_earlier_run_are_skipped(tmp_path):
     sent = messages(path, rules(), start_after=3)
 
     assert [row[0] for m in sent for row in m[1]] == [4]
-    assert sent[-1][3][:2] == (3, 2)
+    assert tuple(sum(m[3][i] for m in sent) for i in (0, 1)) == (3, 2)  # rows read, skipped
 
 
 def test_an_unreadable_line_and_an_unexpected_error_are_sent_not_raised(tmp_path):
@@ -159,3 +163,35 @@ def test_the_reading_process_stops_when_the_importing_one_is_gone(tmp_path):
     reader.join(timeout=30)
 
     assert reader.exitcode == 1
+
+
+def _stops_at_once(path, rules, start_after, chunk_size, chunks, parent):
+    os._exit(3)  # as if killed, or out of memory: no message at all
+
+
+def _fails_in_the_program(path, rules, start_after, chunk_size, chunks, parent):
+    chunks.put(("crashed", "Traceback (most recent call last):\n  ...\nMemoryError\n"))
+
+
+@pytest.mark.parametrize(
+    ("reader", "reason"),
+    [(_stops_at_once, "code de sortie 3"), (_fails_in_the_program, "MemoryError")],
+)
+def test_a_reading_process_that_stops_fails_the_job_with_a_message(
+    armoury, tmp_path, monkeypatch, reader, reason
+):
+    path = tmp_path / "r.csv"
+    path.write_text("serial;type;location\nA-1;AKM;R01\n", "utf-8")
+    # Forked, the reading process runs the stand-in given here (a spawned one imports anew).
+    monkeypatch.setattr(services, "START_METHOD", "fork")
+    monkeypatch.setattr(parsing, "produce", reader)
+
+    with pytest.raises(services.ReadingStopped) as err, translation.override("fr"):
+        services.weapons_import(
+            actor=armoury.commander, site=armoury.site, path=path, translate=gettext
+        )
+
+    job = ImportJob.objects.get()
+    assert job.state == "failed" and reason in job.message and "relancez l'import" in job.message
+    assert err.value.code == "import_reader" and not Weapon.objects.exists()
+    assert not multiprocessing.active_children()

@@ -263,8 +263,8 @@ def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks,
 
     - ``("rows", checked_rows, last_row, progress)`` for each chunk, then
       ``("end", [], last_row, progress)``; ``progress`` is ``(rows read, rows skipped as
-      committed by an earlier run, bytes read, rejects since the last message)``, a reject
-      being ``(row, cells, column, reason, params)``;
+      committed by an earlier run, rejects)``, each since the previous message, and the bytes
+      read so far; a reject is ``(row, cells, column, reason, params)``;
     - ``("failed", template, params)`` when the file cannot be read further;
     - ``("crashed", traceback)`` on any other error.
 
@@ -293,9 +293,10 @@ def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks,
         last = start_after
 
         def progress():
-            nonlocal rejects
-            sent, rejects = rejects, []
-            return rows, skipped, table.progress.get("bytes", 0), sent
+            nonlocal rows, skipped, rejects
+            sent = (rows, skipped, rejects, table.progress.get("bytes", 0))
+            rows, skipped, rejects = 0, 0, []
+            return sent
 
         for number, cells in table.rows:
             last = number
@@ -311,15 +312,8 @@ def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks,
             key = hash((weapon[TYPE], weapon[SERIAL_NORM]))
             first = seen.get(key)
             if first is not None:
-                rejects.append(
-                    (
-                        number,
-                        cells,
-                        "serial",
-                        gettext_noop("same weapon as row %(row)s"),
-                        {"row": first},
-                    )
-                )
+                same = RowError("serial", gettext_noop("same weapon as row %(row)s"), row=first)
+                rejects.append((number, cells, *same.as_tuple()))
                 continue
             seen[key] = number
             after = None if rules.dry_run else rules.after(number, weapon, received)

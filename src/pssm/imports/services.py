@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import logging
 import multiprocessing
 import os
 import queue
@@ -42,6 +43,10 @@ CHUNK = 10000
 # Chunks between two looks at the registry's planner statistics (see _keep_statistics).
 STATISTICS_EVERY = 4
 REPORT_LIMIT = 500
+# How the reading process of a weapons import is started (see _WeaponRun.go).
+START_METHOD = "spawn"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,6 +72,17 @@ class Outcome:
                 for row, _cells, reason in self.rejects[:REPORT_LIMIT]
             ],
         }
+
+
+class ReadingStopped(PssmError):
+    """The reading process of an import stopped before the end of the file, for a reason
+    other than the file itself (killed, out of memory, a fault in the program)."""
+
+    code = "import_reader"
+    default_message = gettext_noop(
+        "The file could not be read to the end: the reading process stopped (%(reason)s). "
+        "The rows committed before are kept; run the import again to resume."
+    )
 
 
 def file_sha256(path) -> str:
@@ -247,7 +263,7 @@ class _WeaponRun:
         reading overlaps writing. The reading process is stopped when this returns or fails
         (an interrupted import), and stops by itself when this process disappears."""
         outcome, job = self.outcome, self.job
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(START_METHOD)
         chunks = context.Queue(maxsize=2)
         reader = context.Process(
             target=parsing.produce,
@@ -256,7 +272,7 @@ class _WeaponRun:
             daemon=True,
         )
         reader.start()
-        chunks_done = reader_skipped = 0
+        chunks_done = 0
         try:
             while True:
                 kind, *message = self.receive(chunks, reader)
@@ -264,10 +280,13 @@ class _WeaponRun:
                     template, params = message
                     raise readers.FileError(template, params=params)
                 if kind == "crashed":
-                    raise RuntimeError(f"the import's reading process failed:\n{message[0]}")
-                rows, last, (read, skipped, bytes_read, rejects) = message
-                outcome.skipped += skipped - reader_skipped
-                outcome.rows, reader_skipped, self.bytes_read = read, skipped, bytes_read
+                    logger.error(
+                        "import job %s: the reading process failed\n%s", job.pk, message[0]
+                    )
+                    raise ReadingStopped(params={"reason": message[0].strip().splitlines()[-1]})
+                rows, last, (read, skipped, rejects, self.bytes_read) = message
+                outcome.rows += read
+                outcome.skipped += skipped
                 for reject in rejects:
                     self.reject(*reject)
                 if kind == "end":
@@ -305,8 +324,10 @@ class _WeaponRun:
             try:  # it may have sent its last message just before it ended
                 return chunks.get(timeout=parsing.PARENT_CHECK)
             except queue.Empty:
-                raise RuntimeError(
-                    f"the import's reading process ended unexpectedly (exit code {reader.exitcode})"
+                raise ReadingStopped(
+                    params={
+                        "reason": Text(gettext_noop("exit code %(code)s"), code=reader.exitcode)
+                    }
                 ) from None
 
     def tick(self, progress):
