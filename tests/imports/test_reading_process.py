@@ -59,8 +59,9 @@ def test_it_sends_checked_rows_in_chunks_with_rejects_and_progress(tmp_path):
     (_, first, last1, progress1), (_, second, last2, progress2) = sent[:2]
     assert [row[0] for row in first] == [2, 5] and last1 == 5
     assert [row[0] for row in second] == [6] and last2 == 6
-    number, cells, weapon, after = first[0]
+    number, cells, type_id, norm, serial, location, weapon, line = first[0]
     assert cells == ["ak-1", "AKM", "R01", "12/03/2019"]
+    assert (type_id, norm, serial, location) == (7, "AK1", "AK-1", 3)
     assert dict(zip(parsing.WEAPON, weapon, strict=True)) == {
         **dict.fromkeys(parsing.WEAPON, ""),
         "serial": "AK-1",
@@ -74,6 +75,8 @@ def test_it_sends_checked_rows_in_chunks_with_rejects_and_progress(tmp_path):
         "site_id": 2,
         "location_id": 3,
     }
+    line_serial, line_location, after = line
+    assert (line_serial, line_location) == ("AK-1", 3)
     assert '"import_row":2' in after and '"received_on":"2019-03-12"' in after
     rows, skipped, rejects, bytes_read = progress1
     assert (rows, skipped) == (4, 0) and bytes_read > 0  # data rows read so far
@@ -91,8 +94,39 @@ def test_a_dry_run_sends_no_lines_and_keeps_every_serial_seen(tmp_path):
 
     sent = messages(path, rules(dry_run=True))
 
-    assert all(row[3] is None for m in sent for row in m[1])
+    assert all(row[6:] == (None, None) for m in sent for row in m[1])
     assert sent[1][3][2][0][4] == {"row": 2}  # row 4 repeats row 2, a chunk earlier
+
+
+def test_for_postgresql_the_weapon_and_its_line_come_as_copy_text(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "serial;type;location;maker\nA-1;AKM;R01;Tula\\Izhmash\tNo 2\n", encoding="utf-8"
+    )
+
+    (_, chunk, *_), _end = messages(
+        path,
+        rules(
+            copy_text=True,
+            mapping={0: "serial", 1: "weapon_type", 2: "location", 3: "manufacturer"},
+        ),
+    )
+
+    *_, weapon, line = chunk[0]
+    fields = weapon.split("\t")
+    assert len(fields) == len(parsing.WEAPON)
+    stored = dict(zip(parsing.WEAPON, fields, strict=True))
+    assert stored["manufacturer"] == "Tula\\\\Izhmash\\tNo 2"  # escaped, one field
+    assert stored["year_of_manufacture"] == stored["import_year"] == "\\N"
+    assert (stored["serial"], stored["weapon_type_id"], stored["location_id"]) == ("A-1", "7", "3")
+    serial, location, after = line.split("\t")
+    assert (serial, location) == ("A-1", "3") and '"import_row":2' in after
+
+
+def test_copy_text_escapes_what_copy_reads_as_special():
+    assert parsing.copy_text(["a\\b", "t\tab", "l\nf", "c\rr", None, 12, "é"]) == (
+        "a\\\\b\tt\\tab\tl\\nf\tc\\rr\t\\N\t12\té"
+    )
 
 
 def test_rows_committed_by_an_earlier_run_are_skipped(tmp_path):

@@ -295,3 +295,25 @@ def test_a_duplicate_far_down_the_file_names_its_first_row(armoury, tmp_path, dr
     assert (outcome.imported, outcome.rejected) == (8, 2), outcome.rejects
     assert reasons[9].endswith("same weapon as row 3") and reasons[11].endswith("row 8")
     assert Weapon.objects.count() == (0 if dry_run else 8)
+
+
+def test_text_with_backslashes_tabs_newlines_and_quotes_is_stored_as_written(armoury, tmp_path):
+    # On PostgreSQL the rows are written as COPY text: every character COPY reads as special
+    # must come back unchanged, and the line's JSON with it.
+    maker = 'Arsenal "Nord"\\Atelier\t2\nbis\r\\N'
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["N° de série", "Type", "Fabricant", "Marquage national", "Emplacement"])
+        writer.writerow(["AK-9\\1", "AKM", maker, "É\\t", "R01"])
+
+    outcome = run(armoury, path)
+
+    assert (outcome.imported, outcome.rejected) == (1, 0)
+    weapon = Weapon.objects.get()
+    assert weapon.manufacturer == maker and weapon.ownership_mark == "É\\t"
+    assert weapon.year_of_manufacture is None and weapon.other_parts == {}
+    line = weapon.voucher_lines.get()
+    assert line.voucher == Voucher.objects.get() and line.serial == weapon.serial
+    # A CSV row is numbered by the line it ends on; this one spans lines 2 and 3.
+    assert line.after["import_row"] == 3 and line.after["location"] == armoury.rack.code

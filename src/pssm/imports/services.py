@@ -250,7 +250,9 @@ class _WeaponRun:
             site_code=site.code,
             organisation_id=site.organisation_id,
             dry_run=dry_run,
+            copy_text=connection.vendor == "postgresql",
         )
+        self.id_sequence = None
 
     def reject(self, number, cells, column, reason, params):
         exc = RowError(column, reason, **params)
@@ -366,15 +368,16 @@ class _WeaponRun:
         if self.chunks_checked % STATISTICS_EVERY == 0:
             _keep_statistics(Weapon, VoucherLine)
         self.chunks_checked += 1
-        present = _registered(sorted({row[2][parsing.SERIAL_NORM] for row in chunk}))
+        present = _registered(sorted({row[parsing.AT_NORM] for row in chunk}))
         earlier_rows = self.rows_of_this_job(
             [found[3] for found in present.values() if found[1] == self.site.pk]
         )
         fresh = []
-        for number, cells, weapon, after in chunk:
-            found = present.get((weapon[parsing.TYPE], weapon[parsing.SERIAL_NORM]))
+        for row in chunk:
+            number, cells, type_id, norm = row[:4]
+            found = present.get((type_id, norm))
             if found is None:
-                fresh.append((weapon, after))
+                fresh.append(row)
             elif found[3] in earlier_rows:
                 self.reject(
                     number,
@@ -422,6 +425,8 @@ class _WeaponRun:
         return {w: after["import_row"] for w, after in lines if after and after.get("import_row")}
 
     def write(self, fresh, first_row, last_row):
+        """Write the chunk's new weapons (checked rows, see :mod:`.parsing`), its receipt
+        voucher with a line per weapon, and its journal entry."""
         site, actor, now = self.site, self.actor, timezone.now()
         voucher = _receipt_voucher(
             self.job,
@@ -429,26 +434,43 @@ class _WeaponRun:
             first_row,
             last_row,
             now,
-            location_id=fresh[0][0][parsing.LOCATION],
+            location_id=fresh[0][parsing.AT_LOCATION],
             state=Voucher.State.POSTED,
             posted_at=now,
         )
-        ids = _allocate_ids(Weapon._meta.db_table, len(fresh))
-        stamp = _db_datetime(now)
-        _bulk_insert(
-            Weapon._meta.db_table,
-            WEAPON_COLUMNS,
-            ((pk, *weapon, stamp, stamp) for pk, (weapon, _after) in zip(ids, fresh, strict=True)),
-        )
-        serial, location = parsing.SERIAL, parsing.LOCATION
-        _bulk_insert(
-            VoucherLine._meta.db_table,
-            LINE_COLUMNS,
-            (
-                (voucher.pk, pk, weapon[serial], weapon[location], after)
-                for pk, (weapon, after) in zip(ids, fresh, strict=True)
-            ),
-        )
+        if self.id_sequence is None:
+            self.id_sequence = _id_sequence(Weapon._meta.db_table)
+        ids = _allocate_ids(Weapon._meta.db_table, self.id_sequence, len(fresh))
+        weapon, line = parsing.AT_WEAPON, parsing.AT_LINE
+        if self.rules.copy_text:
+            stamp = parsing.copy_text([now.isoformat()])
+            _copy(
+                Weapon._meta.db_table,
+                WEAPON_COLUMNS,
+                "".join(
+                    f"{pk}\t{row[weapon]}\t{stamp}\t{stamp}\n"
+                    for pk, row in zip(ids, fresh, strict=True)
+                ),
+            )
+            _copy(
+                VoucherLine._meta.db_table,
+                LINE_COLUMNS,
+                "".join(
+                    f"{voucher.pk}\t{pk}\t{row[line]}\n" for pk, row in zip(ids, fresh, strict=True)
+                ),
+            )
+        else:
+            stamp = _db_datetime(now)
+            _bulk_insert(
+                Weapon._meta.db_table,
+                WEAPON_COLUMNS,
+                ((pk, *row[weapon], stamp, stamp) for pk, row in zip(ids, fresh, strict=True)),
+            )
+            _bulk_insert(
+                VoucherLine._meta.db_table,
+                LINE_COLUMNS,
+                ((voucher.pk, pk, *row[line]) for pk, row in zip(ids, fresh, strict=True)),
+            )
         journal_append(
             actor=actor,
             kind="import.weapons",
@@ -459,7 +481,7 @@ class _WeaponRun:
                 "voucher": voucher.number,
                 "rows": [first_row, last_row],
                 "weapons": [
-                    [pk, weapon[serial]] for pk, (weapon, _after) in zip(ids, fresh, strict=True)
+                    [pk, row[parsing.AT_SERIAL]] for pk, row in zip(ids, fresh, strict=True)
                 ],
             },
             scope=site.scope,
@@ -490,7 +512,7 @@ def _location_tables(site: Site) -> dict:
 
 
 WEAPON_COLUMNS = ("id", *parsing.WEAPON, "created_at", "updated_at")
-LINE_COLUMNS = ("voucher_id", "weapon_id", "serial", "location_id", "after")
+LINE_COLUMNS = ("voucher_id", "weapon_id", *parsing.LINE)
 
 
 def _db_datetime(value):
@@ -501,17 +523,26 @@ def _db_datetime(value):
     )
 
 
-def _allocate_ids(table: str, n: int) -> list[int]:
+def _id_sequence(table: str) -> str | None:
+    """The sequence of ``table``'s ids on PostgreSQL (looked up once per import)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        return cur.fetchone()[0]
+
+
+def _allocate_ids(table: str, sequence: str | None, n: int) -> list[int]:
     """``n`` fresh primary keys of ``table``, taken inside the caller's write transaction: from
-    the sequence on PostgreSQL; above the current maximum on SQLite, whose write transactions
-    are exclusive."""
+    its ``sequence`` on PostgreSQL (fetched as one array); above the current maximum on
+    SQLite, whose write transactions are exclusive."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+                [sequence, n],
             )
-            return [row[0] for row in cur.fetchall()]
+            return cur.fetchone()[0]
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         top = cur.fetchone()[0]
     return list(range(top + 1, top + 1 + n))
@@ -575,18 +606,22 @@ def _registered(norms: list[str]) -> dict[tuple[int, str], tuple[str, int, str, 
         return {(t, n): (code, site_id, serial, pk) for t, n, code, site_id, serial, pk in cur}
 
 
+def _copy(table: str, cols: tuple[str, ...], text: str) -> None:
+    """COPY rows already in COPY's text format into ``table`` (PostgreSQL)."""
+    with (
+        connection.cursor() as cur,
+        cur.cursor.copy(
+            f"COPY {table} ({', '.join(cols)}) FROM STDIN"  # noqa: S608
+        ) as copy,
+    ):
+        copy.write(text)
+
+
 def _bulk_insert(table: str, cols: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """Write ``rows`` as they are: COPY on PostgreSQL (streamed: the server stores the first
-    rows while the next are made), one executemany on SQLite. The rows were validated before;
-    the table's constraints still apply."""
-    names = ", ".join(cols)
+    """Write ``rows`` as they are, in one executemany (SQLite; PostgreSQL takes COPY, see
+    :func:`_copy`). The rows were validated before; the table's constraints still apply."""
+    names, marks = ", ".join(cols), ", ".join(["%s"] * len(cols))
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(cols))
         cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
