@@ -105,3 +105,23 @@ def test_stock_export_then_import_into_an_empty_database_gives_the_same_stock(
 
     assert (outcome.imported, outcome.rejected) == (3, 0), outcome.rejects
     assert snapshot() == before
+
+
+def test_a_nul_character_rejects_that_row_only(depot, tmp_path):
+    s1 = depot.s1.code.rsplit("-", 2)[-2] + "-S01"
+    path = tmp_path / "stock.csv"
+    padding = "".join(f"ZZ-{i};CTG-762X39-BALL;0;{s1};\n" for i in range(200))  # past 4 kB
+    path.write_text(
+        "N° de lot;Nature;Quantité;Emplacement;Fabricant\n"
+        + padding
+        + f"MMP19C012-004;CTG-762X39-BALL;100;{s1};Nor\x00inco\n"
+        f"MMP19C012-005;CTG-762X39-BALL;100;{s1};Norinco\n",
+        encoding="utf-8",
+    )
+
+    outcome = run(depot, path)
+
+    assert (outcome.imported, outcome.rejected) == (1, 201)
+    row, _cells, reason = outcome.rejects[-1]
+    assert row == 202 and reason.startswith("Fabricant") and "NUL" in reason
+    assert depot.balance("MMP19C012-005", depot.s1) == 100

@@ -1,5 +1,6 @@
 """The process that reads and checks a weapons register while the importing one writes."""
 
+import json
 import multiprocessing
 import os
 import queue
@@ -8,6 +9,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pssm.imports import parsing, services
 from pssm.imports.models import ImportJob
@@ -77,7 +80,17 @@ def test_it_sends_checked_rows_in_chunks_with_rejects_and_progress(tmp_path):
     }
     line_serial, line_location, after = line
     assert (line_serial, line_location) == ("AK-1", 3)
-    assert '"import_row":2' in after and '"received_on":"2019-03-12"' in after
+    assert json.loads(after) == {
+        "status": "in_store",
+        "site": "BN-X",
+        "location": "BN-X-ARM01-R01",
+        "custodian": "",
+        "destination": "",
+        "import_row": 2,
+        "received_on": "2019-03-12",
+    }
+    assert json.loads(second[0][-1][-1])["import_row"] == 6  # no date: no received_on
+    assert "received_on" not in json.loads(second[0][-1][-1])
     rows, skipped, rejects, bytes_read = progress1
     assert (rows, skipped) == (4, 0) and bytes_read > 0  # data rows read so far
     assert [(r[0], r[2], r[4]) for r in rejects] == [
@@ -229,3 +242,37 @@ def test_a_reading_process_that_stops_fails_the_job_with_a_message(
     assert job.state == "failed" and reason in job.message and "relancez l'import" in job.message
     assert err.value.code == "import_reader" and not Weapon.objects.exists()
     assert not multiprocessing.active_children()
+
+
+def _copy_fields(row: str) -> list:
+    """COPY's reading of a text row (the escapes copy_text writes), for the property below."""
+    escapes = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+    fields = []
+    for field in row.split("\t"):
+        if field == "\\N":
+            fields.append(None)
+            continue
+        text, chars = [], iter(field)
+        for char in chars:
+            text.append(escapes[next(chars)] if char == "\\" else char)
+        fields.append("".join(text))
+    return fields
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(min_value=-(2**31), max_value=2**31),
+            st.text(alphabet=st.sampled_from("aZ é\\\t\n\rN{}\"'")),
+            st.text(),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_copy_text_reads_back_as_the_values_written(values):
+    row = parsing.copy_text(values)
+
+    assert "\n" not in row and "\r" not in row  # one line per row
+    assert _copy_fields(row) == [v if v is None or isinstance(v, str) else str(v) for v in values]

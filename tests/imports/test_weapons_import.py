@@ -317,3 +317,23 @@ def test_text_with_backslashes_tabs_newlines_and_quotes_is_stored_as_written(arm
     assert line.voucher == Voucher.objects.get() and line.serial == weapon.serial
     # A CSV row is numbered by the line it ends on; this one spans lines 2 and 3.
     assert line.after["import_row"] == 3 and line.after["location"] == armoury.rack.code
+
+
+def test_a_nul_character_far_down_the_file_rejects_that_row_only(armoury, tmp_path):
+    # No database text can hold NUL: a damaged row past the first chunk must be rejected with
+    # its column named, not fail the chunk that holds it.
+    path = tmp_path / "r.csv"
+    body = "".join(f"AK-{i};AKM;Tula;R01\n" for i in range(3000))
+    path.write_text(
+        "N° de série;Type;Fabricant;Emplacement\n"
+        + body
+        + "AK-X;AKM;Tu\x00la;R01\nAK-Y;AKM;;R01\n",
+        encoding="utf-8",
+    )
+
+    outcome = run(armoury, path, chunk_size=1000)
+
+    assert (outcome.imported, outcome.rejected) == (3001, 1)
+    [(row, _cells, reason)] = outcome.rejects
+    assert row == 3002 and reason.startswith("Fabricant") and "NUL" in reason
+    assert Weapon.objects.filter(serial="AK-Y").exists()

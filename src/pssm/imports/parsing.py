@@ -24,7 +24,7 @@ import os
 import queue
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -82,14 +82,30 @@ class RowError(Exception):
 def copy_text(values: Iterable) -> str:
     """``values`` as one row of COPY's text format, without its final newline: None is NULL,
     text is escaped, numbers are written as they are."""
-    return "\t".join(
-        "\\N"
-        if value is None
-        else value.translate(_COPY_ESCAPES)
-        if isinstance(value, str)
-        else str(value)
-        for value in values
-    )
+    values = tuple(values)
+    texts = "".join([v for v in values if type(v) is str])
+    if "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:
+        return "\t".join(
+            [
+                "\\N" if v is None else v.translate(_COPY_ESCAPES) if type(v) is str else str(v)
+                for v in values
+            ]
+        )
+    return "\t".join(["\\N" if v is None else v if type(v) is str else str(v) for v in values])
+
+
+def mapped_values(cells: list[str], mapping: dict[int, str]) -> dict[str, str]:
+    """The cells of a row by the field each column is mapped to; RowError for a cell holding
+    a NUL character, which no database text can hold (a damaged file, often far down)."""
+    values = {name: (cells[i] if i < len(cells) else "") for i, name in mapping.items()}
+    if "\x00" in "".join(values.values()):
+        name = next(name for name, text in values.items() if "\x00" in text)
+        raise RowError(name, gettext_noop("contains a NUL character (is the file damaged?)"))
+    return values
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _key(text: str) -> str:
@@ -171,10 +187,12 @@ class WeaponRules:
     organisation_id: int
     dry_run: bool
     copy_text: bool = False  # weapon and line as COPY text (PostgreSQL)
+    # location id → the start of the JSON of its receipt lines (made once per location)
+    _after_starts: dict = field(default_factory=dict, init=False, repr=False)
 
     def parse(self, cells: list[str]) -> tuple:
         """The weapon's columns (see ``WEAPON``) and the date of receipt, or RowError."""
-        values = {name: (cells[i] if i < len(cells) else "") for i, name in self.mapping.items()}
+        values = mapped_values(cells, self.mapping)
         raw_serial = values.get("serial", "")
         serial = serials.clean(raw_serial)
         norm = serials.normalise(serial)
@@ -278,18 +296,21 @@ class WeaponRules:
         return (number, cells, *key, weapon, line)
 
     def after(self, number: int, weapon: tuple, received: date | None) -> str:
-        """The ``after`` of the weapon's receipt line (JSON)."""
-        after = {
-            "status": Status.IN_STORE.value,
-            "site": self.site_code,
-            "location": self.location_codes.get(weapon[LOCATION], ""),
-            "custodian": "",
-            "destination": "",
-            "import_row": number,
-        }
+        """The ``after`` of the weapon's receipt line (JSON): the weapon's holding, the row it
+        came from and the date of receipt if the register gives one."""
+        start = self._after_starts.get(weapon[LOCATION])
+        if start is None:
+            holding = {
+                "status": Status.IN_STORE.value,
+                "site": self.site_code,
+                "location": self.location_codes.get(weapon[LOCATION], ""),
+                "custodian": "",
+                "destination": "",
+            }
+            start = self._after_starts[weapon[LOCATION]] = _json(holding)[:-1]
         if received:
-            after["received_on"] = received.isoformat()
-        return json.dumps(after, ensure_ascii=False, separators=(",", ":"))
+            return f'{start},"import_row":{number},"received_on":"{received.isoformat()}"}}'
+        return f'{start},"import_row":{number}}}'
 
 
 def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks, parent: int):

@@ -685,7 +685,7 @@ def ammunition_import(
         )
 
     def parse(cells):
-        v = {name: (cells[i] if i < len(cells) else "") for i, name in mapping.items()}
+        v = parsing.mapped_values(cells, mapping)
         try:
             norm, _iatg = normalise_lot_number(v.get("lot_number", ""))
         except PssmError as exc:
