@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
 import queue
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,11 +69,13 @@ class Outcome:
             "imported": self.imported,
             "rejected": self.rejected,
             "skipped": self.skipped,
-            "rejects": [
-                {"row": row, "reason": reason}
-                for row, _cells, reason in self.rejects[:REPORT_LIMIT]
-            ],
+            "rejects": self.report(self.rejects),
         }
+
+    @staticmethod
+    def report(rejects: list) -> list[dict]:
+        """The rejects a job keeps: the first REPORT_LIMIT rows and their reasons."""
+        return [{"row": row, "reason": reason} for row, _cells, reason in rejects[:REPORT_LIMIT]]
 
 
 class ReadingStopped(PssmError):
@@ -233,7 +237,8 @@ class _WeaponRun:
         self.dry_run, self.translate = dry_run, translate
         self.outcome = Outcome(job=job, headers=table.headers)
         self.bytes_read = 0
-        self.chunks_checked = 0
+        self.chunks_checked = itertools.count()
+        self.lock = threading.RLock()  # the counters, shared with the writing threads
         self.headers = {
             name: (table.headers[index] if index < len(table.headers) else "")
             for index, name in mapping.items()
@@ -252,13 +257,18 @@ class _WeaponRun:
             dry_run=dry_run,
             copy_text=connection.vendor == "postgresql",
         )
-        self.id_sequence = None
+        self.sequences = None  # (weapon ids, voucher ids) on PostgreSQL
 
     def reject(self, number, cells, column, reason, params):
+        entry = self.reject_entry(number, cells, column, reason, params)
+        with self.lock:
+            self.outcome.rejected += 1
+            self.outcome.rejects.append(entry)
+
+    def reject_entry(self, number, cells, column, reason, params) -> tuple:
+        """``(row, cells, reason)`` of a rejected row, the reason translated."""
         exc = RowError(column, reason, **params)
-        text = _reason_text(exc, self.headers.get(column, column), self.translate)
-        self.outcome.rejected += 1
-        self.outcome.rejects.append((number, cells, text))
+        return number, cells, _reason_text(exc, self.headers.get(column, column), self.translate)
 
     def go(self, start_after, chunk_size, progress, stop_after_chunks):
         """Start the reading process and write the chunks it sends as they come, so that
@@ -337,18 +347,11 @@ class _WeaponRun:
         if progress:
             progress(self.job)
 
-    def record(self):
-        """Save the job's counters, last committed row and rejects so far."""
-        job, outcome = self.job, self.outcome
-        job.rows_read, job.imported, job.rejected, job.skipped = (
-            outcome.rows,
-            outcome.imported,
-            outcome.rejected,
-            outcome.skipped,
-        )
-        job.bytes_read = self.bytes_read or job.bytes_read
-        job.report = self.outcome.as_dict()["rejects"]
-        job.save(
+    def record(self, chunk: _Checked | None = None):
+        """Save the job's counters, last committed row and rejects so far, with those of
+        ``chunk`` when it is being committed."""
+        self.fill_job(chunk)
+        self.job.save(
             update_fields=[
                 "rows_read",
                 "imported",
@@ -362,55 +365,86 @@ class _WeaponRun:
             ]
         )
 
+    def fill_job(self, chunk: _Checked | None = None) -> None:
+        job, outcome = self.job, self.outcome
+        fresh, entries, skipped = (
+            (chunk.fresh, chunk.entries, chunk.skipped) if chunk else ([], [], 0)
+        )
+        with self.lock:
+            job.rows_read = outcome.rows
+            job.imported = outcome.imported + len(fresh)
+            job.rejected = outcome.rejected + len(entries)
+            job.skipped = outcome.skipped + skipped
+            job.bytes_read = self.bytes_read or job.bytes_read
+            job.report = Outcome.report(outcome.rejects[:REPORT_LIMIT] + entries[:REPORT_LIMIT])
+
     def flush(self, chunk, last_row) -> bool:
         """Check the chunk against the registry, then write it in one transaction with the
         job's counters; True when they were saved so."""
-        if self.chunks_checked % STATISTICS_EVERY == 0:
+        if self.dry_run:
+            checked = self.sort(chunk)
+            checked.entries = [self.reject_entry(*reject) for reject in checked.rejects]
+            self.take(checked)
+            return False
+        before = self.job.last_row
+        try:
+            with transaction.atomic():
+                checked = self.sort(chunk)
+                self.store(checked)
+                self.complete(checked, chunk[0][0], last_row)
+        except BaseException:
+            self.job.last_row = before  # rolled back with the chunk
+            self.fill_job()
+            raise
+        self.take(checked)
+        return True
+
+    def sort(self, chunk) -> _Checked:
+        """The chunk's rows checked against the registry: new, already at this site, or
+        rejected (a weapon of another site, or one this job registered from another row)."""
+        if next(self.chunks_checked) % STATISTICS_EVERY == 0:
             _keep_statistics(Weapon, VoucherLine)
-        self.chunks_checked += 1
         present = _registered(sorted({row[parsing.AT_NORM] for row in chunk}))
         earlier_rows = self.rows_of_this_job(
             [found[3] for found in present.values() if found[1] == self.site.pk]
         )
-        fresh = []
+        checked = _Checked()
         for row in chunk:
             number, cells, type_id, norm = row[:4]
             found = present.get((type_id, norm))
             if found is None:
-                fresh.append(row)
+                checked.fresh.append(row)
             elif found[3] in earlier_rows:
-                self.reject(
-                    number,
-                    cells,
-                    "serial",
-                    gettext_noop("same weapon as row %(row)s"),
-                    {"row": earlier_rows[found[3]]},
+                checked.rejects.append(
+                    (
+                        number,
+                        cells,
+                        "serial",
+                        gettext_noop("same weapon as row %(row)s"),
+                        {"row": earlier_rows[found[3]]},
+                    )
                 )
             elif found[1] == self.site.pk:
-                self.outcome.skipped += 1  # already in this site's register
+                checked.skipped += 1  # already in this site's register
             else:
-                self.reject(
-                    number,
-                    cells,
-                    "serial",
-                    gettext_noop("already registered at %(site)s (written %(serial)s)"),
-                    {"site": found[0], "serial": found[2]},
+                checked.rejects.append(
+                    (
+                        number,
+                        cells,
+                        "serial",
+                        gettext_noop("already registered at %(site)s (written %(serial)s)"),
+                        {"site": found[0], "serial": found[2]},
+                    )
                 )
-        if self.dry_run:
-            self.outcome.imported += len(fresh)
-            return False
-        before = (self.job.last_row, self.outcome.imported)
-        try:
-            with transaction.atomic():
-                if fresh:
-                    self.write(fresh, chunk[0][0], last_row)
-                self.job.last_row = last_row
-                self.outcome.imported += len(fresh)
-                self.record()
-        except BaseException:
-            self.job.last_row, self.outcome.imported = before  # rolled back with the chunk
-            raise
-        return True
+        return checked
+
+    def take(self, checked: _Checked) -> None:
+        """Count a chunk that was committed (or checked, in a dry run)."""
+        with self.lock:
+            self.outcome.imported += len(checked.fresh)
+            self.outcome.skipped += checked.skipped
+            self.outcome.rejected += len(checked.entries)
+            self.outcome.rejects.extend(checked.entries)
 
     def rows_of_this_job(self, weapon_ids: list[int]) -> dict[int, int]:
         """weapon id → the row of this file that registered it, for weapons this job wrote."""
@@ -424,26 +458,23 @@ class _WeaponRun:
         ).values_list("weapon_id", "after")
         return {w: after["import_row"] for w, after in lines if after and after.get("import_row")}
 
-    def write(self, fresh, first_row, last_row):
-        """Write the chunk's new weapons (checked rows, see :mod:`.parsing`), its receipt
-        voucher with a line per weapon, and its journal entry."""
-        site, actor, now = self.site, self.actor, timezone.now()
-        voucher = _receipt_voucher(
-            self.job,
-            actor,
-            first_row,
-            last_row,
-            now,
-            location_id=fresh[0][parsing.AT_LOCATION],
-            state=Voucher.State.POSTED,
-            posted_at=now,
-        )
-        if self.id_sequence is None:
-            self.id_sequence = _id_sequence(Weapon._meta.db_table)
-        ids = _allocate_ids(Weapon._meta.db_table, self.id_sequence, len(fresh))
+    def store(self, checked: _Checked) -> None:
+        """Write the chunk's new weapons and their receipt lines, with ids taken here (the
+        lines name their voucher, written by :meth:`complete` in the same transaction)."""
+        fresh = checked.fresh
+        if not fresh:
+            return
+        if self.sequences is None:
+            self.sequences = (
+                _id_sequence(Weapon._meta.db_table),
+                _id_sequence(Voucher._meta.db_table),
+            )
+        ids = _allocate_ids(Weapon._meta.db_table, self.sequences[0], len(fresh))
+        [voucher_id] = _allocate_ids(Voucher._meta.db_table, self.sequences[1], 1)
+        checked.ids, checked.voucher_id = ids, voucher_id
         weapon, line = parsing.AT_WEAPON, parsing.AT_LINE
         if self.rules.copy_text:
-            stamp = parsing.copy_text([now.isoformat()])
+            stamp = parsing.copy_text([timezone.now().isoformat()])
             _copy(
                 Weapon._meta.db_table,
                 WEAPON_COLUMNS,
@@ -456,11 +487,11 @@ class _WeaponRun:
                 VoucherLine._meta.db_table,
                 LINE_COLUMNS,
                 "".join(
-                    f"{voucher.pk}\t{pk}\t{row[line]}\n" for pk, row in zip(ids, fresh, strict=True)
+                    f"{voucher_id}\t{pk}\t{row[line]}\n" for pk, row in zip(ids, fresh, strict=True)
                 ),
             )
         else:
-            stamp = _db_datetime(now)
+            stamp = _db_datetime(timezone.now())
             _bulk_insert(
                 Weapon._meta.db_table,
                 WEAPON_COLUMNS,
@@ -469,23 +500,59 @@ class _WeaponRun:
             _bulk_insert(
                 VoucherLine._meta.db_table,
                 LINE_COLUMNS,
-                ((voucher.pk, pk, *row[line]) for pk, row in zip(ids, fresh, strict=True)),
+                ((voucher_id, pk, *row[line]) for pk, row in zip(ids, fresh, strict=True)),
             )
-        journal_append(
-            actor=actor,
-            kind="import.weapons",
-            payload={
-                "job": self.job.pk,
-                "file": self.job.file_name,
-                "sha256": self.job.file_sha256,
-                "voucher": voucher.number,
-                "rows": [first_row, last_row],
-                "weapons": [
-                    [pk, row[parsing.AT_SERIAL]] for pk, row in zip(ids, fresh, strict=True)
-                ],
-            },
-            scope=site.scope,
-        )
+
+    def complete(self, checked: _Checked, first_row, last_row) -> None:
+        """The rest of the chunk's transaction, chunk after chunk in the order of the file:
+        its rejects, its receipt voucher (numbered now) and journal entry, and the job's
+        counters and last committed row."""
+        checked.entries = [self.reject_entry(*reject) for reject in checked.rejects]
+        fresh, site, actor, now = checked.fresh, self.site, self.actor, timezone.now()
+        if fresh:
+            voucher = _receipt_voucher(
+                self.job,
+                actor,
+                first_row,
+                last_row,
+                now,
+                pk=checked.voucher_id,
+                location_id=fresh[0][parsing.AT_LOCATION],
+                state=Voucher.State.POSTED,
+                posted_at=now,
+            )
+            journal_append(
+                actor=actor,
+                kind="import.weapons",
+                payload={
+                    "job": self.job.pk,
+                    "file": self.job.file_name,
+                    "sha256": self.job.file_sha256,
+                    "voucher": voucher.number,
+                    "rows": [first_row, last_row],
+                    "weapons": [
+                        [pk, row[parsing.AT_SERIAL]]
+                        for pk, row in zip(checked.ids, fresh, strict=True)
+                    ],
+                },
+                scope=site.scope,
+            )
+        self.job.last_row = last_row
+        self.record(checked)
+
+
+@dataclass
+class _Checked:
+    """A chunk checked against the registry: its new rows (with, once written, their ids and
+    their voucher's id), its rejects ``(row, cells, column, reason, params)`` and how many
+    rows the site already holds."""
+
+    fresh: list = field(default_factory=list)
+    rejects: list = field(default_factory=list)
+    skipped: int = 0
+    ids: list = field(default_factory=list)
+    voucher_id: int | None = None
+    entries: list = field(default_factory=list)  # the rejects as (row, cells, reason)
 
 
 def _location_tables(site: Site) -> dict:
