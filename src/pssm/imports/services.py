@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pssm.accounts import authz
@@ -272,8 +272,9 @@ class _WeaponRun:
 
     def go(self, start_after, chunk_size, progress, stop_after_chunks):
         """Start the reading process and write the chunks it sends as they come, so that
-        reading overlaps writing. The reading process is stopped when this returns or fails
-        (an interrupted import), and stops by itself when this process disappears."""
+        reading overlaps writing: on PostgreSQL, outside a caller's transaction, through
+        :class:`_Pipeline`. The reading process is stopped when this returns or fails (an
+        interrupted import), and stops by itself when this process disappears."""
         outcome, job = self.outcome, self.job
         context = multiprocessing.get_context(START_METHOD)
         chunks = context.Queue(maxsize=2)
@@ -283,10 +284,18 @@ class _WeaponRun:
             name=f"pssm-import-{job.pk}-reader",
             daemon=True,
         )
+        pipelined = (
+            connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+            and not self.dry_run
+        )
         reader.start()
+        pipeline = _Pipeline(self, progress) if pipelined else None
         chunks_done = 0
         try:
-            while True:
+            while stop_after_chunks is None or chunks_done < stop_after_chunks:
+                if pipeline:
+                    pipeline.check()
                 kind, *message = self.receive(chunks, reader)
                 if kind == "failed":
                     template, params = message
@@ -297,22 +306,30 @@ class _WeaponRun:
                     )
                     raise ReadingStopped(params={"reason": message[0].strip().splitlines()[-1]})
                 rows, last, (read, skipped, rejects, self.bytes_read) = message
-                outcome.rows += read
-                outcome.skipped += skipped
+                with self.lock:
+                    outcome.rows += read
+                    outcome.skipped += skipped
                 for reject in rejects:
                     self.reject(*reject)
                 if kind == "end":
                     break
-                recorded = self.flush(rows, last)
                 chunks_done += 1
-                if recorded:
+                if pipeline:
+                    pipeline.submit(rows, last)
+                elif self.flush(rows, last):
                     if progress:
                         progress(job)
                 else:
                     self.tick(progress)
-                if stop_after_chunks is not None and chunks_done >= stop_after_chunks:
-                    return
+            else:
+                if pipeline:
+                    pipeline.finish()
+                return  # stopped after stop_after_chunks, as an interruption would
+            if pipeline:
+                pipeline.finish()
         finally:
+            if pipeline:
+                pipeline.close()
             if reader.is_alive():
                 reader.terminate()
             reader.join()
@@ -541,6 +558,152 @@ class _WeaponRun:
         self.record(checked)
 
 
+class _Abandoned(Exception):
+    """A chunk written after one that failed: it is rolled back, never committed."""
+
+
+class _Pipeline:
+    """The chunks of a weapons import written by two threads in turn, each with its own
+    database connection (PostgreSQL).
+
+    Half of the database's work for a chunk is its commit, where PostgreSQL checks the
+    deferred foreign keys of every weapon and line. While one thread commits a chunk, the
+    other checks the next chunk against the registry and copies its weapons and lines. The
+    rest of each transaction (the rejects, the voucher's number, the journal entry, the job's
+    counters and last row) and the commit follow the order of the file: a chunk waits until
+    the one before it is committed, and after a failure no later chunk is committed. So the
+    vouchers are numbered in order, the job's last row only moves forward, and an
+    interrupted import leaves whole chunks, the first ones, as before.
+
+    The copies too follow the order of the file, so a chunk never waits on a later one. A
+    chunk checked while the one before it was not yet committed cannot see that chunk's
+    weapons: if it repeats one, its copy waits for that commit and then fails on the unique
+    serial, and the chunk is rolled back, checked again and written (the repeat is then
+    rejected as the same weapon as its first row)."""
+
+    WRITERS = 2
+
+    def __init__(self, run: _WeaponRun, progress):
+        self.run, self.progress = run, progress
+        self.turn = threading.Condition()
+        self.committed = -1  # the last chunk committed, by its place in the file
+        self.stored = -1  # the last chunk whose weapons and lines are copied
+        self.failed: tuple[int, BaseException] | None = None
+        self.submitted = 0
+        self.closed = False
+        self.inboxes = [queue.Queue(maxsize=1) for _ in range(self.WRITERS)]
+        self.threads = [
+            threading.Thread(
+                target=self.work,
+                args=(inbox,),
+                name=f"pssm-import-{run.job.pk}-writer-{n}",
+                daemon=True,
+            )
+            for n, inbox in enumerate(self.inboxes)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, chunk, last_row) -> None:
+        self.inboxes[self.submitted % self.WRITERS].put((self.submitted, chunk, last_row))
+        self.submitted += 1
+
+    def check(self) -> None:
+        """Raise the error of a chunk that failed, if one did."""
+        with self.turn:
+            failed = self.failed
+        if failed is not None:
+            raise failed[1]
+
+    def finish(self) -> None:
+        """Wait until every chunk submitted is written, then raise the first failure."""
+        self.close()
+        self.check()
+
+    def close(self) -> None:
+        """Let the threads write what they hold, then end them."""
+        if self.closed:
+            return
+        self.closed = True
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def work(self, inbox) -> None:
+        try:
+            while (task := inbox.get()) is not None:
+                index = task[0]
+                if self.failed is not None and self.failed[0] < index:
+                    continue  # after a failure: never committed, not even tried
+                try:
+                    self.write(*task)
+                except _Abandoned:
+                    pass
+                except BaseException as exc:  # noqa: BLE001 - raised by the main thread
+                    with self.turn:
+                        if self.failed is None or index < self.failed[0]:
+                            self.failed = (index, exc)
+                        self.turn.notify_all()
+        finally:
+            connection.close()  # this thread's own
+
+    def write(self, index: int, chunk, last_row) -> None:
+        run = self.run
+        for attempt in (1, 2):
+            before, waited = run.job.last_row, False
+            try:
+                with transaction.atomic():
+                    checked = run.sort(chunk)
+                    self.wait_for(index, "stored")
+                    run.store(checked)
+                    with self.turn:
+                        self.stored = index
+                        self.turn.notify_all()
+                    self.wait_for(index, "committed")
+                    waited = True
+                    run.complete(checked, chunk[0][0], last_row)
+            except IntegrityError as exc:
+                if waited:
+                    run.job.last_row = before
+                    run.fill_job()
+                elif attempt == 1 and _repeats_a_serial(exc):
+                    self.wait_for(index, "committed")  # the chunk before holds that weapon
+                    continue
+                raise
+            except BaseException:
+                if waited:
+                    run.job.last_row = before
+                    run.fill_job()
+                raise
+            run.take(checked)
+            with self.turn:
+                self.committed = index
+                self.turn.notify_all()
+            if self.progress:
+                self.progress(run.job)
+            return
+
+    def wait_for(self, index: int, step: str) -> None:
+        """Wait until the chunk before ``index`` is ``stored`` (its weapons copied) or
+        ``committed``; _Abandoned if it failed."""
+        with self.turn:
+            self.turn.wait_for(
+                lambda: (
+                    getattr(self, step) >= index - 1
+                    or (self.failed is not None and self.failed[0] < index)
+                )
+            )
+            if getattr(self, step) < index - 1:
+                raise _Abandoned
+
+
+def _repeats_a_serial(exc: IntegrityError) -> bool:
+    """True when ``exc`` is the unique (type, normalised serial) of the weapons."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == "weapon_serial_unique_per_type"
+
+
 @dataclass
 class _Checked:
     """A chunk checked against the registry: its new rows (with, once written, their ids and
@@ -674,12 +837,14 @@ def _registered(norms: list[str]) -> dict[tuple[int, str], tuple[str, int, str, 
 
 
 def _copy(table: str, cols: tuple[str, ...], text: str) -> None:
-    """COPY rows already in COPY's text format into ``table`` (PostgreSQL)."""
+    """COPY rows already in COPY's text format into ``table`` (PostgreSQL); errors are
+    raised as Django's (IntegrityError for a unique serial)."""
+    names = ", ".join(cols)
+    statement = f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - a model's own table
     with (
         connection.cursor() as cur,
-        cur.cursor.copy(
-            f"COPY {table} ({', '.join(cols)}) FROM STDIN"  # noqa: S608
-        ) as copy,
+        connection.wrap_database_errors,
+        cur.cursor.copy(statement) as copy,
     ):
         copy.write(text)
 
