@@ -258,6 +258,7 @@ class _WeaponRun:
             copy_text=connection.vendor == "postgresql",
         )
         self.sequences = None  # (weapon ids, voucher ids) on PostgreSQL
+        self.committed_row = job.last_row  # the last row of the last chunk committed
 
     def reject(self, number, cells, column, reason, params):
         entry = self.reject_entry(number, cells, column, reason, params)
@@ -291,9 +292,12 @@ class _WeaponRun:
         )
         reader.start()
         pipeline = _Pipeline(self, progress) if pipelined else None
-        chunks_done = 0
+        chunks_done, stopped = 0, False
         try:
-            while stop_after_chunks is None or chunks_done < stop_after_chunks:
+            while True:
+                if stop_after_chunks is not None and chunks_done >= stop_after_chunks:
+                    stopped = True  # as an interruption would
+                    break
                 if pipeline:
                     pipeline.check()
                 kind, *message = self.receive(chunks, reader)
@@ -321,10 +325,6 @@ class _WeaponRun:
                         progress(job)
                 else:
                     self.tick(progress)
-            else:
-                if pipeline:
-                    pipeline.finish()
-                return  # stopped after stop_after_chunks, as an interruption would
             if pipeline:
                 pipeline.finish()
         finally:
@@ -334,8 +334,10 @@ class _WeaponRun:
                 reader.terminate()
             reader.join()
             chunks.close()
-        if not self.dry_run and last > job.last_row:
-            job.last_row = last
+        if stopped:
+            return
+        if not self.dry_run and last > self.committed_row:
+            self.committed_row = last  # rows after the last chunk: all rejected or skipped
         outcome.rejects.sort(key=lambda item: item[0])
         job.state = ImportJob.State.CHECKED if self.dry_run else ImportJob.State.DONE
         job.finished_at = timezone.now()
@@ -364,10 +366,10 @@ class _WeaponRun:
         if progress:
             progress(self.job)
 
-    def record(self, chunk: _Checked | None = None):
+    def record(self, chunk: _Checked | None = None, last_row: int | None = None):
         """Save the job's counters, last committed row and rejects so far, with those of
-        ``chunk`` when it is being committed."""
-        self.fill_job(chunk)
+        ``chunk`` (ending at ``last_row``) when it is being committed."""
+        self.fill_job(chunk, last_row)
         self.job.save(
             update_fields=[
                 "rows_read",
@@ -382,12 +384,15 @@ class _WeaponRun:
             ]
         )
 
-    def fill_job(self, chunk: _Checked | None = None) -> None:
+    def fill_job(self, chunk: _Checked | None = None, last_row: int | None = None) -> None:
+        """Set the job's fields from what is committed, plus ``chunk`` if given; without it,
+        after a chunk was rolled back, the job is as the database has it."""
         job, outcome = self.job, self.outcome
         fresh, entries, skipped = (
             (chunk.fresh, chunk.entries, chunk.skipped) if chunk else ([], [], 0)
         )
         with self.lock:
+            job.last_row = last_row if chunk else self.committed_row
             job.rows_read = outcome.rows
             job.imported = outcome.imported + len(fresh)
             job.rejected = outcome.rejected + len(entries)
@@ -403,17 +408,15 @@ class _WeaponRun:
             checked.entries = [self.reject_entry(*reject) for reject in checked.rejects]
             self.take(checked)
             return False
-        before = self.job.last_row
         try:
             with transaction.atomic():
                 checked = self.sort(chunk)
                 self.store(checked)
                 self.complete(checked, chunk[0][0], last_row)
         except BaseException:
-            self.job.last_row = before  # rolled back with the chunk
-            self.fill_job()
+            self.fill_job()  # the chunk is rolled back
             raise
-        self.take(checked)
+        self.take(checked, last_row)
         return True
 
     def sort(self, chunk) -> _Checked:
@@ -455,9 +458,11 @@ class _WeaponRun:
                 )
         return checked
 
-    def take(self, checked: _Checked) -> None:
-        """Count a chunk that was committed (or checked, in a dry run)."""
+    def take(self, checked: _Checked, last_row: int | None = None) -> None:
+        """Count a chunk that was committed up to ``last_row`` (or checked, in a dry run)."""
         with self.lock:
+            if last_row is not None:
+                self.committed_row = last_row
             self.outcome.imported += len(checked.fresh)
             self.outcome.skipped += checked.skipped
             self.outcome.rejected += len(checked.entries)
@@ -554,8 +559,7 @@ class _WeaponRun:
                 },
                 scope=site.scope,
             )
-        self.job.last_row = last_row
-        self.record(checked)
+        self.record(checked, last_row)
 
 
 class _Abandoned(Exception):
@@ -651,38 +655,34 @@ class _Pipeline:
     def write(self, index: int, chunk, last_row) -> None:
         run = self.run
         for attempt in (1, 2):
-            before, waited = run.job.last_row, False
+            its_turn = False
             try:
                 with transaction.atomic():
                     checked = run.sort(chunk)
                     self.wait_for(index, "stored")
                     run.store(checked)
-                    with self.turn:
-                        self.stored = index
-                        self.turn.notify_all()
+                    self.mark(index, "stored")
                     self.wait_for(index, "committed")
-                    waited = True
+                    its_turn = True
                     run.complete(checked, chunk[0][0], last_row)
-            except IntegrityError as exc:
-                if waited:
-                    run.job.last_row = before
-                    run.fill_job()
-                elif attempt == 1 and _repeats_a_serial(exc):
+            except BaseException as exc:
+                if its_turn:
+                    run.fill_job()  # the chunk is rolled back
+                elif attempt == 1 and isinstance(exc, IntegrityError) and _repeats_a_serial(exc):
                     self.wait_for(index, "committed")  # the chunk before holds that weapon
                     continue
                 raise
-            except BaseException:
-                if waited:
-                    run.job.last_row = before
-                    run.fill_job()
-                raise
-            run.take(checked)
-            with self.turn:
-                self.committed = index
-                self.turn.notify_all()
+            run.take(checked, last_row)
+            self.mark(index, "committed")
             if self.progress:
                 self.progress(run.job)
             return
+
+    def mark(self, index: int, step: str) -> None:
+        """Chunk ``index`` is ``stored`` or ``committed``: the next one may go on."""
+        with self.turn:
+            setattr(self, step, index)
+            self.turn.notify_all()
 
     def wait_for(self, index: int, step: str) -> None:
         """Wait until the chunk before ``index`` is ``stored`` (its weapons copied) or
