@@ -105,16 +105,26 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
 
 
 def _assert_demo_depot():
-    """The Kati depot: real lots, licences, a waived QD violation, a refused receipt."""
-    from pssm.ammunition.models import Licence, Lot, Waiver
+    """The Kati depot: real lots, licences, a waived QD violation, a refused receipt, and the
+    HD 1.3 storehouse that the corrected distances put in breach."""
+    from pssm.ammunition.models import Licence, Lot, QdReview, Waiver
     from pssm.ammunition.safety import site_report
     from pssm.domain.errors import PssmError
     from pssm.movements import services as mv
 
     kti = Site.objects.get(code="ML-KTI")
-    assert Lot.objects.count() >= 8 and Licence.objects.count() == 3
+    assert Lot.objects.count() >= 8 and Licence.objects.count() == 4
     report = site_report(kti)
-    assert report["violations"] >= 1
+    assert report["violations"] >= 2
+    (review,) = [r for r in report["reviews"] if r["building"] == "ML-KTI-ESH04"]
+    assert review["still_in_breach"] and not review["in_breach_before"]
+    (breach,) = review["breaches"]
+    assert (breach["exposed_site"], breach["required_before_m"], breach["required_m"]) == (
+        "ML-KTI-KOKO",
+        "70",
+        "139",
+    )
+    assert QdReview.objects.filter(site=kti).count() == 2  # ESH04, and ESH01 (waived)
     esh1 = next(r for r in report["storehouses"] if r["building"] == "ML-KTI-ESH01")
     assert any(d["status"] == "violation" for d in esh1["distances"])
     assert Waiver.objects.filter(building__code="ML-KTI-ESH01", rule="qd").exists()

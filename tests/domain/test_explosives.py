@@ -101,20 +101,20 @@ def test_aggregation_follows_the_conservative_table():
     assert (agg.governing_hd, agg.neq_kg) == ("1.1", D(4000))
     agg = aggregate({c("1.1D"): D(100), c("1.4G"): D(500)})
     assert (agg.governing_hd, agg.neq_kg) == ("1.1", D(100))  # 1.4 ignored beside 1.1
-    agg = aggregate({c("1.2E"): D(100), c("1.3G"): D(50)})
-    assert (agg.governing_hd, agg.neq_kg) == ("1.2", D(150))
+    agg = aggregate({c("1.2E"): D(100), c("1.3G"): D(50)})  # no round NEQ: taken as 1.2.1
+    assert (agg.governing_hd, agg.neq_kg) == ("1.2.1", D(150))
     agg = aggregate({c("1.5D"): D(10), c("1.6N"): D(5)})
     assert (agg.governing_hd, agg.neq_kg) == ("1.1", D(15))
     assert aggregate({c("1.4S"): D(10)}).governing_hd == ""
 
 
 def test_a_division_alone_can_need_more_than_the_aggregate():
-    """1.1 + 1.2: the 1.2 fragment distance alone (244 m) exceeds 22.2·Q^(1/3) for small Q,
-    but the 400 m 1.1 minimum is larger still; with 1.2 alone the fragment minimum governs."""
+    """1.1 + 1.2: the 400 m HD 1.1 minimum governs a small stock; HD 1.2.1 alone needs its own
+    IATG 02.20 Table H.1 D2 distance (60 m minimum at 10 kg)."""
     c = parse_hazard_code
     es = [ExposedSite("H", "house", "inhabited_building", D(300))]
     (check,) = check_distances(aggregate({c("1.2E"): D(10)}), es)
-    assert (check.hd, check.required_m, check.status) == ("1.2", D(244), "ok")
+    assert (check.hd, check.required_m, check.status) == ("1.2.1", D(60), "ok")
     (check,) = check_distances(aggregate({c("1.1D"): D(10), c("1.2E"): D(10)}), es)
     assert (check.hd, check.required_m, check.status) == ("1.1", D(400), "violation")
     assert check.margin_m == D(-100)
@@ -208,7 +208,7 @@ def test_compatibility_is_symmetric(a, b):
     assert ab == ba
 
 
-ORDER = {"": 0, "1.4": 1, "1.3": 2, "1.2": 3, "1.1": 4}
+ORDER = {"": 0, "1.4": 1, "1.6": 2, "1.3": 3, "1.2.2": 4, "1.2.1": 5, "1.1": 6}
 
 
 @given(st.dictionaries(st.sampled_from(CODES), neqs, max_size=5), st.sampled_from(CODES), neqs)

@@ -28,6 +28,7 @@ class NatureOut(serializers.ModelSerializer):
             "un_number",
             "hazard_code",
             "neq_kg_per_unit",
+            "neq_kg_per_round",
             "packaging",
             "units_per_package",
             "shelf_life_years",
@@ -42,6 +43,9 @@ class NatureIn(serializers.Serializer):
     nomenclature = serializers.CharField(max_length=160)
     hazard_code = serializers.CharField(max_length=8)
     neq_kg_per_unit = serializers.CharField(max_length=24)
+    neq_kg_per_round = serializers.CharField(
+        max_length=24, required=False, allow_blank=True, default=""
+    )
     calibre = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     un_number = serializers.CharField(max_length=4, required=False, allow_blank=True, default="")
     packaging = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
@@ -134,6 +138,9 @@ class ExposedSiteIn(serializers.Serializer):
 class StockIn(serializers.Serializer):
     hazard_code = serializers.CharField(max_length=8)
     neq_kg = serializers.CharField(max_length=24)
+    neq_kg_per_round = serializers.CharField(
+        max_length=24, required=False, allow_blank=True, default=""
+    )
 
 
 class QdCheckIn(serializers.Serializer):
@@ -234,7 +241,9 @@ class QdCheckApi(GenericAPIView):
     def post(self, request):
         authz.check_anywhere(request.user, Action.GEO_VIEW)
         data = _valid(QdCheckIn, request)
-        pairs = [(row["hazard_code"], row["neq_kg"]) for row in data["stock"]]
+        pairs = [
+            (row["hazard_code"], row["neq_kg"], row["neq_kg_per_round"]) for row in data["stock"]
+        ]
         return Response(
             selectors.qd_for_stock(pairs, pes_type=data["pes_type"], country=data["country"])
         )

@@ -8,7 +8,7 @@ changes it. Masses are Decimal kilograms; counts are integers.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pssm.domain.access import Scope
@@ -43,6 +43,18 @@ class Nature(models.Model):
     un_number = models.CharField(_("UN number"), max_length=4, blank=True)
     hazard_code = models.CharField(_("hazard classification code"), max_length=4)
     neq_kg_per_unit = models.DecimalField(_("NEQ per unit (kg)"), max_digits=14, decimal_places=6)
+    neq_kg_per_round = models.DecimalField(
+        _("HE NEQ per round (kg)"),
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_(
+            "High-explosive NEQ of one round or article. It splits HD 1.2 into 1.2.1 (above "
+            "0.136 kg) and 1.2.2 (IATG 02.20 Table 9) and sizes HD 1.6 by its largest "
+            "article. Blank: the NEQ per unit is used, which is never less strict."
+        ),
+    )
     packaging = models.CharField(_("packaging"), max_length=120, blank=True)
     units_per_package = models.PositiveIntegerField(_("units per package"), default=1)
     shelf_life_years = models.PositiveSmallIntegerField(
@@ -68,11 +80,25 @@ class Nature(models.Model):
                 name="nature_neq_not_negative",
                 condition=Q(neq_kg_per_unit__gte=0),
                 violation_error_message=_("The NEQ per unit cannot be negative."),
-            )
+            ),
+            models.CheckConstraint(
+                name="nature_round_neq_within_unit",
+                condition=Q(neq_kg_per_round__isnull=True)
+                | Q(neq_kg_per_round__gte=0, neq_kg_per_round__lte=F("neq_kg_per_unit")),
+                violation_error_message=_(
+                    "The HE NEQ of one round cannot be negative nor more than the NEQ per unit."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.nomenclature} ({self.hazard_code})"
+
+    @property
+    def round_neq_kg(self):
+        """The NEQ that sub-divides HD 1.2 and sizes HD 1.6: the round's HE NEQ when known,
+        else the whole NEQ per unit (the stricter)."""
+        return self.neq_kg_per_unit if self.neq_kg_per_round is None else self.neq_kg_per_round
 
 
 class Lot(models.Model):
@@ -299,3 +325,41 @@ class RuleOverride(models.Model):
     @property
     def scope(self) -> Scope:
         return Scope(country=self.country.code)
+
+
+class QdReview(models.Model):
+    """A storehouse found in breach of quantity-distance when the QD rules changed: what it
+    held, what it needed under the former edition of the rules and what it needs now. Written
+    by the migration that brought a corrected edition, and again by ``pssm qd review``; the
+    QD report and the national dashboard list them."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    building = models.ForeignKey(
+        "sites.Building", on_delete=models.PROTECT, related_name="+", verbose_name=_("building")
+    )
+    ruleset = models.CharField(_("rule set"), max_length=40)
+    ruleset_before = models.CharField(_("former rule set"), max_length=40)
+    in_breach_before = models.BooleanField(_("already in breach before"), default=False)
+    governing_hd = models.CharField(_("governing hazard division"), max_length=8, blank=True)
+    neq_kg = models.DecimalField(_("NEQ (kg)"), max_digits=20, decimal_places=6)
+    breaches = models.JSONField(_("breaches"), default=list)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+
+    SCOPE_PATHS = site_scope_paths("site__")
+
+    class Meta:
+        ordering = ["site__code", "building__code"]
+        verbose_name = _("quantity-distance review")
+        verbose_name_plural = _("quantity-distance reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "ruleset"], name="qdreview_one_per_edition")
+        ]
+
+    def __str__(self):
+        return f"{self.building_id} {self.ruleset}"
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope

@@ -95,13 +95,50 @@ def plan_svg(report: dict, width: int = 640) -> str:
     return "".join(out)
 
 
+def _review_section(pdf: FPDF, report: dict) -> None:
+    """The storehouses a correction of the rules put in breach, before the distance tables."""
+    if not report.get("reviews"):
+        return
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 10)
+    first = report["reviews"][0]
+    pdf.multi_cell(
+        0,
+        5,
+        _text(
+            _("Storehouses in breach after the correction of the quantity-distance rules")
+            + f" ({first['ruleset_before']} -> {first['ruleset']})"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", "", 8)
+    for r in report["reviews"]:
+        state = _("still in breach") if r["still_in_breach"] else _("resolved")
+        for b in r["breaches"]:
+            pdf.multi_cell(
+                0,
+                4,
+                _text(
+                    f"{r['building']} HD {b['hd']} {b['neq_kg']} kg - {b['exposed_site']}: "
+                    f"{_('required before (m)')} {b['required_before_m']}, "
+                    f"{_('required now (m)')} {b['required_m']}, {_('actual m')} "
+                    f"{b['actual_m']} - {state}"
+                ),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
+
+
 def _text(value) -> str:
     """fpdf2's core fonts speak Latin-1; keep what they can print."""
     return (
         str(value)
         .replace("–", "-")
         .replace("—", "-")
-        .replace("·", "-")
+        .replace("·", "*")
+        .replace("²", "^2")
+        .replace("−", "-")
         .encode("latin-1", "replace")
         .decode("latin-1")
     )
@@ -130,14 +167,14 @@ def report_pdf(report: dict, labels: dict) -> HttpResponse:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    widths = [38, 52, 14, 22, 16, 16, 22, 22, 22, 22, 26]
+    _review_section(pdf, report)
+    widths = [34, 44, 12, 20, 60, 20, 20, 20, 18, 26]
     head = [
         _("Exposed site"),
         _("Relationship"),
         "HD",
         _("NEQ kg"),
-        "k",
-        _("min m"),
+        _("Formula (Q in kg, metres)"),
         _("required m"),
         _("actual m"),
         _("margin m"),
@@ -170,8 +207,7 @@ def report_pdf(report: dict, labels: dict) -> HttpResponse:
                 labels.get(d["relationship"], d["relationship"]),
                 d["governing_hd"],
                 d["neq_kg"],
-                d["k"],
-                d["minimum_m"],
+                d["formula"],
                 d["required_m"],
                 d["actual_m"],
                 d["margin_m"],
@@ -179,7 +215,7 @@ def report_pdf(report: dict, labels: dict) -> HttpResponse:
                 d["rule"] + (" *" if d["provisional"] else ""),
             ]
             for w, value in zip(widths, cells, strict=True):
-                pdf.cell(w, 5, _text(value)[:40], border=1)
+                pdf.cell(w, 5, _text(value)[: int(w / 1.6)], border=1)
             pdf.ln()
     pdf.ln(3)
     pdf.set_font("Helvetica", "I", 8)

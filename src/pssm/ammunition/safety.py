@@ -12,13 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F
+from django.apps import apps as live_apps
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pssm.domain.errors import ValidationError, gettext_noop
 from pssm.domain.explosives import ExposedSite as PlanES
 from pssm.domain.explosives import (
-    aggregate,
     check_compatibility,
     check_distances,
     check_licence,
@@ -26,11 +27,19 @@ from pssm.domain.explosives import (
     parse_hazard_code,
 )
 from pssm.domain.explosives.compatibility import StockItem
-from pssm.domain.explosives.qd import Aggregate, DistanceCheck, distance_rows, fmt
+from pssm.domain.explosives.qd import (
+    Aggregate,
+    DistanceCheck,
+    Holding,
+    aggregate_holdings,
+    check_plausible,
+    distance_rows,
+    fmt,
+)
 from pssm.domain.rules import RuleSet, load
 from pssm.sites.models import Building, Site
 
-from .models import ExposedSite, Licence, LotBalance, RuleOverride, Waiver
+from .models import Licence, LotBalance, QdReview, Waiver
 
 STOREHOUSE = Building.Kind.EXPLOSIVE_STOREHOUSE
 PROCESS = Building.Kind.PROCESS_BUILDING
@@ -41,12 +50,34 @@ class SafetyError(ValidationError):
     default_message = gettext_noop("This movement breaks an explosives-safety rule.")
 
 
-def rules_for_country(country_code: str) -> RuleSet:
-    """The shipped rule set with the country's active national overrides applied."""
-    rows = RuleOverride.objects.filter(
+class Models:
+    """The models the safety reads go through: the live ones, or a migration's historical
+    ones (``Models(apps)``), so that a migration re-evaluates the plans with this code."""
+
+    def __init__(self, apps=None):
+        get = (apps or live_apps).get_model
+        self.Building = get("sites", "Building")
+        self.ExposedSite = get("ammunition", "ExposedSite")
+        self.LotBalance = get("ammunition", "LotBalance")
+        self.RuleOverride = get("ammunition", "RuleOverride")
+
+
+def _models(models: Models | None) -> Models:
+    return models or Models()
+
+
+def rules_for_country(
+    country_code: str, *, models: Models | None = None, base: str = "explosives"
+) -> RuleSet:
+    """The shipped rule set (``base``: the current one, or a former edition kept for
+    comparison) with the country's active national overrides applied."""
+    m = _models(models)
+    rows = m.RuleOverride.objects.filter(
         country__code=country_code, revoked_at__isnull=True
     ).order_by("pk")
-    return load().with_overrides(
+    shipped = load(base)
+    rows = [r for r in rows if r.rule_id in shipped]
+    return shipped.with_overrides(
         [
             {
                 "rule": r.rule_id,
@@ -73,17 +104,19 @@ class Item:
     condition: str
     quantity: int
     neq_per_unit: Decimal
+    neq_per_round: Decimal | None = None  # the round's HE NEQ (HD 1.2 sub-division, HD 1.6)
 
     @property
     def neq_kg(self) -> Decimal:
         return self.neq_per_unit * self.quantity
 
 
-def stock_by_building(building_ids) -> dict[int, list[Item]]:
+def stock_by_building(building_ids, *, models: Models | None = None) -> dict[int, list[Item]]:
     """The lots lying in each building (one query)."""
+    m = _models(models)
     out: dict[int, list[Item]] = defaultdict(list)
     rows = (
-        LotBalance.objects.filter(location__building_id__in=list(building_ids), quantity__gt=0)
+        m.LotBalance.objects.filter(location__building_id__in=list(building_ids), quantity__gt=0)
         .annotate(
             building_id=F("location__building_id"),
             lot_number=F("lot__lot_number"),
@@ -91,14 +124,37 @@ def stock_by_building(building_ids) -> dict[int, list[Item]]:
             hazard=F("lot__nature__hazard_code"),
             condition=F("lot__condition_code"),
             neq=F("lot__nature__neq_kg_per_unit"),
+            round_neq=Coalesce("lot__nature__neq_kg_per_round", "lot__nature__neq_kg_per_unit"),
         )
         .values_list(
-            "building_id", "lot_number", "nature_code", "hazard", "condition", "quantity", "neq"
+            "building_id",
+            "lot_number",
+            "nature_code",
+            "hazard",
+            "condition",
+            "quantity",
+            "neq",
+            "round_neq",
         )
     )
-    for bid, lot, nature, hazard, condition, qty, neq in rows:
-        out[bid].append(Item(lot, nature, hazard, condition, qty, neq))
+    for bid, lot, nature, hazard, condition, qty, neq, round_neq in rows:
+        out[bid].append(Item(lot, nature, hazard, condition, qty, neq, round_neq))
     return out
+
+
+def site_neq_kg(site: Site, *, exclude_buildings=()) -> Decimal:
+    """The NEQ (kg) held at ``site``, in store and on its way out, outside the given
+    buildings (one query)."""
+    neq = ExpressionWrapper(
+        F("quantity") * F("lot__nature__neq_kg_per_unit"),
+        output_field=DecimalField(max_digits=30, decimal_places=6),
+    )
+    total = (
+        LotBalance.objects.filter(site=site, quantity__gt=0)
+        .exclude(location__building_id__in=list(exclude_buildings))
+        .aggregate(t=Sum(neq))["t"]
+    )
+    return Decimal(total or 0)
 
 
 @dataclass
@@ -111,18 +167,19 @@ class Plan:
     placed: list = field(default_factory=list)  # the same with a position, as floats
 
 
-def site_plan(site: Site) -> Plan:
+def site_plan(site: Site, *, models: Models | None = None) -> Plan:
+    m = _models(models)
     buildings = list(
-        Building.objects.filter(site=site, is_active=True, kind__in=[STOREHOUSE, PROCESS]).order_by(
-            "code"
-        )
+        m.Building.objects.filter(
+            site=site, is_active=True, kind__in=[STOREHOUSE, PROCESS]
+        ).order_by("code")
     )
     plan = Plan(site, [b for b in buildings if b.kind == STOREHOUSE])
     plan.placed = []
     for b in buildings:
         rel = "inter_magazine" if b.kind == STOREHOUSE else "process_building"
         plan.targets.append((b.code, b.name, rel, b.plan_x_m, b.plan_y_m, b.pk))
-    for es in ExposedSite.objects.filter(site=site, is_active=True).order_by("code"):
+    for es in m.ExposedSite.objects.filter(site=site, is_active=True).order_by("code"):
         plan.targets.append((es.code, es.name, es.relationship, es.plan_x_m, es.plan_y_m, None))
     plan.placed = [
         (code, name, rel, float(x), float(y), bid)
@@ -201,13 +258,13 @@ def evaluate(
     licence=None,
     with_distances: bool = True,
 ) -> Evaluation:
-    stock: dict = defaultdict(Decimal)
+    holdings = []
     stock_items = []
     for item in items:
         code = parse_hazard_code(item.hazard_code, rules)
-        stock[code] += item.neq_kg
+        holdings.append(Holding(code, item.neq_kg, item.neq_per_round))
         stock_items.append(StockItem(code, item.nature, item.condition))
-    agg = aggregate(dict(stock), rules)
+    agg = aggregate_holdings(holdings, rules)
     conflicts = check_compatibility(stock_items, rules)
     breaches = []
     if licence is not None:
@@ -237,6 +294,12 @@ def check_posting(
     if not changes:
         return []
     rules = rules or rules_for_site(site)
+    lots: dict[str, Decimal] = defaultdict(Decimal)
+    for items in changes.values():
+        for item in items:
+            lots[item.lot] += item.neq_kg
+    elsewhere = site_neq_kg(site, exclude_buildings=list(changes))
+    check_plausible(lot_neq_kg=dict(lots), site_neq_kg=elsewhere + sum(lots.values()), rules=rules)
     plan = site_plan(site)
     buildings = {b.pk: b for b in Building.objects.filter(pk__in=list(changes))}
     waivers = active_waivers(changes, now)
@@ -390,7 +453,11 @@ def site_report(site: Site, now=None) -> dict:
             }
         )
     unplaced = [code for code, _n, _r, x, y, _b in plan.targets if x is None or y is None]
+    in_breach = {
+        row["building"] for row in rows if any(d["status"] == "violation" for d in row["distances"])
+    }
     return {
+        "reviews": review_rows(QdReview.objects.filter(site=site), in_breach),
         "site": site.code,
         "name": site.name,
         "ruleset": f"{rules.name} {rules.edition}",
@@ -410,6 +477,31 @@ def site_report(site: Site, now=None) -> dict:
         "violations": violations,
         "provisional_rules": sorted(r.id for r in rules.rules.values() if r.provisional),
     }
+
+
+def review_rows(reviews, in_breach: set[str] | None = None) -> list[dict]:
+    """The storehouses a rule correction found in breach (:mod:`.review`), newest edition
+    first; ``in_breach`` (building codes in breach today) adds whether each still is."""
+    out = []
+    for r in reviews.select_related("site", "building").order_by(
+        "-reviewed_at", "site__code", "building__code"
+    ):
+        out.append(
+            {
+                "site": r.site.code,
+                "building": r.building.code,
+                "name": r.building.name,
+                "ruleset": r.ruleset,
+                "ruleset_before": r.ruleset_before,
+                "in_breach_before": r.in_breach_before,
+                "governing_hd": r.governing_hd,
+                "neq_kg": fmt(r.neq_kg),
+                "breaches": r.breaches,
+                "reviewed_at": r.reviewed_at.isoformat(),
+                "still_in_breach": None if in_breach is None else r.building.code in in_breach,
+            }
+        )
+    return out
 
 
 __all__ = ["SafetyError", "check_posting", "evaluate", "rules_for_site", "site_report"]

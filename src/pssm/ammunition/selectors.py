@@ -9,31 +9,44 @@ from django.db.models import Q, Sum
 from pssm.accounts import authz
 from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, ValidationError, gettext_noop
-from pssm.domain.explosives import aggregate, check_compatibility, parse_hazard_code
+from pssm.domain.explosives import check_compatibility, parse_hazard_code
 from pssm.domain.explosives.compatibility import StockItem
-from pssm.domain.explosives.qd import check_neq, distance_table
+from pssm.domain.explosives.qd import (
+    Holding,
+    aggregate_holdings,
+    check_neq,
+    check_plausible,
+    distance_table,
+)
 from pssm.domain.rules import load
 from pssm.sites import selectors as site_selectors
 from pssm.sites.models import Site
 
-from .models import ExposedSite, Licence, Lot, LotBalance, Nature, Waiver
-from .safety import rules_for_country, site_report
+from .models import ExposedSite, Licence, Lot, LotBalance, Nature, QdReview, Waiver
+from .safety import review_rows, rules_for_country, site_report
 
 
-def qd_for_stock(pairs: list[tuple[str, str]], *, pes_type: str = "", country: str = "") -> dict:
+def qd_for_stock(pairs: list[tuple], *, pes_type: str = "", country: str = "") -> dict:
     """Compatibility, aggregation and the required distance per relationship for a stock
-    given as (hazard code, NEQ kg) pairs. Bad codes or masses raise ValidationError."""
+    given as (hazard code, NEQ kg) or (hazard code, NEQ kg, HE NEQ of one round kg) tuples.
+    Bad codes or masses, and stock no depot could hold, raise ValidationError."""
     if not pairs:
         raise ValidationError(gettext_noop("Give at least one hazard code and NEQ."))
     rules = rules_for_country(country) if country else load()
-    stock: dict = {}
+    site_max = Decimal(str(rules.value("NEQ.MAX_SITE_KG")))
+    holdings = []
     items = []
-    for code_text, kg in pairs:
+    for pair in pairs:
+        code_text, kg = pair[0], pair[1]
+        per_round = pair[2] if len(pair) > 2 and pair[2] not in (None, "") else None
         code = parse_hazard_code(code_text, rules)
-        neq = check_neq(kg)
-        stock[code] = stock.get(code, Decimal(0)) + neq
+        neq = check_neq(kg, maximum=site_max)
+        if per_round is not None:
+            per_round = check_neq(per_round, "neq_kg_per_round", rules.value("NEQ.MAX_PER_UNIT_KG"))
+        holdings.append(Holding(code, neq, per_round))
         items.append(StockItem(code, nature=str(code)))
-    agg = aggregate(stock, rules)
+    check_plausible(lot_neq_kg={}, site_neq_kg=sum(h.neq_kg for h in holdings), rules=rules)
+    agg = aggregate_holdings(holdings, rules)
     conflicts = check_compatibility(items, rules)
     return {
         **agg.as_dict(),
@@ -49,6 +62,12 @@ def qd_site_report(*, user, site_code: str = "", site: Site | None = None) -> di
     site = site or site_selectors.site_get(user=user, code=site_code.strip().upper())
     authz.check(user, Action.AGGREGATES_VIEW, site)
     return site_report(site)
+
+
+def qd_review_list(*, user) -> list[dict]:
+    """Storehouses in the user's reach that a correction of the QD rules found in breach."""
+    reviews = authz.scoped(user, Action.AGGREGATES_VIEW, QdReview.objects.all())
+    return review_rows(reviews)
 
 
 def nature_list(*, user, query: str = ""):

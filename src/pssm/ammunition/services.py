@@ -34,6 +34,7 @@ NATURE_FIELDS = [
     "un_number",
     "hazard_code",
     "neq_kg_per_unit",
+    "neq_kg_per_round",
     "packaging",
     "units_per_package",
     "shelf_life_years",
@@ -70,7 +71,13 @@ def nature_create(
         raise invalid(
             gettext_noop("Unknown fields: %(fields)s."), "code", fields=", ".join(sorted(unknown))
         )
+    per_round = extra.pop("neq_kg_per_round", None)
+    if per_round not in (None, ""):
+        per_round = check_neq(per_round, "neq_kg_per_round", neq)
+    else:
+        per_round = None
     nature = Nature(
+        neq_kg_per_round=per_round,
         code=code,
         nomenclature=(nomenclature or "").strip(),
         hazard_code=str(hcc),
@@ -118,14 +125,21 @@ def exposed_site_create(
 
 def _limits(limits_kg: dict) -> dict[str, str]:
     divisions = load().value("HD.AGGREGATION")["order"]
+    divisions = sorted(
+        {*divisions, *(hd.rsplit(".", 1)[0] for hd in divisions if hd.count(".") == 2)}
+    )
     out = {}
     for hd, value in (limits_kg or {}).items():
         hd = str(hd).strip()
         if hd not in divisions:
             raise invalid(
-                gettext_noop("%(hd)s is not a hazard division a licence can limit (1.1 to 1.4)."),
+                gettext_noop(
+                    "%(hd)s is not a hazard division a licence can limit (%(divisions)s; a 1.2 "
+                    "limit covers 1.2.1 and 1.2.2)."
+                ),
                 "limits_kg",
                 hd=hd,
+                divisions=", ".join(divisions),
             )
         out[hd] = str(check_neq(value, "limits_kg"))
     if not out:

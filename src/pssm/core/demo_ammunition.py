@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from pssm.accounts.models import User
 from pssm.ammunition import services as ammo
 from pssm.ammunition.models import ExposedSite, Licence, LotBalance, Nature
+from pssm.ammunition.review import qd_review
 from pssm.domain.errors import PssmError
 from pssm.movements import services as mv
 from pssm.sites import services as site_services
@@ -26,7 +28,7 @@ PLAN = {
     "ESH01": ("0", "300", False),
     "ESH02": ("120", "300", False),
     "ESH03": ("0", "460", False),
-    "ESH04": ("200", "460", False),
+    "ESH04": ("600", "700", False),
     "PB01": ("60", "120", False),
 }
 # code, name, relationship, x, y
@@ -45,7 +47,20 @@ LICENCES = {
     ),
     "ESH02": ("ML-ELL-2026-002", {"1.1": "1500", "1.4": "5000"}, "BDS"),
     "ESH03": ("ML-ELL-2026-003", {"1.2": "500", "1.4": "20000"}, "CES"),
+    "ESH04": ("ML-ELL-2026-004", {"1.3": "25000", "1.4": "5000"}, "CGS"),
 }
+# Propelling charges for the D-30 howitzers: 10 t NEQ of HD 1.3 in storehouse 4. Under the
+# former 3.2·Q^(1/3) the hamlet surveyed 114 m away was far enough (70 m); under the corrected
+# IATG 02.20 distance 6.4·Q^(1/3) it needs 139 m, so the review flags the storehouse.
+PROPELLANT = (
+    "CHG-122-D30-FULL",
+    "Charge propulsive 122 mm D-30, complète (poudre simple base)",
+    "122 mm",
+    "0242",
+    "1.3C",
+    "3.6",
+)
+HAMLET = ("KOKO", "Hameau de Kôkô (cases)", "inhabited_building", "690", "770")
 # voucher: location part, [(lot number, nature, quantity, manufacturer, year, condition)]
 RECEIPTS = [
     (
@@ -56,6 +71,7 @@ RECEIPTS = [
         ],
     ),
     ("ESH01-S02", [("EX16B020-002", "MORT-82-HE", 600, "Explosia", 2016, "C")]),
+    ("ESH04-S01", [("PR14E007-002", "CHG-122-D30-FULL", 2800, "Arsenal", 2014, "A")]),
     (
         "ESH02-S01",
         [
@@ -77,6 +93,20 @@ def _loc(code: str) -> StorageLocation:
     return StorageLocation.objects.get(code=f"{SITE}-{code}")
 
 
+def _exposed_site(technician, site, row) -> None:
+    code, name, rel, x, y = row
+    if not ExposedSite.objects.filter(code=f"{SITE}-{code}").exists():
+        ammo.exposed_site_create(
+            actor=technician,
+            site=site,
+            code=code,
+            name=name,
+            relationship=rel,
+            plan_x_m=Decimal(x),
+            plan_y_m=Decimal(y),
+        )
+
+
 def load(password: str) -> dict:
     site = Site.objects.select_related("organisation__country").get(code=SITE)
     if LotBalance.objects.filter(site=site).exists():
@@ -95,17 +125,8 @@ def load(password: str) -> dict:
                 plan_y_m=Decimal(y),
                 barricaded=barricaded,
             )
-    for code, name, rel, x, y in EXPOSED:
-        if not ExposedSite.objects.filter(code=f"{SITE}-{code}").exists():
-            ammo.exposed_site_create(
-                actor=technician,
-                site=site,
-                code=code,
-                name=name,
-                relationship=rel,
-                plan_x_m=Decimal(x),
-                plan_y_m=Decimal(y),
-            )
+    for exposed in EXPOSED:
+        _exposed_site(technician, site, exposed)
     today = date.today()
     for part, (number, limits, groups) in LICENCES.items():
         if not Licence.objects.filter(number=number).exists():
@@ -132,6 +153,20 @@ def load(password: str) -> dict:
         ),
         valid_until=timezone.now() + timedelta(days=90),
     )
+    if not Nature.objects.filter(code=PROPELLANT[0]).exists():
+        code, nomenclature, calibre, un, hcc, neq = PROPELLANT
+        ammo.nature_create(
+            actor=User.objects.get(username="admin"),
+            code=code,
+            nomenclature=nomenclature,
+            calibre=calibre,
+            un_number=un,
+            hazard_code=hcc,
+            neq_kg_per_unit=neq,
+            neq_kg_per_round="0",
+            packaging="Container métallique",
+            units_per_package=1,
+        )
     natures = {n.code: n for n in Nature.objects.all()}
     lots = 0
     for location, items in RECEIPTS:
@@ -183,6 +218,11 @@ def load(password: str) -> dict:
         details={"manufacturer": "Orica", "year_of_manufacture": 2020},
     )
     mv.voucher_submit(actor=keeper, voucher=blocked)
+    # The 2026 survey adds the hamlet of Kôkô to the plan; the review of the plans under the
+    # corrected rules then lists storehouse 4 on the QD report and the national dashboard.
+    _exposed_site(technician, site, HAMLET)
+    with transaction.atomic():
+        qd_review(actor=technician)
     try:
         mv.voucher_approve(actor=commander, voucher=blocked)
     except PssmError:

@@ -25,6 +25,9 @@ def dashboard(request):
         from pssm.inspections.dashboard import losses
 
         context["losses"] = losses(user)
+        from pssm.ammunition.selectors import qd_review_list
+
+        context["qd_reviews"] = qd_review_list(user=user)[:50]
     if authz.can_anywhere(user, Action.JOURNAL_VIEW):
         context["recent"] = list(journal_entry_list(user=user)[:10])
     return render(request, "core/dashboard.html", context)

@@ -17,6 +17,7 @@ from pssm.ammunition.models import Lot, LotBalance, Nature
 from pssm.ammunition.safety import Item, check_posting, rules_for_site, stock_by_building
 from pssm.core.services import invalid
 from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
+from pssm.domain.explosives.qd import check_plausible
 from pssm.domain.ledger import BLOCKED_WHEN_FROZEN, WEAPON_ONLY, Kind
 from pssm.domain.stock import (
     Place,
@@ -177,6 +178,11 @@ def lot_line_add(
     else:
         qty = _quantity(quantity)
         location = _source_location(voucher, lot, location)
+        check_plausible(
+            lot_neq_kg={lot.lot_number: qty * lot.nature.neq_kg_per_unit},
+            site_neq_kg=0,
+            rules=rules_for_site(voucher.site),
+        )
     if k is Kind.ISSUE:
         check_issuable(lot.lot_number, lot.condition_code, rules_for_site(voucher.site))
     check_not_frozen(voucher.site, {lot.pk: lot}, k)
@@ -421,6 +427,7 @@ def _check_safety(v, deltas, after, lots, conditions, rules) -> list[dict]:
                     item.condition,
                     item.quantity,
                     item.neq_per_unit,
+                    item.neq_per_round,
                 )
         for lot_number, delta in changes.get(bid, {}).items():
             lot = by_code[lot_number]
@@ -432,6 +439,7 @@ def _check_safety(v, deltas, after, lots, conditions, rules) -> list[dict]:
                     lot.condition_code,
                     0,
                     lot.nature.neq_kg_per_unit,
+                    lot.nature.round_neq_kg,
                 )
             items[lot_number].quantity += delta
         for lot in lots.values():

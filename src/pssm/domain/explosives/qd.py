@@ -1,12 +1,19 @@
 """Quantity-distance (IATG 02.20 V3 2021 Table 8 and annexes; cross-checks per rule) and the
 explosives limit licence (IATG 02.30 V3 2021).
 
+- HD 1.2 is split by the NEQ of one round (rule ``HD.1.2.SUBDIVISION``, AASTP-1 / IATG 02.20:
+  more than 0.73 kg is HD 1.2.1, the rest HD 1.2.2); a round of unknown NEQ counts as HD 1.2.1,
+  whose distances are the larger.
 - Aggregation (rule ``HD.AGGREGATION``): the most hazardous division present governs and the
-  NEQ of every division aggregated into it is summed; 1.5 and 1.6 count as 1.1, 1.4S is
-  ignored. Each division is also checked alone, and the largest distance governs (hazard does
-  not average).
-- Required distance D = max(k·Q^(1/3), minimum), rounded up to the next metre; Q in kg NEQ.
-- Inverse: the most NEQ a distance allows, Q = (D/k)³ (zero when D is under the minimum).
+  NEQ of every division aggregated into it is summed; 1.5 counts as 1.1, 1.4S is ignored.
+  Each division is also checked alone, a governing HD 1.2 total is also taken as HD 1.3, and
+  HD 1.6 takes the HD 1.3 distances for its total or the HD 1.1 distances for its largest
+  single article, whichever is greater. The largest distance governs (hazard does not average).
+- Required distance D = max(f(Q), minimum), rounded up to the next metre (IATG 02.20 §7.7),
+  Q in kg NEQ, where f is k·Q^e (e = 1/3 unless the rule says otherwise) or, for HD 1.2, the
+  log-quadratic of IATG 02.20 Table H.1 times a factor.
+- Inverse: the most NEQ a distance allows, Q = (D/k)^(1/e) or the log-quadratic solved by
+  bisection, rounded down to the gram (zero when D is under the minimum).
 """
 
 from __future__ import annotations
@@ -74,6 +81,37 @@ def check_neq(value, field: str = "neq_kg", maximum: Decimal | None = None) -> D
     return neq
 
 
+def check_plausible(
+    *, lot_neq_kg: dict[str, Decimal], site_neq_kg: Decimal, rules: RuleSet
+) -> None:
+    """Refuse a stock no depot could hold: a lot above ``NEQ.MAX_LOT_KG`` or a site above
+    ``NEQ.MAX_SITE_KG`` (:class:`NeqError` naming the lot or the site total)."""
+    lot_max = Decimal(str(rules.value("NEQ.MAX_LOT_KG")))
+    for lot, neq in sorted(lot_neq_kg.items()):
+        if neq > lot_max:
+            raise NeqError(
+                gettext_noop(
+                    "Lot %(lot)s would hold %(neq)s kg NEQ, more than any real lot (at most "
+                    "%(maximum)s kg, rule NEQ.MAX_LOT_KG): check the quantity and the NEQ per "
+                    "unit."
+                ),
+                params={"lot": lot, "neq": fmt(neq), "maximum": fmt(lot_max)},
+                details={"quantity": gettext_noop("Implausible quantity.")},
+                code="neq_implausible",
+            )
+    site_max = Decimal(str(rules.value("NEQ.MAX_SITE_KG")))
+    if site_neq_kg > site_max:
+        raise NeqError(
+            gettext_noop(
+                "The site would hold %(neq)s kg NEQ, more than any real depot (at most "
+                "%(maximum)s kg, rule NEQ.MAX_SITE_KG): check the quantities."
+            ),
+            params={"neq": fmt(site_neq_kg), "maximum": fmt(site_max)},
+            details={"quantity": gettext_noop("Implausible quantity.")},
+            code="neq_implausible",
+        )
+
+
 def cube_root(q: Decimal) -> Decimal:
     if q <= 0:
         return ZERO
@@ -83,17 +121,32 @@ def cube_root(q: Decimal) -> Decimal:
         return root.quantize(Decimal("1e-20"))
 
 
-def required_distance(k: Decimal, minimum_m: Decimal, neq_kg: Decimal) -> Decimal:
-    """max(k·Q^(1/3), minimum), rounded up to the next metre; zero NEQ needs no distance."""
+def required_distance(
+    k: Decimal, minimum_m: Decimal, neq_kg: Decimal, exponent: Decimal | None = None
+) -> Decimal:
+    """max(k·Q^e, minimum) with e = 1/3 unless given, rounded up to the next metre; zero NEQ
+    needs no distance."""
     if neq_kg <= 0:
         return ZERO
     with localcontext() as ctx:
         ctx.prec = 40
-        scaled = (Decimal(k) * cube_root(Decimal(neq_kg))).quantize(MICRO)  # drop float noise
+        scaled = (Decimal(k) * _power(Decimal(neq_kg), exponent)).quantize(MICRO)  # float noise
     return max(scaled, Decimal(minimum_m)).to_integral_value(rounding=ROUND_CEILING)
 
 
-def max_neq_for(k: Decimal, minimum_m: Decimal, distance_m: Decimal) -> Decimal | None:
+def _power(q: Decimal, exponent: Decimal | None) -> Decimal:
+    if exponent is None:
+        return cube_root(q)
+    if q <= 0:
+        return ZERO
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return (q**exponent).quantize(Decimal("1e-20"))
+
+
+def max_neq_for(
+    k: Decimal, minimum_m: Decimal, distance_m: Decimal, exponent: Decimal | None = None
+) -> Decimal | None:
     """The most NEQ (kg, rounded down to the gram) that ``distance_m`` allows; None when the
     rule has no k-term (only a minimum), i.e. any quantity once the minimum is met."""
     if distance_m < minimum_m:
@@ -102,7 +155,114 @@ def max_neq_for(k: Decimal, minimum_m: Decimal, distance_m: Decimal) -> Decimal 
         return None
     with localcontext() as ctx:
         ctx.prec = 40
-        return ((Decimal(distance_m) / Decimal(k)) ** 3).quantize(GRAM, rounding=ROUND_FLOOR)
+        inverse = Decimal(3) if exponent is None else Decimal(1) / exponent
+        return ((Decimal(distance_m) / Decimal(k)) ** inverse).quantize(GRAM, rounding=ROUND_FLOOR)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """The distance a QD rule asks for as a function of the NEQ Q (kg), never less than
+    ``minimum_m``: ``k·Q^exponent`` (exponent None is the cube root), or, when ``log`` holds
+    (a, b, c), ``factor·(a + b·ln Q + c·(ln Q)²)`` (IATG 02.20 Table H.1, HD 1.2). The
+    log-quadratic is held at its turning point so that the distance never shrinks as the
+    stock grows."""
+
+    k: Decimal
+    minimum_m: Decimal
+    exponent: Decimal | None = None
+    log: tuple[Decimal, Decimal, Decimal] | None = None
+    factor: Decimal = Decimal(1)
+
+    @classmethod
+    def of(cls, rule: Rule) -> Formula:
+        cached = _FORMULAS.get(id(rule))
+        if cached is not None and cached[0] is rule:
+            return cached[1]
+        extra = rule.extra
+        exponent = extra.get("exponent")
+        log = extra.get("log")
+        found = cls(
+            Decimal(extra.get("k", 0)),
+            Decimal(extra["minimum_m"]),
+            None if exponent in (None, "", "1/3") else _exponent(exponent),
+            None if not log else tuple(Decimal(str(x)) for x in log),
+            Decimal(str(extra.get("factor", 1))),
+        )
+        _FORMULAS[id(rule)] = (rule, found)
+        return found
+
+    def required(self, neq_kg: Decimal) -> Decimal:
+        """The required distance in whole metres (rounded up); zero NEQ needs none."""
+        if neq_kg <= 0:
+            return ZERO
+        if self.log is None:
+            return required_distance(self.k, self.minimum_m, neq_kg, self.exponent)
+        with localcontext() as ctx:
+            ctx.prec = 40
+            scaled = (self.factor * self._log_value(Decimal(neq_kg))).quantize(MICRO)
+        return max(scaled, self.minimum_m).to_integral_value(rounding=ROUND_CEILING)
+
+    def _log_value(self, q: Decimal) -> Decimal:
+        a, b, c = self.log
+        x = q.ln()
+        if c:
+            turn = -b / (2 * c)
+            x = min(x, turn) if c < 0 else max(x, turn)
+        return a + b * x + c * x * x
+
+    def max_neq(self, distance_m: Decimal) -> Decimal | None:
+        """The most NEQ (kg, rounded down to the gram) the distance allows; None when only a
+        minimum applies and it is met (any quantity)."""
+        if self.log is None:
+            return max_neq_for(self.k, self.minimum_m, distance_m, self.exponent)
+        if distance_m < self.minimum_m:
+            return ZERO
+        lo, hi = Decimal("0.001"), Decimal(10) ** 12
+        if self.required(hi) <= distance_m:
+            return None
+        while hi - lo > GRAM:  # the function is monotone: bisect to the gram
+            mid = ((lo + hi) / 2).quantize(GRAM)
+            if mid in (lo, hi):
+                break
+            if self.required(mid) <= distance_m:
+                lo = mid
+            else:
+                hi = mid
+        return lo.quantize(GRAM, rounding=ROUND_FLOOR)
+
+    def text(self) -> str:
+        minimum = f", min {fmt(self.minimum_m)} m" if self.minimum_m else ""
+        if self.log is not None:
+            a, b, c = (fmt(x) for x in self.log)
+            factor = "" if self.factor == 1 else f"{fmt(self.factor)}·"
+            return f"{factor}({a} + {b}·ln Q + {c}·(ln Q)²){minimum}".replace("+ -", "− ")
+        if self.k == 0:
+            return f"{fmt(self.minimum_m)} m"
+        power = "1/3" if self.exponent is None else fmt(self.exponent)
+        return f"{fmt(self.k)}·Q^({power}){minimum}"
+
+
+_FORMULAS: dict[int, tuple[Rule, Formula]] = {}
+
+
+def _exponent(text) -> Decimal:
+    text = str(text)
+    if "/" in text:
+        num, den = text.split("/", 1)
+        with localcontext() as ctx:
+            ctx.prec = 40
+            return Decimal(num) / Decimal(den)
+    return Decimal(text)
+
+
+@dataclass(frozen=True)
+class Holding:
+    """NEQ of one hazard code in a PES, with the NEQ of its largest single round or article
+    (None when unknown), which sub-divides HD 1.2 and sizes HD 1.6."""
+
+    code: HazardCode
+    neq_kg: Decimal
+    neq_per_round_kg: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -121,30 +281,60 @@ class Aggregate:
         }
 
 
+def qd_division(code: HazardCode, neq_per_round_kg: Decimal | None, rules: RuleSet) -> str:
+    """The division the QD tables use: HD 1.2 becomes 1.2.1 or 1.2.2 by the NEQ of one round
+    (rule ``HD.1.2.SUBDIVISION``); an unknown round counts as the larger-distance 1.2.1."""
+    if code.division != "1.2" or "HD.1.2.SUBDIVISION" not in rules:  # a former edition
+        return code.division
+    split = rules.value("HD.1.2.SUBDIVISION")
+    if neq_per_round_kg is None or Decimal(neq_per_round_kg) > Decimal(split["threshold_kg"]):
+        return split["above"]
+    return split["at_or_below"]
+
+
 def aggregate(stock: dict[HazardCode, Decimal], rules: RuleSet | None = None) -> Aggregate:
-    """The governing hazard division and its aggregated NEQ for ``stock`` (NEQ per code)."""
+    """The governing hazard division and its aggregated NEQ for ``stock`` (NEQ per code; HD 1.2
+    with no round NEQ is taken as HD 1.2.1)."""
+    return aggregate_holdings([Holding(code, neq) for code, neq in stock.items()], rules)
+
+
+def aggregate_holdings(holdings: list[Holding], rules: RuleSet | None = None) -> Aggregate:
+    """The governing hazard division, its aggregated NEQ and every candidate (division, NEQ)
+    whose distance must also be met, for the holdings of one PES."""
     rules = rules or load()
     table = rules.value("HD.AGGREGATION")
     by_hd: dict[str, Decimal] = {}
+    largest: dict[str, Decimal] = {}
     groups = set()
-    for code, neq in stock.items():
-        if neq <= 0:
+    for item in holdings:
+        if item.neq_kg <= 0:
             continue
+        code = item.code
         groups.add(code.group)  # every group present counts for the licence, 1.4S included
         if str(code) in table["ignore_codes"]:
             continue
-        hd = table["treat_as"].get(code.division, code.division)
-        by_hd[hd] = by_hd.get(hd, ZERO) + Decimal(neq)
+        hd = qd_division(code, item.neq_per_round_kg, rules)
+        hd = table["treat_as"].get(hd, hd)
+        by_hd[hd] = by_hd.get(hd, ZERO) + Decimal(item.neq_kg)
+        article = item.neq_kg if item.neq_per_round_kg is None else item.neq_per_round_kg
+        largest[hd] = max(largest.get(hd, ZERO), min(Decimal(article), Decimal(item.neq_kg)))
     present = [hd for hd in table["order"] if hd in by_hd]
     if not present:
         return Aggregate("", ZERO, {}, (), tuple(sorted(groups)))
     governing = present[0]
     total = sum((by_hd[hd] for hd in table["aggregate"][governing] if hd in by_hd), ZERO)
     candidates = [(governing, total)]
+    for other in table.get("also_as", {}).get(governing, ()):
+        if other in by_hd:  # e.g. 1.1 + 1.2 taken as 1.2 too; 1.2 + 1.3 taken as 1.3 too
+            candidates.append((other, total))
     if table.get("each_alone"):
-        candidates += [(hd, by_hd[hd]) for hd in present if (hd, by_hd[hd]) != (governing, total)]
+        candidates += [(hd, by_hd[hd]) for hd in present]
+    for hd, as_hd in table.get("largest_article_as", {}).items():
+        if hd in largest:
+            candidates.append((as_hd, largest[hd]))
+    unique = tuple(dict.fromkeys(candidates))
     ordered = {hd: by_hd[hd] for hd in present}
-    return Aggregate(governing, total, ordered, tuple(candidates), tuple(sorted(groups)))
+    return Aggregate(governing, total, ordered, unique, tuple(sorted(groups)))
 
 
 def distance_rules(
@@ -209,7 +399,7 @@ class DistanceCheck:
             "relationship": es.relationship,
             "governing_hd": self.hd,
             "neq_kg": self.neq_text or fmt(self.neq_kg),
-            **self.rule.qd_fields,
+            **rule_fields(self.rule, self.neq_kg),
             "required_m": str(self.required_m),
             "actual_m": str(es.distance_m),
             "margin_m": str(self.margin_m),
@@ -222,13 +412,30 @@ def governing_distance(
 ) -> tuple[str, Decimal, Rule, Decimal]:
     """(hd, neq, rule, required) of the candidate needing the largest distance."""
     rules = rules or load()
+    table = rules.value("HD.AGGREGATION")
+    distances_of = table.get("distances_of", {})
     best = None
     for hd, neq in agg.candidates or ((agg.governing_hd or "1.4", ZERO),):
-        rule = distance_rules(hd, relationship, pes_type, rules)
-        req = required_distance(rule.extra["k"], rule.extra["minimum_m"], neq)
+        rule = distance_rules(distances_of.get(hd, hd), relationship, pes_type, rules)
+        req = Formula.of(rule).required(neq)
         if best is None or req > best[3]:
             best = (hd, neq, rule, req)
     return best
+
+
+def rule_fields(rule: Rule, neq_kg: Decimal) -> dict:
+    """The fixed part of a QD row for ``rule``: its formula in words, k and minimum, source,
+    and whether it is provisional: a provisional rule, or a quantity below the one under
+    which the standard asks for caution (``caution_below_kg``: IATG 02.20 V3 footnote 16,
+    HD 1.1 under 500 kg extrapolated from DoDM 6055.09)."""
+    caution = rule.extra.get("caution_below_kg")
+    below = bool(caution) and 0 < neq_kg < Decimal(str(caution))
+    return {
+        **rule.qd_fields,
+        "formula": Formula.of(rule).text(),
+        "provisional": rule.provisional or below,
+        "caution": below,
+    }
 
 
 def check_distances(
@@ -263,7 +470,7 @@ def distance_rows(
             fixed = {
                 "governing_hd": hd,
                 "neq_kg": fmt(neq),
-                **rule.qd_fields,
+                **rule_fields(rule, neq),
                 "required_m": str(req),
             }
             found = memo[es.relationship] = (req, fixed, neq <= 0)
@@ -296,17 +503,18 @@ def distance_table(agg: Aggregate, pes_type: str = "", rules: RuleSet | None = N
     rows = []
     for relationship in RELATIONSHIPS:
         hd, neq, rule, req = governing_distance(agg, relationship, pes_type, rules)
+        fields = rule_fields(rule, neq)
         rows.append(
             {
                 "relationship": relationship,
                 "hd": hd,
                 "neq_kg": fmt(neq),
-                "k": str(rule.extra["k"]),
-                "minimum_m": str(rule.extra["minimum_m"]),
+                **{k: fields[k] for k in ("k", "minimum_m", "formula")},
                 "required_m": str(req),
                 "rule": rule.id,
                 "source": rule.citation(),
-                "provisional": rule.provisional,
+                "provisional": fields["provisional"],
+                "caution": fields["caution"],
             }
         )
     return rows
@@ -325,11 +533,13 @@ def max_neq(
         if d is None or es.distance_m < d:
             nearest[es.relationship] = es.distance_m
     out: dict[str, Decimal | None] = {}
-    for hd in rules.value("HD.AGGREGATION")["order"]:
+    table = rules.value("HD.AGGREGATION")
+    for hd in table["order"]:
         best: Decimal | None = None
         for relationship, distance in nearest.items():
-            rule = distance_rules(hd, relationship, pes_type, rules)
-            q = max_neq_for(rule.extra["k"], rule.extra["minimum_m"], distance)
+            as_hd = table.get("distances_of", {}).get(hd, hd)
+            rule = distance_rules(as_hd, relationship, pes_type, rules)
+            q = Formula.of(rule).max_neq(distance)
             if q is not None and (best is None or q < best):
                 best = q
         out[hd] = best
@@ -364,6 +574,8 @@ def check_licence(
     out = []
     if agg.governing_hd:
         limit = limits_kg.get(agg.governing_hd)
+        if limit is None and agg.governing_hd.count(".") == 2:  # 1.2.1 under a 1.2 limit
+            limit = limits_kg.get(agg.governing_hd.rsplit(".", 1)[0])
         if limit is None:
             out.append(
                 LicenceBreach(

@@ -39,7 +39,7 @@ class Rule:
     def qd_fields(self) -> dict:
         """The fixed part of a quantity-distance row (computed once per rule)."""
         return {
-            "k": str(self.extra["k"]),
+            "k": "" if self.extra.get("table") else str(self.extra["k"]),
             "minimum_m": str(self.extra["minimum_m"]),
             "rule": self.id,
             "source": self.citation(),
@@ -91,17 +91,31 @@ class RuleSet:
             base = rules[item["rule"]]
             value = _coerce(base, item["value"])
             meta = {k: item.get(k, "") for k in ("by", "at", "reason", "country")}
-            extra = {**base.extra, **value} if "k" in base.extra else base.extra
+            extra = base.extra
+            if "k" in base.extra:  # a QD formula replaces the whole formula
+                kept = {k: v for k, v in base.extra.items() if k not in ("exponent", "table")}
+                extra = {**kept, **value}
             rules[base.id] = replace(base, value=value, extra=extra, confidence="N", override=meta)
         return RuleSet(self.name, self.edition, rules)
 
 
 def _coerce(base: Rule, value: Any) -> Any:
     if "k" in base.extra:
-        return {"k": Decimal(str(value["k"])), "minimum_m": Decimal(str(value["minimum_m"]))}
+        return _qd_value(value)
     if isinstance(base.value, Decimal):
         return Decimal(str(value))
     return value
+
+
+def _qd_value(value: dict) -> dict:
+    """A QD rule's value: k (0 when only a minimum or a table), the minimum in metres, and
+    optionally the exponent (default 1/3) or a table of [up to and including kg, metres]."""
+    out = {"k": Decimal(str(value.get("k", "0"))), "minimum_m": Decimal(str(value["minimum_m"]))}
+    if value.get("exponent") not in (None, ""):
+        out["exponent"] = str(value["exponent"])
+    if value.get("table"):
+        out["table"] = [[str(q), str(d)] for q, d in value["table"]]
+    return out
 
 
 def _rule_from_row(row: dict) -> Rule:
@@ -109,10 +123,9 @@ def _rule_from_row(row: dict) -> Rule:
     meta = {k: row.pop(k) for k in ("id", "source", "edition", "clause", "confidence")}
     value = row.pop("value", None)
     extra = row
-    if "k" in extra:  # a quantity-distance row: its value is (k, minimum)
-        extra["k"] = Decimal(extra["k"])
-        extra["minimum_m"] = Decimal(extra["minimum_m"])
-        value = {"k": extra["k"], "minimum_m": extra["minimum_m"]}
+    if "relationship" in extra:  # a quantity-distance row: its value is its formula
+        value = _qd_value(extra)
+        extra.update(value)
     elif isinstance(value, str) and value.replace(".", "", 1).isdigit():
         value = Decimal(value)
     return Rule(value=value, extra=extra, **meta)

@@ -21,17 +21,32 @@ class Command(PssmCommand):
             "--stock",
             action="append",
             default=[],
-            metavar="HCC=KG",
-            help="hazard classification code and NEQ in kg, e.g. 1.1D=1000 (repeatable)",
+            metavar="HCC=KG[@ROUND_KG]",
+            help=(
+                "hazard classification code and NEQ in kg, e.g. 1.1D=1000, optionally with the "
+                "HE NEQ of one round, e.g. 1.2F=500@0.2 (repeatable)"
+            ),
         )
         parser.add_argument("--site", metavar="CODE", help="QD report of this site's real stock")
+        parser.add_argument(
+            "--review",
+            action="store_true",
+            help=(
+                "re-evaluate every site plan under the current rules and the former edition, "
+                "and record the storehouses in breach (shown on the QD reports and the "
+                "dashboard)"
+            ),
+        )
         parser.add_argument("--pes-type", default="", help="storehouse type for the stock mode")
         parser.add_argument("--country", default="", help="apply this country's national values")
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, **options):
+        if options["review"]:
+            self._review(options)
+            return
         if bool(options["stock"]) == bool(options["site"]):
-            raise CommandError("give either --stock HCC=KG (one or more) or --site CODE")
+            raise CommandError("give either --stock HCC=KG (one or more), --site CODE or --review")
         if options["site"]:
             report = qd_site_report(user=self.actor(options), site_code=options["site"])
             if options["json"]:
@@ -44,7 +59,8 @@ class Command(PssmCommand):
             code, sep, kg = item.partition("=")
             if not sep:
                 raise CommandError(f"--stock {item!r}: write HCC=KG, e.g. 1.1D=1000")
-            pairs.append((code, kg))
+            kg, _at, per_round = kg.partition("@")
+            pairs.append((code, kg, per_round))
         result = qd_for_stock(pairs, pes_type=options["pes_type"], country=options["country"])
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
@@ -55,13 +71,42 @@ class Command(PssmCommand):
         )
         for c in result["conflicts"]:
             self.stdout.write(f"  conflict {c['first']} / {c['second']}: {c['text']} ({c['rule']})")
-        self.stdout.write(f"{'relationship':<32} {'k':>6} {'min m':>7} {'required m':>11}  source")
+        self.stdout.write(
+            f"{'relationship':<32} {'HD':<6} {'required m':>11}  {'formula':<58} rule"
+        )
         for d in result["distances"]:
             flag = " (provisional)" if d["provisional"] else ""
             self.stdout.write(
-                f"{d['relationship']:<32} {d['k']:>6} {d['minimum_m']:>7} {d['required_m']:>11}"
-                f"  {d['rule']}{flag}"
+                f"{d['relationship']:<32} {d['hd']:<6} {d['required_m']:>11}  "
+                f"{d['formula']:<58} {d['rule']}{flag}"
             )
+
+    def _review(self, options):
+        from django.db import transaction
+
+        from pssm.accounts import authz
+        from pssm.ammunition.review import qd_review
+        from pssm.domain.access import Action
+
+        actor = self.actor(options)
+        authz.check_anywhere(actor, Action.AMMUNITION_MANAGE)
+        with transaction.atomic():
+            found = qd_review(actor=actor)
+        if options["json"]:
+            self.stdout.write(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{len(found)} storehouse(s) in breach of the current QD rules")
+        for row in found:
+            before = " (already in breach before)" if row["in_breach_before"] else ""
+            self.stdout.write(
+                f"{row['site']} {row['building']}  HD {row['governing_hd']}  "
+                f"NEQ {row['neq_kg']} kg{before}"
+            )
+            for b in row["breaches"]:
+                self.stdout.write(
+                    f"  {b['exposed_site']:<24} need {b['required_m']:>6} m "
+                    f"(was {b['required_before_m'] or '-'} m)  have {b['actual_m']:>7} m"
+                )
 
     def _print_site(self, report):
         self.stdout.write(
