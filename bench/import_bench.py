@@ -207,7 +207,9 @@ def main(n: int) -> None:
     print(
         f"| peak memory, both processes      | {peak_mb:11.0f} MB | <=500 MB     | {'yes' if peak_mb <= 500 else 'no '} |"
     )
-    print(f"|   importing / reading process    | {own_mb:5.0f} / {reader_mb:3.0f} MB |              |     |")
+    print(
+        f"|   importing / reading process    | {own_mb:5.0f} / {reader_mb:3.0f} MB |              |     |"
+    )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from pssm.accounts.authz import SystemActor  # noqa: E402
-from pssm.journal.selectors import journal_verify  # noqa: E402
 from pssm.journal.services import journal_append  # noqa: E402
+from pssm.journal.verify import journal_verify  # noqa: E402
 
 
 def main(n: int) -> None:
@@ -41,10 +41,10 @@ def main(n: int) -> None:
             journal_append(actor=actor, kind="bench.append", payload=dict(payload, i=i), scope=None)
     append_s = time.perf_counter() - started
     started = time.perf_counter()
-    results = journal_verify(user=actor)
+    report = journal_verify(user=actor)
     verify_s = time.perf_counter() - started
-    total = sum(r.result.count for r in results)
-    assert all(r.ok for r in results), "chain broken during benchmark"
+    total = sum(node.count for node in report.nodes)
+    assert report.ok, "chain broken during benchmark"
     print(
         f"| {connection.vendor:<10} | {n:>9,} | {n / append_s:>12,.0f} | "
         f"{total:>13,} | {total / verify_s:>12,.0f} | {verify_s:>8.2f} |"

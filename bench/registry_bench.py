@@ -18,6 +18,7 @@ import string
 import sys
 import threading
 import time
+import uuid
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pssm.config.settings")
 os.environ.setdefault("PSSM_SECRET_KEY", "bench-only")
@@ -103,6 +104,7 @@ def build(n: int, rng: random.Random):
             weapons.append(
                 (
                     next_id,
+                    uuid.UUID(int=rng.getrandbits(128)).hex,
                     serial,
                     norm,
                     wt.pk,
@@ -144,7 +146,7 @@ def build(n: int, rng: random.Random):
 
 
 W_COLUMNS = (
-    "id, serial, serial_norm, weapon_type_id, manufacturer, country_of_manufacture,"
+    "id, uuid, serial, serial_norm, weapon_type_id, manufacturer, country_of_manufacture,"
     " import_country, ownership_mark, marking_locations, other_parts, owner_id, status,"
     " site_id, location_id, custodian_unit, created_at, updated_at"
 )
@@ -159,7 +161,7 @@ def _insert(w_table, weapons):
                 for row in weapons:
                     copy.write_row(row)
             return
-        placeholders = ", ".join(["%s"] * 17)
+        placeholders = ", ".join(["%s"] * 18)
         cur.executemany(
             f"INSERT INTO {w_table} ({W_COLUMNS}) VALUES ({placeholders})",  # noqa: S608
             weapons,

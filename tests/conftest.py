@@ -17,7 +17,16 @@ _counter = itertools.count(1)
 
 
 def pytest_configure(config):
+    import os
+    import tempfile
+    from pathlib import Path
+
     from django.conf import settings
+
+    # The node key of the test run (a process started by a test inherits it).
+    key = Path(tempfile.mkdtemp(prefix="pssm-test-key-")) / "node-key"
+    os.environ["PSSM_NODE_KEY_FILE"] = str(key)
+    settings.PSSM_NODE_KEY_FILE = key
 
     # Argon2 is deliberately slow; tests that create many users use a fast hasher.
     # tests/accounts/test_login.py checks that the production setting is Argon2.

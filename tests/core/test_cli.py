@@ -11,7 +11,7 @@ from pssm import cli
 from pssm.accounts.models import RoleGrant, User
 from pssm.domain.access import Role
 from pssm.journal.models import JournalEntry
-from pssm.journal.selectors import journal_verify
+from pssm.journal.verify import journal_verify
 from pssm.movements.models import Voucher
 from pssm.registry.models import Weapon
 from pssm.sites.models import Site
@@ -66,7 +66,7 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
     ) == counts
     assert "0 sites" in out and "0 weapons" in out and "pssm-demo-2026" in out
     assert Site.objects.filter(is_model_installation=True).count() == 2
-    assert all(r.ok for r in journal_verify(user=User.objects.get(username="inspecteur")))
+    assert journal_verify(user=User.objects.get(username="inspecteur")).ok
     assert {g.role for g in RoleGrant.objects.all()} >= {r.value for r in Role}
     assert Weapon.objects.count() > 2000
     assert set(Weapon.objects.values_list("status", flat=True)) >= {

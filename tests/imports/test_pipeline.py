@@ -1,13 +1,13 @@
 """Weapons imports on PostgreSQL, outside a caller's transaction: two writing threads take
-the chunks in turn (services._Pipeline). These tests commit, as a real import does."""
+the chunks in turn (weapons._Pipeline). These tests commit, as a real import does."""
 
 import threading
 
 import pytest
 
-from pssm.imports import services
+from pssm.imports import services, weapons
 from pssm.imports.models import ImportJob
-from pssm.journal.selectors import journal_verify
+from pssm.journal.verify import journal_verify
 from pssm.movements.models import Voucher
 from pssm.registry.models import Weapon
 from tests.imports.conftest import Armoury
@@ -25,13 +25,13 @@ def armoury(transactional_db, make):
 def pipelines(monkeypatch):
     """The pipelines the imports of the test started."""
     started = []
-    real = services._Pipeline.__init__
+    real = weapons._Pipeline.__init__
 
     def spy(self, *args, **kwargs):
         started.append(self)
         real(self, *args, **kwargs)
 
-    monkeypatch.setattr(services._Pipeline, "__init__", spy)
+    monkeypatch.setattr(weapons._Pipeline, "__init__", spy)
     return started
 
 
@@ -69,7 +69,7 @@ def test_chunks_commit_in_the_order_of_the_file(armoury, tmp_path, pipelines):
     assert [imported for _, imported in seen] == sorted(imported for _, imported in seen)
     job = ImportJob.objects.get()
     assert (job.state, job.last_row, job.imported, job.rejected) == ("done", 5 * CHUNK + 1, 249, 1)
-    assert all(r.ok for r in journal_verify(user=armoury.make.actor))
+    assert journal_verify(user=armoury.make.actor).ok
 
 
 def test_a_repeat_of_the_chunk_still_committing_is_checked_again(
@@ -84,8 +84,8 @@ def test_a_repeat_of_the_chunk_still_committing_is_checked_again(
     register(path, serials)
     second_checked = threading.Event()
     retried = []
-    sort, complete = services._WeaponRun.sort, services._WeaponRun.complete
-    repeats = services._repeats_a_serial
+    sort, complete = weapons._WeaponRun.sort, weapons._WeaponRun.complete
+    repeats = weapons._repeats_a_serial
 
     def sort_spy(self, chunk):
         checked = sort(self, chunk)
@@ -102,9 +102,9 @@ def test_a_repeat_of_the_chunk_still_committing_is_checked_again(
         retried.append(repeats(exc))
         return retried[-1]
 
-    monkeypatch.setattr(services._WeaponRun, "sort", sort_spy)
-    monkeypatch.setattr(services._WeaponRun, "complete", complete_spy)
-    monkeypatch.setattr(services, "_repeats_a_serial", repeats_spy)
+    monkeypatch.setattr(weapons._WeaponRun, "sort", sort_spy)
+    monkeypatch.setattr(weapons._WeaponRun, "complete", complete_spy)
+    monkeypatch.setattr(weapons, "_repeats_a_serial", repeats_spy)
 
     outcome = run(armoury, path)
 
@@ -114,20 +114,20 @@ def test_a_repeat_of_the_chunk_still_committing_is_checked_again(
     assert row == CHUNK + 5 and "same weapon as row 12" in reason
     assert Weapon.objects.count() == 2 * CHUNK - 1
     assert Voucher.objects.filter(site=armoury.site).count() == 2
-    assert all(r.ok for r in journal_verify(user=armoury.make.actor))
+    assert journal_verify(user=armoury.make.actor).ok
 
 
 def test_after_a_failed_chunk_no_later_chunk_is_committed(armoury, tmp_path, monkeypatch):
     path = tmp_path / "r.csv"
     register(path, [f"AK-{i:04d}" for i in range(6 * CHUNK)])
-    complete = services._WeaponRun.complete
+    complete = weapons._WeaponRun.complete
 
     def failing(self, checked, first_row, last_row):
         if first_row == 2 + 2 * CHUNK:  # the third chunk
             raise RuntimeError("connection lost")
         return complete(self, checked, first_row, last_row)
 
-    monkeypatch.setattr(services._WeaponRun, "complete", failing)
+    monkeypatch.setattr(weapons._WeaponRun, "complete", failing)
 
     with pytest.raises(RuntimeError, match="connection lost"):
         run(armoury, path)
@@ -136,13 +136,13 @@ def test_after_a_failed_chunk_no_later_chunk_is_committed(armoury, tmp_path, mon
     assert (job.last_row, job.imported) == (1 + 2 * CHUNK, 2 * CHUNK)
     assert Weapon.objects.count() == 2 * CHUNK  # the first two chunks, whole
     assert Voucher.objects.filter(site=armoury.site).count() == 2
-    monkeypatch.setattr(services._WeaponRun, "complete", complete)
+    monkeypatch.setattr(weapons._WeaponRun, "complete", complete)
 
     again = run(armoury, path)
 
     assert (again.imported, again.skipped, again.rejected) == (4 * CHUNK, 2 * CHUNK, 0)
     assert Weapon.objects.count() == 6 * CHUNK
-    assert all(r.ok for r in journal_verify(user=armoury.make.actor))
+    assert journal_verify(user=armoury.make.actor).ok
 
 
 def test_inside_a_callers_transaction_one_thread_writes(armoury, tmp_path, pipelines):
@@ -161,7 +161,7 @@ def test_weapons_are_copied_in_the_order_of_the_file(armoury, tmp_path, monkeypa
     path = tmp_path / "r.csv"
     register(path, [f"AK-{i:04d}" for i in range(3 * CHUNK)])
     second_checked, copied = threading.Event(), []
-    sort, store = services._WeaponRun.sort, services._WeaponRun.store
+    sort, store = weapons._WeaponRun.sort, weapons._WeaponRun.store
 
     def sort_spy(self, chunk):
         if chunk[0][0] == 2:
@@ -175,8 +175,8 @@ def test_weapons_are_copied_in_the_order_of_the_file(armoury, tmp_path, monkeypa
         copied.append(checked.fresh[0][0])
         return store(self, checked)
 
-    monkeypatch.setattr(services._WeaponRun, "sort", sort_spy)
-    monkeypatch.setattr(services._WeaponRun, "store", store_spy)
+    monkeypatch.setattr(weapons._WeaponRun, "sort", sort_spy)
+    monkeypatch.setattr(weapons._WeaponRun, "store", store_spy)
 
     outcome = run(armoury, path)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pssm.imports import parsing, services
+from pssm.imports import parsing, services, weapons
 from pssm.imports.models import ImportJob
 from pssm.imports.readers import FileError
 from pssm.journal.models import JournalEntry
@@ -230,7 +230,7 @@ def test_a_reading_process_that_stops_fails_the_job_with_a_message(
     path = tmp_path / "r.csv"
     path.write_text("serial;type;location\nA-1;AKM;R01\n", "utf-8")
     # Forked, the reading process runs the stand-in given here (a spawned one imports anew).
-    monkeypatch.setattr(services, "START_METHOD", "fork")
+    monkeypatch.setattr(weapons, "START_METHOD", "fork")
     monkeypatch.setattr(parsing, "produce", reader)
 
     with pytest.raises(services.ReadingStopped) as err, translation.override("fr"):

@@ -8,11 +8,13 @@ from django.db import DatabaseError, connection, transaction
 
 from pssm.journal import triggers
 from pssm.journal.models import JournalEntry
-from pssm.journal.selectors import journal_verify
+from pssm.journal.verify import journal_verify
 
 
 def run_verify(capsys):
-    with pytest.raises(SystemExit) as exc:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(SystemExit) as exc:
         call_command("journal", "verify")
         raise SystemExit(0)
     out = capsys.readouterr()

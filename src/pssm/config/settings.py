@@ -48,6 +48,11 @@ CSRF_TRUSTED_ORIGINS = _env_list("PSSM_CSRF_TRUSTED_ORIGINS", "")
 
 # Identity of this deployment node in the journal (a depot laptop, the national server, ...).
 PSSM_NODE_ID = os.environ.get("PSSM_NODE_ID", "local")
+# The node's Ed25519 signing key: a file readable only by the service user, outside the
+# database (created by `pssm node init`, or on the first write of a node that never signed).
+PSSM_NODE_KEY_FILE = Path(os.environ.get("PSSM_NODE_KEY_FILE", VAR_DIR / "node-key")).resolve()
+# Every how many entries the journal is sealed by a signature (the head is sealed always).
+PSSM_JOURNAL_SEAL_EVERY = int(os.environ.get("PSSM_JOURNAL_SEAL_EVERY", "1000"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "pssm.core",
+    "pssm.demo",
     "pssm.accounts",
     "pssm.sites",
     "pssm.journal",

@@ -26,8 +26,12 @@ class Text:
 
     def render(self, translate=None) -> str:
         template = translate(self.template) if translate else self.template
+        params = {
+            key: value.render(translate) if isinstance(value, Text) else value
+            for key, value in self.params.items()
+        }
         try:
-            return template % self.params if self.params else template
+            return template % params if params else template
         except (KeyError, TypeError, ValueError):
             return template
 

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -9,6 +10,7 @@ from pssm.domain.errors import ValidationError, gettext_noop
 
 from . import selectors
 from .models import JournalEntry
+from .verify import journal_verify
 
 
 class JournalEntryOut(serializers.ModelSerializer):
@@ -75,25 +77,25 @@ class JournalEntryDetailApi(GenericAPIView):
 
 class JournalVerifyApi(GenericAPIView):
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state",
+                bool,
+                description="also rebuild the state from the journal and compare it with the "
+                "tables (slow on a large registry: prefer `pssm journal verify`)",
+            )
+        ],
         responses=inline_serializer(
             "JournalVerification",
             {
                 "ok": serializers.BooleanField(),
                 "nodes": serializers.ListField(child=serializers.DictField()),
+                "state": serializers.DictField(),
+                "against": serializers.JSONField(allow_null=True),
             },
-        )
+        ),
     )
     def get(self, request):
-        results = selectors.journal_verify(user=request.user)
-        nodes = [
-            {
-                "node_id": r.node_id,
-                "ok": r.ok,
-                "count": r.result.count,
-                "head_hash": r.result.head_hash,
-                "bad_seq": r.bad_seq,
-                "reason": r.reason,
-            }
-            for r in results
-        ]
-        return Response({"ok": all(n["ok"] for n in nodes), "nodes": nodes})
+        with_state = request.query_params.get("state", "") in {"1", "true", "yes"}
+        report = journal_verify(user=request.user, with_state=with_state)
+        return Response(report.as_dict(gettext))

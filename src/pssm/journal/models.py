@@ -28,6 +28,11 @@ class JournalEntry(models.Model):
     payload = models.TextField(_("payload"))
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Nullable without a default so that SQLite adds the columns in place (a rebuilt table
+    # would lose the append-only triggers): NULL is hash version 1, and no seal.
+    version = models.PositiveSmallIntegerField(_("hash version"), null=True, blank=True)
+    signature = models.CharField(_("seal"), max_length=128, null=True, blank=True)
+    key_id = models.CharField(_("key"), max_length=16, null=True, blank=True)
 
     SCOPE_PATHS = {
         "country": "scope_country",
@@ -77,13 +82,23 @@ class JournalEntry(models.Model):
         )
 
     def stored(self) -> StoredEntry:
-        return StoredEntry(self.envelope(), self.prev_hash, self.hash)
+        return StoredEntry(
+            self.envelope(),
+            self.prev_hash,
+            self.hash,
+            self.version or 1,
+            self.signature or "",
+            self.key_id or "",
+        )
 
 
 class JournalHead(models.Model):
     node_id = models.CharField(max_length=64, unique=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    # The seal of the head (node, last_seq, last_hash), renewed by every append.
+    signature = models.CharField(max_length=128, null=True, blank=True)
+    key_id = models.CharField(max_length=16, null=True, blank=True)
 
     def __str__(self):
         return f"{self.node_id} @ {self.last_seq}"

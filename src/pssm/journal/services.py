@@ -10,9 +10,13 @@ from django.conf import settings
 from django.db import connection
 
 from pssm.domain.access import Scope
-from pssm.domain.journal import GENESIS_HASH, Envelope, canonical_json, entry_hash
+from pssm.domain.errors import gettext_noop
+from pssm.domain.journal import GENESIS_HASH, Envelope, canonical_json, entry_hash, seal_message
 
+from . import keys
 from .models import JournalEntry, JournalHead
+
+VERSION = 2  # hash version of the entries written now (see pssm.domain.journal)
 
 ENTRY_TABLE = JournalEntry._meta.db_table
 HEAD_TABLE = JournalHead._meta.db_table
@@ -25,12 +29,43 @@ def _actor_name(actor) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
+def signing_key(head_key_id: str | None) -> keys.NodeKey:
+    """The node key, created on the first write of a node that never signed; refused when it
+    is not the key that signed the head (a key is replaced only by ``pssm node rotate-key``)."""
+    key = keys.load(required=bool(head_key_id))
+    if key is None:
+        key = keys.create()
+    if head_key_id and key.id != head_key_id:
+        raise keys.NodeKeyError(
+            gettext_noop(
+                "The node key %(path)s (key %(found)s) is not the key that signed this "
+                "journal (key %(expected)s). Restore the right key file; a key is replaced "
+                "only by `pssm node rotate-key`."
+            ),
+            params={"path": str(keys.key_path()), "found": key.id, "expected": head_key_id},
+        )
+    return key
+
+
 def journal_append(
-    *, actor, kind: str, payload: dict, scope: Scope | None = None, now: datetime | None = None
+    *,
+    actor,
+    kind: str,
+    payload: dict,
+    scope: Scope | None = None,
+    now: datetime | None = None,
+    facts: dict | None = None,
 ) -> JournalEntry:
-    """Append one entry to this node's chain. Must run inside the caller's transaction."""
+    """Append one entry to this node's chain. Must run inside the caller's transaction.
+
+    ``facts`` are what the entry changes in the stock, for the replay of
+    :mod:`pssm.domain.replay` (written under ``payload["facts"]``). The entry is hashed in
+    version 2, sealed by the node key every ``PSSM_JOURNAL_SEAL_EVERY`` entries, and the head
+    is sealed at every append."""
     if not connection.in_atomic_block:
         raise RuntimeError("journal_append must run inside the transaction of the change")
+    if facts is not None:
+        payload = {**payload, "facts": facts}
     scope = scope or Scope()
     node_id = settings.PSSM_NODE_ID
     recorded = (now or datetime.now(UTC)).astimezone(UTC)
@@ -39,7 +74,7 @@ def journal_append(
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT last_seq, last_hash FROM {HEAD_TABLE} WHERE node_id = %s{lock}",  # noqa: S608
+            f"SELECT last_seq, last_hash, key_id FROM {HEAD_TABLE} WHERE node_id = %s{lock}",  # noqa: S608
             [node_id],
         )
         row = cursor.fetchone()
@@ -48,8 +83,9 @@ def journal_append(
                 f"INSERT INTO {HEAD_TABLE} (node_id, last_seq, last_hash) VALUES (%s, 0, %s)",  # noqa: S608
                 [node_id, GENESIS_HASH],
             )
-            row = (0, GENESIS_HASH)
-        last_seq, last_hash = row
+            row = (0, GENESIS_HASH, None)
+        last_seq, last_hash, head_key_id = row
+        key = signing_key(head_key_id)
         envelope = Envelope(
             node_id=node_id,
             seq=last_seq + 1,
@@ -62,7 +98,9 @@ def journal_append(
             kind=kind,
             payload_json=canonical_json(payload),
         )
-        digest = entry_hash(last_hash, envelope)
+        digest = entry_hash(last_hash, envelope, VERSION)
+        seal = key.sign(seal_message(node_id, envelope.seq, digest))
+        sealed = envelope.seq % settings.PSSM_JOURNAL_SEAL_EVERY == 0
         values = {
             "node_id": node_id,
             "seq": envelope.seq,
@@ -76,6 +114,9 @@ def journal_append(
             "payload": envelope.payload_json,
             "prev_hash": last_hash,
             "hash": digest,
+            "version": VERSION,
+            "signature": seal if sealed else None,
+            "key_id": key.id if sealed else None,
         }
         db_values = dict(
             values,
@@ -87,7 +128,8 @@ def journal_append(
             list(db_values.values()),
         )
         cursor.execute(
-            f"UPDATE {HEAD_TABLE} SET last_seq = %s, last_hash = %s WHERE node_id = %s",  # noqa: S608
-            [envelope.seq, digest, node_id],
+            f"UPDATE {HEAD_TABLE} SET last_seq = %s, last_hash = %s, signature = %s, "  # noqa: S608
+            "key_id = %s WHERE node_id = %s",
+            [envelope.seq, digest, seal, key.id, node_id],
         )
     return JournalEntry(**values)

@@ -29,6 +29,7 @@ from pssm.domain.ledger import Kind, ReceiptReason, Status
 from pssm.journal.services import journal_append
 from pssm.registry.models import Weapon
 
+from . import drafts
 from .models import Discrepancy, Voucher
 
 OPEN_STATES = (Discrepancy.State.OPEN, Discrepancy.State.PENDING)
@@ -55,10 +56,12 @@ def _payload(case: Discrepancy, **extra) -> dict:
     }
 
 
-def _step(actor, c: Discrepancy, fields: list[str], kind: str, **extra) -> None:
+def _step(
+    actor, c: Discrepancy, fields: list[str], kind: str, facts: dict | None = None, **extra
+) -> None:
     """Save the step's fields of the case and journal it, in the caller's transaction."""
     c.save(update_fields=fields)
-    journal_append(actor=actor, kind=kind, payload=_payload(c, **extra), scope=c.scope)
+    journal_append(actor=actor, kind=kind, payload=_payload(c, **extra), scope=c.scope, facts=facts)
 
 
 def open_case(
@@ -109,9 +112,21 @@ def open_case(
     )
     if actor is not None:  # a posting journals its discrepancies in the voucher's own entry
         journal_append(
-            actor=actor, kind="discrepancy.opened", payload=_payload(case), scope=site.scope
+            actor=actor,
+            kind="discrepancy.opened",
+            payload=_payload(case),
+            scope=site.scope,
+            facts=_hold_facts(case, True),
         )
     return case
+
+
+def _hold_facts(case: Discrepancy, hold: bool) -> dict | None:
+    """The facts of a case freezing or releasing its weapon (see pssm.domain.replay)."""
+    if not case.weapon_id:
+        return None
+    uuid = Weapon.objects.filter(pk=case.weapon_id).values_list("uuid", flat=True).get()
+    return {"ref": ["case", case.number], "h": [[str(uuid), hold]]}
 
 
 def _lock(case: Discrepancy) -> Discrepancy:
@@ -270,6 +285,7 @@ def _close(actor, c: Discrepancy, resolution: str, now, **extra) -> None:
         c,
         ["state", "resolution", "closed_by", "closed_at"],
         "discrepancy.closed",
+        facts=_hold_facts(c, False),
         resolution=resolution,
         **extra,
     )
@@ -350,8 +366,6 @@ def _settlement(c: Discrepancy, reason: str) -> tuple[str, str, dict]:
 def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "") -> Voucher:
     """Prepare and submit the write-off (loss report) or adjustment voucher that settles a
     confirmed gap. It waits for an approver above the site level; its posting closes the case."""
-    from . import services
-
     with transaction.atomic():
         c = _lock(case)
         authz.check(actor, Action.VOUCHER_PREPARE, c)
@@ -367,7 +381,7 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
         kind, voucher_reason, line = _settlement(c, reason)
         text = f"{c.number}: {(notes or c.investigation).strip()}"[:2000]
         place = line.get("location")
-        v = services.voucher_create(
+        v = drafts.voucher_create(
             actor=actor,
             site=c.site,
             kind=kind.value,
@@ -378,7 +392,7 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
         Voucher.objects.filter(pk=v.pk).update(above_site=True)
         v.above_site = True
         if "lot" in line:
-            services.voucher_lot_line_add(
+            drafts.voucher_lot_line_add(
                 actor=actor,
                 voucher=v,
                 lot_number=line["lot"].lot_number,
@@ -386,14 +400,14 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
                 location=place,
             )
         else:
-            services.voucher_line_add(
+            drafts.voucher_line_add(
                 actor=actor,
                 voucher=v,
                 serial=line["serial"],
                 weapon_type=line.get("weapon_type"),
                 location=place,
             )
-        v = services.voucher_submit(actor=actor, voucher=v)
+        v = drafts.voucher_submit(actor=actor, voucher=v)
         c.closing_voucher, c.state = v, Discrepancy.State.PENDING
         _step(
             actor,

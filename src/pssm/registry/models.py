@@ -4,6 +4,8 @@ A weapon record is never deleted. Its holding (status, site, location, custodian
 destination) is a projection kept by the movement engine: only a posted voucher changes it.
 """
 
+import uuid as uuid_lib
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +114,10 @@ STORED_VALUES = ["in_store", "under_repair", "recovered", "seized", "surplus"]
 
 
 class Weapon(models.Model):
+    # The weapon's identity in the journal, the same on every node (row ids are not). No
+    # index: nothing looks a weapon up by it on a hot path, and every index costs each
+    # import a write; `pssm journal verify` reports a UUID held twice.
+    uuid = models.UUIDField(_("UUID"), default=uuid_lib.uuid4, editable=False)
     serial = models.CharField(_("serial number (as marked)"), max_length=64)
     # Indexes are declared in Meta, each one for a query that needs it: every posting
     # rewrites the holding columns, and each index of the table costs a write.

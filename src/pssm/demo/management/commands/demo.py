@@ -1,5 +1,5 @@
-from pssm.core import demo
 from pssm.core.management.base import PssmCommand
+from pssm.demo import load as demo
 
 
 class Command(PssmCommand):

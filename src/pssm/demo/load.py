@@ -383,13 +383,13 @@ def load(*, stdout=None) -> dict:
         ).exists():
             account_services.role_grant(actor=actor, user=user, role=role, level=level, **scope)
             created["roles"] += 1
-    from . import demo_weapons
+    from . import weapons as demo_weapons
 
     created.update(demo_weapons.load(DEMO_PASSWORD))
-    from . import demo_ammunition
+    from . import ammunition as demo_ammunition
 
     created.update(demo_ammunition.load(DEMO_PASSWORD))
-    from . import demo_inspections
+    from . import inspections as demo_inspections
 
     created.update(demo_inspections.load(DEMO_PASSWORD))
     return created

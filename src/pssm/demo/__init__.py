@@ -1,0 +1,1 @@
+"""The demonstration data loaded by `pssm demo` (and `make demo`), through the real services."""

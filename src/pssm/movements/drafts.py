@@ -1,0 +1,576 @@
+"""Vouchers before they are posted: numbering, drafts and their lines, submission.
+
+Every voucher of a site gets the next gapless number of the site and year when it is
+created. A draft takes lines: weapons by serial (a weapon new to the register on a receipt,
+with its marks), ammunition lots by quantity (:mod:`.lots`), or, on a transfer receipt, the
+weapons and quantities that arrived. Each line is checked against the ledger when it is added,
+so that a mistake shows at once; the posting checks everything again (:mod:`.engine`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import IntegrityError, transaction
+
+from pssm.accounts import authz
+from pssm.ammunition.models import CONDITION_CHOICES
+from pssm.core.services import invalid
+from pssm.domain import serials
+from pssm.domain.access import Action
+from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
+from pssm.domain.ledger import (
+    BLOCKED_WHEN_FROZEN,
+    Kind,
+    LedgerError,
+    Line,
+    ReceiptReason,
+    Status,
+    apply,
+    custodian_ref,
+)
+from pssm.journal.services import journal_append
+from pssm.registry.models import Weapon, WeaponType
+from pssm.sites.models import Site, StorageLocation
+
+from . import lots
+from .engine import frozen_error, holding_of
+from .models import Voucher, VoucherLine, VoucherSequence
+
+NEW_WEAPON_FIELDS = (
+    "manufacturer",
+    "country_of_manufacture",
+    "year_of_manufacture",
+    "import_country",
+    "import_year",
+    "ownership_mark",
+    "marking_locations",
+    "other_parts",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- numbering ---------------------------------------------------------------------------
+
+
+def next_number(site: Site, year: int) -> tuple[int, str]:
+    """The next gapless number of ``site`` in ``year`` (locks the site's counter row)."""
+    try:
+        with transaction.atomic():
+            VoucherSequence.objects.get_or_create(site=site, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent transaction
+    row = VoucherSequence.objects.select_for_update().get(site=site, year=year)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return row.last, f"{site.code}/{year}/{row.last:06d}"
+
+
+# --- creating and editing drafts ---------------------------------------------------------
+
+
+def _check_location(location, site, field="location"):
+    if location is None:
+        raise invalid(gettext_noop("Choose the storage location."), field)
+    if location.building.site_id != site.pk:
+        raise invalid(gettext_noop("This storage location belongs to another site."), field)
+    if not location.is_active:
+        raise invalid(gettext_noop("This storage location is closed."), field)
+
+
+def voucher_create(
+    *,
+    actor,
+    site: Site,
+    kind: str,
+    reason: str = "",
+    location=None,
+    custodian=None,
+    custodian_unit: str = "",
+    destination=None,
+    dispatch=None,
+    notes: str = "",
+) -> Voucher:
+    """Open a draft voucher of ``site``. Kind-specific header fields are checked here."""
+    authz.check(actor, Action.VOUCHER_PREPARE, site)
+    try:
+        k = Kind(kind)
+    except ValueError:
+        raise invalid(gettext_noop("Unknown voucher kind."), "kind") from None
+    custodian_unit = (custodian_unit or "").strip()
+    if k is Kind.RECEIPT:
+        if reason not in set(ReceiptReason):
+            raise invalid(
+                gettext_noop("Say whether this is an acquisition, a seizure or a recovery."),
+                "reason",
+            )
+        _check_location(location, site)
+    elif k in {Kind.ISSUE, Kind.LOAN}:
+        if bool(custodian) == bool(custodian_unit):
+            raise invalid(
+                gettext_noop("Name either a person or a unit receiving the weapons."), "custodian"
+            )
+        if custodian is not None and custodian.site_id != site.pk:
+            raise invalid(gettext_noop("This person belongs to another site."), "custodian")
+    elif k is Kind.RETURN:
+        _check_location(location, site)
+    elif k is Kind.TRANSFER:
+        if destination is None or destination.pk == site.pk:
+            raise invalid(
+                gettext_noop("Choose a destination site other than this one."), "destination"
+            )
+    elif k is Kind.TRANSFER_RECEIPT:
+        if (
+            dispatch is None
+            or dispatch.kind != Kind.TRANSFER
+            or dispatch.state != Voucher.State.POSTED
+            or dispatch.destination_id != site.pk
+        ):
+            raise invalid(gettext_noop("Choose a posted transfer sent to this site."), "dispatch")
+        _check_location(location, site)
+    elif k is Kind.LOSS:
+        if reason not in {Status.LOST, Status.STOLEN}:
+            raise invalid(gettext_noop("Say whether the weapons were lost or stolen."), "reason")
+    elif k is Kind.STATUS_CHANGE:
+        if reason not in {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED}:
+            raise invalid(gettext_noop("Choose the new status."), "reason")
+    elif k is Kind.CONDITION_CHANGE:
+        # Only an ammunition technician assigns a condition code (IATG 07.20; SB 742-1).
+        authz.check(actor, Action.AMMUNITION_MANAGE, site)
+        if reason not in {code for code, _label in CONDITION_CHOICES}:
+            raise invalid(gettext_noop("Choose the new condition code."), "reason")
+    elif k is Kind.REVERSAL:
+        raise invalid(gettext_noop("A reversal is made from the voucher it reverses."), "kind")
+    now = _now()
+    with transaction.atomic():
+        seq, number = next_number(site, now.year)
+        voucher = Voucher.objects.create(
+            site=site,
+            year=now.year,
+            seq=seq,
+            number=number,
+            kind=k.value,
+            reason=reason or "",
+            location=location,
+            custodian=custodian,
+            custodian_unit=custodian_unit,
+            destination=destination,
+            dispatch=dispatch,
+            notes=notes,
+            prepared_by=actor,
+        )
+        if k is Kind.TRANSFER_RECEIPT:
+            VoucherLine.objects.bulk_create(
+                VoucherLine(
+                    voucher=voucher,
+                    weapon_id=line.weapon_id,
+                    serial=line.serial,
+                    lot_id=line.lot_id,
+                    quantity=line.quantity,
+                    received=False,
+                )
+                for line in dispatch.lines.all()
+            )
+        journal_append(
+            actor=actor, kind="voucher.created", payload=voucher_header(voucher), scope=site.scope
+        )
+    return voucher
+
+
+def voucher_header(voucher: Voucher) -> dict:
+    return {
+        "number": voucher.number,
+        "kind": voucher.kind,
+        "reason": voucher.reason,
+        "site": voucher.site.code,
+        "location": voucher.location.code if voucher.location_id else "",
+        "custodian": str(voucher.custodian) if voucher.custodian_id else voucher.custodian_unit,
+        "destination": voucher.destination.code if voucher.destination_id else "",
+        "dispatch": voucher.dispatch.number if voucher.dispatch_id else "",
+        "reverses": voucher.reverses.number if voucher.reverses_id else "",
+    }
+
+
+def _lock_draft(actor, voucher: Voucher) -> Voucher:
+    locked = lock_voucher(voucher)
+    authz.check(actor, Action.VOUCHER_PREPARE, locked)
+    if locked.state != Voucher.State.DRAFT:
+        raise ConflictError(
+            gettext_noop("Voucher %(number)s is %(state)s: only a draft can be changed."),
+            params={"number": locked.number, "state": locked.state},
+        )
+    return locked
+
+
+def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
+    norm = serials.normalise(serial)
+    if not norm:
+        raise invalid(gettext_noop("Type the serial number."), "serial")
+    qs = Weapon.objects.filter(serial_norm=norm).select_related("site", "location", "destination")
+    if weapon_type is not None:
+        qs = qs.filter(weapon_type=weapon_type)
+    found = list(qs[:5])
+    here = [
+        w
+        for w in found
+        if w.site_id == voucher.site_id
+        or (voucher.kind == Kind.TRANSFER_RECEIPT and w.destination_id == voucher.site_id)
+    ]
+    if len(here) == 1:
+        return here[0]
+    if len(here) > 1:
+        raise invalid(
+            gettext_noop("Several weapons of this site have serial %(serial)s: choose the type."),
+            "weapon_type",
+            serial=serial,
+        )
+    if found:
+        raise LedgerError(
+            gettext_noop(
+                "The weapon with serial %(serial)s is held by another site, not by %(site)s."
+            ),
+            params={"serial": serial, "site": voucher.site.code},
+            details={"serial": gettext_noop("Held by another site.")},
+        )
+    raise NotFoundError(
+        gettext_noop("No weapon with serial %(serial)s is in the register."),
+        params={"serial": serial},
+        details={"serial": gettext_noop("Unknown serial.")},
+    )
+
+
+def _line_for_ledger(voucher: Voucher, vline: VoucherLine | None = None) -> Line:
+    custodian = custodian_ref(voucher.custodian_id, voucher.custodian_unit)
+    location = ""
+    if vline is not None and vline.location_id:
+        location = vline.location.code
+    elif voucher.location_id:
+        location = voucher.location.code
+    return Line(
+        Kind(voucher.kind),
+        voucher.site.code,
+        location=location,
+        custodian=custodian,
+        destination=voucher.destination.code if voucher.destination_id else "",
+        reason=voucher.reason,
+    )
+
+
+def voucher_line_add(
+    *,
+    actor,
+    voucher: Voucher,
+    serial: str,
+    weapon_type: WeaponType | None = None,
+    location: StorageLocation | None = None,
+    details: dict | None = None,
+) -> VoucherLine:
+    """Add a weapon to a draft, by serial. For the receipt of a weapon new to the register,
+    ``weapon_type`` is required and ``details`` may carry its marks (see NEW_WEAPON_FIELDS).
+    On a transfer receipt, marks the weapon as received (or records an unexpected one)."""
+    with transaction.atomic():
+        voucher = _lock_draft(actor, voucher)
+        line = _add_line(voucher, serial, weapon_type, location, details)
+        journal_append(
+            actor=actor,
+            kind="voucher.line_added",
+            payload={"number": voucher.number, "serial": line.serial},
+            scope=voucher.scope,
+        )
+    return line
+
+
+def voucher_lines_add(*, actor, voucher: Voucher, items: list[dict]) -> list[VoucherLine]:
+    """Add a batch of weapons (a scanned list, an import) in one go: all or nothing. Each item
+    has ``serial`` and optionally ``weapon_type``, ``location`` and ``details``; an error names
+    the item's position in ``details['row']``."""
+    from pssm.domain.errors import PssmError
+
+    with transaction.atomic():
+        voucher = _lock_draft(actor, voucher)
+        lines = []
+        for row, item in enumerate(items, start=1):
+            try:
+                lines.append(
+                    _add_line(
+                        voucher,
+                        item.get("serial", ""),
+                        item.get("weapon_type"),
+                        item.get("location"),
+                        item.get("details"),
+                    )
+                )
+            except PssmError as exc:
+                exc.details["row"] = row
+                raise
+        journal_append(
+            actor=actor,
+            kind="voucher.lines_added",
+            payload={"number": voucher.number, "serials": [line.serial for line in lines]},
+            scope=voucher.scope,
+        )
+    return lines
+
+
+def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
+    serial_clean = serials.clean(serial)
+    if len(serial_clean) > serials.MAX_SERIAL_LENGTH:
+        raise invalid(gettext_noop("A serial number has at most 64 characters."), "serial")
+    if location is not None:
+        _check_location(location, voucher.site)
+    k = voucher.kind_enum
+    if k is Kind.RECEIPT and voucher.reason != ReceiptReason.RECOVERY:
+        return _new_weapon_line(voucher, serial_clean, weapon_type, location, details or {})
+    if k is Kind.TRANSFER_RECEIPT:
+        return _mark_received(voucher, serial_clean, weapon_type)
+    weapon = _find_weapon(voucher, serial_clean, weapon_type)
+    if voucher.lines.filter(weapon=weapon).exists():
+        raise ConflictError(
+            gettext_noop("Serial %(serial)s is already on this voucher."),
+            params={"serial": weapon.serial},
+            details={"serial": gettext_noop("Already on this voucher.")},
+        )
+    line = VoucherLine(voucher=voucher, weapon=weapon, serial=weapon.serial, location=location)
+    if weapon.on_hold and k in BLOCKED_WHEN_FROZEN:
+        raise frozen_error(weapon.pk, weapon.serial)
+    apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
+    line.save()
+    return line
+
+
+def _new_weapon_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
+    if weapon_type is None:
+        raise invalid(gettext_noop("Choose the weapon type."), "weapon_type")
+    norm = serials.normalise(serial)
+    if not norm:
+        raise invalid(gettext_noop("Type the serial number."), "serial")
+    existing = Weapon.objects.filter(weapon_type=weapon_type, serial_norm=norm).first()
+    if existing is not None:
+        raise ConflictError(
+            gettext_noop(
+                "A %(type)s with serial %(serial)s is already registered (written %(existing)s)."
+            ),
+            params={"type": str(weapon_type), "serial": serial, "existing": existing.serial},
+            details={"serial": gettext_noop("Already registered.")},
+        )
+    if voucher.lines.filter(
+        new_weapon__weapon_type=weapon_type.pk, new_weapon__serial_norm=norm
+    ).exists():
+        raise ConflictError(
+            gettext_noop("Serial %(serial)s is already on this voucher."),
+            params={"serial": serial},
+            details={"serial": gettext_noop("Already on this voucher.")},
+        )
+    unknown = set(details) - set(NEW_WEAPON_FIELDS)
+    if unknown:
+        raise invalid(
+            gettext_noop("Unknown fields: %(fields)s."),
+            "details",
+            fields=", ".join(sorted(unknown)),
+        )
+    probe = Weapon(
+        serial=serial,
+        serial_norm=norm,
+        weapon_type=weapon_type,
+        owner=voucher.site.organisation,
+        site=voucher.site,
+        status=Status.IN_STORE.value,
+        location=location or voucher.location,
+        **{k: v for k, v in details.items() if v not in (None, "")},
+    )
+    from pssm.core.services import validate_instance
+
+    # Foreign keys were chosen from existing rows above; check the scalar fields only.
+    validate_instance(
+        probe,
+        exclude=[
+            "serial_norm",
+            "weapon_type",
+            "owner",
+            "site",
+            "location",
+            "custodian",
+            "destination",
+        ],
+        constraints=False,
+    )
+    data = {
+        "weapon_type": weapon_type.pk,
+        "serial_norm": norm,
+        **{k: getattr(probe, k) for k in NEW_WEAPON_FIELDS},
+    }
+    return VoucherLine.objects.create(
+        voucher=voucher, serial=serial, new_weapon=data, location=location
+    )
+
+
+def _mark_received(voucher, serial, weapon_type) -> VoucherLine:
+    norm = serials.normalise(serial)
+    for line in voucher.lines.select_related("weapon"):
+        if (
+            line.weapon_id
+            and line.weapon.serial_norm == norm
+            and (weapon_type is None or line.weapon.weapon_type_id == weapon_type.pk)
+        ):
+            if line.received:
+                raise ConflictError(
+                    gettext_noop("Serial %(serial)s was already scanned."),
+                    params={"serial": serial},
+                    details={"serial": gettext_noop("Scanned twice.")},
+                )
+            line.received = True
+            line.save(update_fields=["received"])
+            return line
+    if voucher.lines.filter(weapon__isnull=True, serial=serial).exists():
+        raise ConflictError(
+            gettext_noop("Serial %(serial)s was already scanned."), params={"serial": serial}
+        )
+    # Not on the dispatch voucher: recorded, and becomes a discrepancy at posting.
+    return VoucherLine.objects.create(voucher=voucher, serial=serial, received=True)
+
+
+def voucher_line_remove(*, actor, line: VoucherLine) -> None:
+    with transaction.atomic():
+        voucher = _lock_draft(actor, line.voucher)
+        if voucher.kind == Kind.TRANSFER_RECEIPT and (line.weapon_id or line.lot_id):
+            VoucherLine.objects.filter(pk=line.pk).update(received=False, quantity_received=None)
+        else:
+            VoucherLine.objects.filter(pk=line.pk).delete()
+        journal_append(
+            actor=actor,
+            kind="voucher.line_removed",
+            payload={
+                "number": voucher.number,
+                "serial": line.serial,
+                "lot": line.lot.lot_number if line.lot_id else "",
+            },
+            scope=voucher.scope,
+        )
+
+
+def voucher_lot_line_add(
+    *,
+    actor,
+    voucher: Voucher,
+    lot_number: str,
+    quantity,
+    nature=None,
+    location: StorageLocation | None = None,
+    details: dict | None = None,
+) -> VoucherLine:
+    """Add an ammunition lot to a draft: ``quantity`` units of lot ``lot_number``. A receipt
+    of a lot new to the register needs its ``nature`` (and may carry ``details``:
+    manufacturer, year_of_manufacture, condition_code). On a transfer receipt, records the
+    quantity received."""
+    with transaction.atomic():
+        voucher = _lock_draft(actor, voucher)
+        line = lots.lot_line_add(
+            voucher,
+            lot_number=lot_number,
+            quantity=quantity,
+            nature=nature,
+            location=location,
+            details=details,
+        )
+        journal_append(
+            actor=actor,
+            kind="voucher.line_added",
+            payload={
+                "number": voucher.number,
+                "lot": line.lot.lot_number,
+                "nature": line.lot.nature.code,
+                "quantity": line.quantity,
+                "quantity_received": line.quantity_received,
+                "location": line.location.code if line.location_id else "",
+            },
+            scope=voucher.scope,
+        )
+    return line
+
+
+# --- lifecycle -----------------------------------------------------------------------------
+
+
+def lock_voucher(voucher: Voucher) -> Voucher:
+    # Only the voucher row is locked (``of=self``): its site, country and preparer are read.
+    return (
+        Voucher.objects.select_for_update(of=("self",))
+        .select_related("site", "site__organisation__country", "prepared_by")
+        .get(pk=voucher.pk)
+    )
+
+
+def state_conflict(voucher: Voucher, wanted: str) -> ConflictError:
+    return ConflictError(
+        gettext_noop(
+            "Voucher %(number)s is %(state)s, not %(wanted)s: it may have been handled already."
+        ),
+        params={"number": voucher.number, "state": voucher.state, "wanted": wanted},
+    )
+
+
+def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
+    with transaction.atomic():
+        v = lock_voucher(voucher)
+        authz.check(actor, Action.VOUCHER_PREPARE, v)
+        if v.state != Voucher.State.DRAFT:
+            raise state_conflict(v, "draft")
+        if not v.lines.exists():
+            raise invalid(gettext_noop("Add at least one line before submitting."))
+        v.state, v.submitted_at = Voucher.State.SUBMITTED, _now()
+        v.save(update_fields=["state", "submitted_at"])
+        journal_append(
+            actor=actor, kind="voucher.submitted", payload={"number": v.number}, scope=v.scope
+        )
+    return v
+
+
+def voucher_reverse(*, actor, voucher: Voucher, notes: str = "") -> Voucher:
+    """Open a draft reversal of a posted voucher: one line per weapon it moved."""
+    authz.check(actor, Action.VOUCHER_PREPARE, voucher)
+    if voucher.state != Voucher.State.POSTED:
+        raise state_conflict(voucher, "posted")
+    if voucher.kind == Kind.REVERSAL:
+        raise invalid(gettext_noop("A reversal is not reversed: post the movement again."))
+    lines = list(voucher.lines.filter(after__isnull=False))
+    if any(line.before is None and line.lot_id is None for line in lines):
+        raise invalid(
+            gettext_noop(
+                "A receipt of weapons new to the register is corrected by "
+                "a status change, not a reversal."
+            )
+        )
+    now = _now()
+    with transaction.atomic():
+        seq, number = next_number(voucher.site, now.year)
+        reversal = Voucher.objects.create(
+            site=voucher.site,
+            year=now.year,
+            seq=seq,
+            number=number,
+            kind=Kind.REVERSAL.value,
+            reverses=voucher,
+            prepared_by=actor,
+            notes=notes or f"Reversal of {voucher.number}",
+        )
+        VoucherLine.objects.bulk_create(
+            VoucherLine(
+                voucher=reversal,
+                weapon_id=line.weapon_id,
+                serial=line.serial,
+                lot_id=line.lot_id,
+                quantity=line.quantity,
+                reversed_line=line,
+            )
+            for line in lines
+        )
+        journal_append(
+            actor=actor,
+            kind="voucher.created",
+            payload=voucher_header(reversal),
+            scope=reversal.scope,
+        )
+    return reversal
