@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pssm.config.settings")
@@ -104,7 +105,7 @@ def raw_load(path: Path, site, location) -> float:
     types.update({"Makarov PM": WeaponType.objects.get(model="PM").pk})
     table = Weapon._meta.db_table
     cols = (
-        "serial, serial_norm, weapon_type_id, manufacturer, country_of_manufacture, year_of_manufacture,"
+        "uuid, serial, serial_norm, weapon_type_id, manufacturer, country_of_manufacture, year_of_manufacture,"
         " import_country, ownership_mark, marking_locations, other_parts, owner_id, status, site_id,"
         " location_id, custodian_unit, created_at, updated_at"
     )
@@ -115,6 +116,7 @@ def raw_load(path: Path, site, location) -> float:
             for line in fh:
                 serial, t, maker, country, year, _loc = line.rstrip("\n").split(";")
                 yield (
+                    uuid.uuid4().hex,
                     serial,
                     serial.replace("-", ""),
                     types.get(t, types["AKM"]),
@@ -142,7 +144,7 @@ def raw_load(path: Path, site, location) -> float:
                     copy.write_row(row)
         else:
             cur.executemany(
-                f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * 17)})", rows()
+                f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * 18)})", rows()
             )  # noqa: S608
     elapsed = time.perf_counter() - started
     with connection.cursor() as cur:

@@ -1,9 +1,11 @@
+# ruff: noqa: E501
 """`make bench`: run every benchmark on a scratch SQLite file and, when reachable, a scratch
 PostgreSQL database; print the results as tables with the dataset size.
 
 Environment: PSSM_BENCH_N (journal entries to append, default 20000), PSSM_BENCH_WEAPONS
 (weapons in the registry dataset, default 1000000), PSSM_BENCH_IMPORT_ROWS (rows of the
-import benchmark, default 1000000), PSSM_TEST_POSTGRES_URL.
+import benchmark, default 1000000), PSSM_BENCH_VERIFY_ENTRIES (journal entries of the verify
+benchmark, default 3000000), PSSM_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 N = int(os.environ.get("PSSM_BENCH_N", "20000"))
 WEAPONS = int(os.environ.get("PSSM_BENCH_WEAPONS", "1000000"))
 IMPORT_ROWS = int(os.environ.get("PSSM_BENCH_IMPORT_ROWS", "1000000"))
+VERIFY_ENTRIES = int(os.environ.get("PSSM_BENCH_VERIFY_ENTRIES", "3000000"))
 PG_ADMIN = os.environ.get("PSSM_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_BENCH_DB = "pssm_bench"
 # Which parts and databases to run (all by default), e.g. PSSM_BENCH_ONLY=registry,import
@@ -79,6 +82,21 @@ PARTS = [
         [str(WEAPONS)],
     ),
     (
+        "verify",
+        f"\nJournal verification: {WEAPONS:,} weapons and {VERIFY_ENTRIES:,} entries per database "
+        "(chain, seals, head, replay, comparison with the tables)\n"
+        "| database   |   weapons |   entries |  seals | verify s |  entries/s | peak MB | target   | met |\n"
+        "|------------|-----------|-----------|--------|----------|------------|---------|----------|-----|",
+        "verify_bench.py",
+        [str(WEAPONS), str(VERIFY_ENTRIES)],
+    ),
+    (
+        "engine",
+        f"\nMovement engine before and after, measured in one run; {WEAPONS:,} weapons per database",
+        "engine_bench.py",
+        [str(WEAPONS)],
+    ),
+    (
         "import",
         f"\nImport: {IMPORT_ROWS:,} weapon rows from CSV per database",
         "import_bench.py",
@@ -94,7 +112,12 @@ def main() -> int:
         print(title, flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             for url in _targets(tmp, part):
-                env = dict(os.environ, DATABASE_URL=url)
+                env = dict(
+                    os.environ,
+                    DATABASE_URL=url,
+                    PSSM_HOME=tmp,
+                    PSSM_NODE_KEY_FILE=f"{tmp}/node-key-{part}",
+                )
                 done = subprocess.run(
                     [sys.executable, str(HERE / script), *args], env=env, check=False
                 )

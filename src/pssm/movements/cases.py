@@ -420,12 +420,13 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
     return v
 
 
-def settle_by_voucher(actor, v: Voucher, now) -> None:
-    """Close the cases that the posted voucher ``v`` settles (inside the posting)."""
+def settle_by_voucher(actor, v, now) -> None:
+    """Close the cases that the posted voucher ``v`` settles (inside the posting); ``v`` has
+    the voucher's ``pk``, ``kind`` and ``number``."""
     for c in (
         Discrepancy.objects.select_for_update(of=("self",))
         .select_related("site", "lot")
-        .filter(closing_voucher=v, state=Discrepancy.State.PENDING)
+        .filter(closing_voucher_id=v.pk, state=Discrepancy.State.PENDING)
     ):
         resolution = (
             Discrepancy.Resolution.WRITTEN_OFF

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import Q
 
+from pssm.domain.access import Scope
 from pssm.domain.errors import ConflictError, gettext_noop
 from pssm.domain.ledger import (
     BLOCKED_WHEN_FROZEN,
@@ -64,6 +64,79 @@ class Outcome:
     codes: Codes | None = None  # the codes read, for the caller's journal entry
 
 
+@dataclass
+class Header:
+    """A voucher as the engine reads it: its row locked, with the codes of its site, and the
+    username of its preparer (one statement; no model instance)."""
+
+    pk: int
+    number: str
+    kind: str
+    reason: str
+    state: str
+    prepared_by_id: int
+    prepared_by: str
+    above_site: bool
+    location_id: int | None
+    custodian_id: int | None
+    custodian_unit: str
+    destination_id: int | None
+    dispatch_id: int | None
+    reverses_id: int | None
+    site_id: int
+    organisation_id: int
+    site_code: str
+    organisation_code: str
+    country_code: str
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.country_code, self.organisation_code, self.site_code)
+
+    def model(self) -> Voucher:
+        """The voucher as a model instance, for the parts that need one (lots, cases)."""
+        return Voucher.objects.select_related(
+            "site__organisation__country", "destination", "dispatch__site", "location"
+        ).get(pk=self.pk)
+
+
+_LOCK_SQL = """
+SELECT v.id, v.number, v.kind, v.reason, v.state, v.prepared_by_id, u.username, v.above_site,
+  v.location_id, v.custodian_id, v.custodian_unit, v.destination_id, v.dispatch_id,
+  v.reverses_id, v.site_id, s.organisation_id, s.code, o.code, c.code
+FROM movements_voucher v
+JOIN accounts_user u ON u.id = v.prepared_by_id
+JOIN sites_site s ON s.id = v.site_id
+JOIN sites_organisation o ON o.id = s.organisation_id
+JOIN sites_country c ON c.id = o.country_id
+WHERE v.id = %s{lock}
+"""
+
+
+def lock(voucher_pk: int) -> Header:
+    """Lock the voucher's row (``FOR UPDATE OF`` it on PostgreSQL) and read its header."""
+    lock_sql = " FOR UPDATE OF v" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL.format(lock=lock_sql), [voucher_pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Voucher.DoesNotExist(voucher_pk)
+    return Header(*row[:7], bool(row[7]), *row[8:])
+
+
+def mark_posted(h: Header, actor, when) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Voucher._meta.db_table} SET state = %s, approved_by_id = %s, "  # noqa: S608
+            "approved_at = %s, posted_at = %s WHERE id = %s",
+            [Voucher.State.POSTED, actor.pk, when, when, h.pk],
+        )
+
+
 def frozen_error(weapon_id: int, serial: str) -> ConflictError:
     case = (
         Discrepancy.objects.filter(weapon_id=weapon_id)
@@ -82,7 +155,7 @@ def frozen_error(weapon_id: int, serial: str) -> ConflictError:
     )
 
 
-def ledger_line(v: Voucher, codes: Codes, location_id: int | None) -> Line:
+def ledger_line(v: Header, codes: Codes, location_id: int | None) -> Line:
     """What a line of ``v`` asks the ledger for, in codes."""
     location_id = location_id or v.location_id
     return Line(
@@ -106,18 +179,37 @@ class Codes:
         self.load(site_ids, location_ids)
 
     def load(self, site_ids=(), location_ids=(), site_codes=(), location_codes=()) -> None:
-        s_ids = {i for i in site_ids if i and i not in self.sites}
-        s_codes = {c for c in site_codes if c and c not in self.site_ids}
-        l_ids = {i for i in location_ids if i and i not in self.locations}
-        l_codes = {c for c in location_codes if c and c not in self.location_ids}
-        if s_ids or s_codes:
-            rows = Site.objects.filter(Q(pk__in=s_ids) | Q(code__in=s_codes))
-            for pk, code in rows.values_list("pk", "code"):
-                self.sites[pk], self.site_ids[code] = code, pk
-        if l_ids or l_codes:
-            rows = StorageLocation.objects.filter(Q(pk__in=l_ids) | Q(code__in=l_codes))
-            for pk, code in rows.values_list("pk", "code"):
-                self.locations[pk], self.location_ids[code] = code, pk
+        """Read the codes (or ids) not known yet, in one statement."""
+        s_ids = sorted({i for i in site_ids if i and i not in self.sites})
+        s_codes = sorted({c for c in site_codes if c and c not in self.site_ids})
+        l_ids = sorted({i for i in location_ids if i and i not in self.locations})
+        l_codes = sorted({c for c in location_codes if c and c not in self.location_ids})
+        parts, params = [], []
+        for kind, table, ids, codes in (
+            ("s", Site._meta.db_table, s_ids, s_codes),
+            ("l", StorageLocation._meta.db_table, l_ids, l_codes),
+        ):
+            if ids:
+                parts.append(
+                    f"SELECT '{kind}', id, code FROM {table} "  # noqa: S608
+                    f"WHERE id IN ({', '.join(['%s'] * len(ids))})"
+                )
+                params += ids
+            if codes:
+                parts.append(
+                    f"SELECT '{kind}', id, code FROM {table} "  # noqa: S608
+                    f"WHERE code IN ({', '.join(['%s'] * len(codes))})"
+                )
+                params += codes
+        if not parts:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, pk, code in cursor.fetchall():
+                if kind == "s":
+                    self.sites[pk], self.site_ids[code] = code, pk
+                else:
+                    self.locations[pk], self.location_ids[code] = code, pk
 
     def site(self, pk: int) -> str:
         return self.sites[pk]
@@ -168,24 +260,32 @@ def _locked_weapons(ids: list[int]) -> dict[int, tuple]:
     return out
 
 
+def _json(value):
+    """A JSON column as read by a plain cursor (text on SQLite, decoded on PostgreSQL)."""
+    if value is None or not isinstance(value, str | bytes):
+        return value
+    import json
+
+    return json.loads(value)
+
+
 def _uuid_text(value) -> str:
     return str(value if isinstance(value, uuid_lib.UUID) else uuid_lib.UUID(str(value)))
 
 
-def post(v: Voucher, when: datetime | None = None) -> Outcome:
+def post(v: Header, when: datetime | None = None) -> Outcome:
     """Post every line of the locked voucher ``v`` (see the module); raises on the first
     bad line, before anything is written."""
     when = when or now()
     k = v.kind_enum
     outcome = Outcome(facts={"ref": ["voucher", v.number], "w": [], "h": []})
-    lines = list(
-        VoucherLine.objects.filter(voucher_id=v.pk)
-        .order_by("pk")
-        .values_list(
-            "id", "weapon_id", "serial", "location_id", "new_weapon", "reversed_line_id",
-            "received", "lot_id",
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, weapon_id, serial, location_id, new_weapon, reversed_line_id, "  # noqa: S608
+            f"received, lot_id FROM {LINE_TABLE} WHERE voucher_id = %s ORDER BY id",
+            [v.pk],
         )
-    )  # fmt: skip
+        lines = [(*row[:4], _json(row[4]), *row[5:7], row[7]) for row in cursor.fetchall()]
     weapon_lines = [line for line in lines if line[7] is None]
     has_lots = len(weapon_lines) != len(lines)
     ids = sorted({line[1] for line in weapon_lines if line[1]})
@@ -276,7 +376,7 @@ def post(v: Voucher, when: datetime | None = None) -> Outcome:
             .select_related("location", "reversed_line")
             .order_by("pk")
         )
-        found = lotpost.post_lot_lines(v, lot_lines, when)
+        found = lotpost.post_lot_lines(v.model(), lot_lines, when)
         outcome.records += found.records
         outcome.facts.update(found.facts)
         outcome.cases += found.cases
@@ -304,7 +404,7 @@ def _check_new_serials_free(lines) -> None:
             )
 
 
-def _new_weapon(v: Voucher, serial: str, data: dict, holding: tuple) -> Weapon:
+def _new_weapon(v: Header, serial: str, data: dict, holding: tuple) -> Weapon:
     """The (unsaved) record of a weapon received for the first time, with its holding."""
     data = dict(data)
     weapon_type_id, norm = data.pop("weapon_type"), data.pop("serial_norm")
@@ -313,7 +413,7 @@ def _new_weapon(v: Voucher, serial: str, data: dict, holding: tuple) -> Weapon:
         serial=serial,
         serial_norm=norm,
         weapon_type_id=weapon_type_id,
-        owner_id=v.site.organisation_id,
+        owner_id=v.organisation_id,
         status=status,
         site_id=site_id,
         location_id=location_id,

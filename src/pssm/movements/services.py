@@ -63,11 +63,11 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
     """Approve a submitted voucher and post it, in one transaction. The approver holds the
     approver role on the voucher's site and is not its preparer (two-person rule)."""
     with transaction.atomic():
-        v = lock_voucher(voucher)
+        v = engine.lock(voucher.pk)
         if v.above_site:
-            authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, v)
+            authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, v.scope)
         else:
-            authz.check(actor, Action.VOUCHER_APPROVE, v)
+            authz.check(actor, Action.VOUCHER_APPROVE, v.scope)
         if v.state != Voucher.State.SUBMITTED:
             raise state_conflict(v, "submitted")
         if v.prepared_by_id == actor.pk:
@@ -79,12 +79,11 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
             )
         now = engine.now()
         outcome = engine.post(v, now)  # approval and posting are one step
-        for found in outcome.cases:
-            cases.open_case(site=v.site, voucher=v, **found)
-        v.state, v.approved_by, v.approved_at, v.posted_at = (Voucher.State.POSTED, actor, now, now)
-        Voucher.objects.filter(pk=v.pk).update(
-            state=v.state, approved_by=actor, approved_at=now, posted_at=now
-        )
+        if outcome.cases:
+            full = v.model()
+            for found in outcome.cases:
+                cases.open_case(site=full.site, voucher=full, **found)
+        engine.mark_posted(v, actor, now)
         if v.above_site:
             cases.settle_by_voucher(actor, v, now)
         journal_append(
@@ -92,7 +91,7 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
             kind="voucher.posted",
             payload={
                 **_header(v, outcome.codes),
-                "prepared_by": v.prepared_by.username,
+                "prepared_by": v.prepared_by,
                 "approved_by": actor.username,
                 "lines": outcome.records,
             },
@@ -100,12 +99,16 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
             now=now,
             facts=outcome.facts,
         )
-    for name in ("state", "approved_by", "approved_at", "posted_at"):
-        setattr(voucher, name, getattr(v, name))
-    return v
+    voucher.state, voucher.approved_by, voucher.approved_at, voucher.posted_at = (
+        Voucher.State.POSTED,
+        actor,
+        now,
+        now,
+    )
+    return voucher
 
 
-def _header(v: Voucher, codes: engine.Codes) -> dict:
+def _header(v: engine.Header, codes: engine.Codes) -> dict:
     """The voucher's header for its journal entry, from the codes the engine read."""
     custodian = v.custodian_unit
     if v.custodian_id:
@@ -121,7 +124,7 @@ def _header(v: Voucher, codes: engine.Codes) -> dict:
         "number": v.number,
         "kind": v.kind,
         "reason": v.reason,
-        "site": codes.site(v.site_id),
+        "site": v.site_code,
         "location": codes.location(v.location_id) if v.location_id else "",
         "custodian": custodian,
         "destination": codes.site(v.destination_id) if v.destination_id else "",
