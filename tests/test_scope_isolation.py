@@ -141,8 +141,13 @@ ENDPOINTS = {
     "registry:weapon_list": {"kind": "list"},
     "registry:weapon_detail": {
         "kind": "object",
-        "methods": ["get"],
+        "methods": ["get", "post"],
         "kwargs": lambda c: {"pk": c["weapon_b"].pk},
+    },
+    "registry:weapon_photo": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["weapon_b"].pk, "photo_id": 1},
     },
     "registry:person_list": {"kind": "list"},
     "registry:person_create": {
@@ -187,6 +192,18 @@ ENDPOINTS = {
         "kwargs": lambda c: {"pk": c["voucher_b"].pk},
     },
     "movements:voucher_approve": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "ammunition:suspension_list": {"kind": "shared"},
+    "ammunition:surveillance": {"kind": "list"},
+    "ammunition:suspension_lift": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["suspension_b"].pk},
+    },
+    "movements:voucher_send_back": {
         "kind": "object",
         "methods": ["post"],
         "kwargs": lambda c: {"pk": c["voucher_b"].pk},
@@ -338,6 +355,27 @@ ENDPOINTS = {
         "kind": "object",
         "api": True,
         "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+    },
+    "api:lot_suspension_list": {"kind": "shared", "api": True},
+    "api:lot_suspension_lift": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["suspension_b"].pk},
+        "post": lambda c: {"reason": "Stability test passed."},
+    },
+    "api:voucher_send_back": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["voucher_b"].pk},
+        "post": lambda c: {"reason": "Wrong location on line 1."},
+    },
+    "api:voucher_check": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
         "kwargs": lambda c: {"pk": c["voucher_b"].pk},
     },
     "api:voucher_reverse": {
@@ -688,7 +726,13 @@ def _site_b_movements(ctx, keeper, commander):
     case = open_case(
         site=ctx["b"], count=count, kind="missing", weapon_id=line.weapon_id, serial="SERB-1"
     )
+    from pssm.ammunition.models import LotSuspension
+
+    suspension = LotSuspension.objects.create(
+        lot=lot, reason="Fuze defect reported.", suspended_at=count.started_at
+    )
     return {
+        "suspension_b": suspension,
         "case_b": case,
         "count_b": count,
         "inspection_b": inspection,
@@ -752,7 +796,15 @@ def _site_b_lot(ctx, keeper, commander):
 
 def _state():
     from pssm.accounts.models import RoleGrant, User
-    from pssm.ammunition.models import ExposedSite, Licence, Lot, LotBalance, RuleOverride, Waiver
+    from pssm.ammunition.models import (
+        ExposedSite,
+        Licence,
+        Lot,
+        LotBalance,
+        LotSuspension,
+        RuleOverride,
+        Waiver,
+    )
     from pssm.imports.models import ImportJob
     from pssm.inspections.models import (
         AccessEntry,
@@ -783,6 +835,7 @@ def _state():
         VoucherLine,
         Lot,
         LotBalance,
+        LotSuspension,
         Licence,
         Waiver,
         ExposedSite,

@@ -125,6 +125,10 @@ def _assert_demo_depot():
         "139",
     )
     assert QdReview.objects.filter(site=kti).count() == 2  # ESH04, and ESH01 (waived)
+    from pssm.ammunition.models import LotSuspension
+
+    (suspended,) = LotSuspension.objects.filter(lifted_at__isnull=True)
+    assert suspended.lot.lot_number == "EX16B020-002"
     esh1 = next(r for r in report["storehouses"] if r["building"] == "ML-KTI-ESH01")
     assert any(d["status"] == "violation" for d in esh1["distances"])
     assert Waiver.objects.filter(building__code="ML-KTI-ESH01", rule="qd").exists()

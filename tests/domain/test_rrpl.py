@@ -58,3 +58,28 @@ def test_the_level_never_exceeds_what_the_criticals_allow(values):
     s = score(QUESTIONS, dict(zip("ABCD", values, strict=True)), T)
     for level in range(1, s.level + 1):
         assert level not in s.failed_criticals
+
+
+def test_a_critical_question_declared_not_applicable_without_leave_counts_as_no():
+    """The score cannot be raised by answering a failed critical question "not applicable"
+    where the template does not allow it (issue: the RRPL score could be gamed)."""
+    strict = [Question("A", 3, frozenset({1}), na_allowed=False), Question("C", 1)]
+    lenient = [Question("A", 3, frozenset({1}), na_allowed=True), Question("C", 1)]
+    answers = {"A": Answer.NOT_APPLICABLE, "C": Answer.YES}
+
+    gamed = score(strict, answers, T)
+    allowed = score(lenient, answers, T)
+
+    assert (gamed.ratio, gamed.level, gamed.failed_criticals) == (D("0.250"), 0, {1: ("A",)})
+    assert (allowed.ratio, allowed.level, allowed.applicable) == (1, 3, 1)
+
+
+@given(st.lists(st.sampled_from(list(Answer)), min_size=4, max_size=4))
+def test_declaring_not_applicable_never_beats_answering_no_for_a_strict_critical(values):
+    strict = [Question(q.code, q.weight, q.critical, na_allowed=False) for q in QUESTIONS]
+    answers = {q.code: a for q, a in zip(strict, values, strict=True)}
+    as_no = {c: (Answer.NO if a is Answer.NOT_APPLICABLE else a) for c, a in answers.items()}
+    critical_na = {c for c, a in answers.items() if a is Answer.NOT_APPLICABLE}
+    a, b = score(strict, answers, T), score(strict, as_no, T)
+    if all(next(q for q in strict if q.code == c).critical for c in critical_na):
+        assert (a.ratio, a.level) == (b.ratio, b.level)

@@ -169,3 +169,39 @@ def test_changing_an_answer_keeps_its_evidence(ctx):
 
     answer = insp.answers.get()
     assert (answer.answer, answer.evidence) == ("yes", "licence seen")
+
+
+def test_a_critical_question_is_not_applicable_only_where_allowed_and_justified(ctx, client):
+    inspection = services.inspection_start(actor=ctx["inspector"], site=ctx["site"])
+
+    with pytest.raises(ValidationError) as err:  # ACC-02 (critical for level 1) may not be
+        services.answers_record(
+            actor=ctx["inspector"], inspection=inspection, answers={"ACC-02": {"answer": "na"}}
+        )
+    assert "ACC-02" in err.value.details and "cannot be answered not applicable" in str(err.value)
+    with pytest.raises(ValidationError) as err:  # LIC-01 may be, with a justification
+        services.answers_record(
+            actor=ctx["inspector"],
+            inspection=inspection,
+            answers={"LIC-01": {"answer": "na", "note": "n/a"}},
+        )
+    assert "at least 15 characters" in str(err.value)
+    assert not inspection.answers.exists()  # nothing was written
+    justified = "Armoury only: no explosive storehouse on this site."
+    services.answers_record(
+        actor=ctx["inspector"],
+        inspection=inspection,
+        answers={
+            **answers(ctx["template"]),
+            "LIC-01": {"answer": "na", "note": justified},
+        },
+    )
+    closed = services.inspection_close(actor=ctx["inspector"], inspection=inspection)
+
+    assert closed.level == 3
+    client.force_login(ctx["inspector"])
+    page = client.get(f"/inspections/{closed.pk}/").content.decode()  # the inspector's French
+    assert "Sans objet, car :" in page and justified in page
+    assert "Seuils propres à PSSM (50 / 70 / 90 %" in page and "non valeurs UN" in page
+    q = ctx["template"].questions.get(code="FIR-01")
+    assert q.source_clause == "IATG 02.50" and not q.na_allowed

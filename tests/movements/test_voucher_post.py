@@ -226,3 +226,39 @@ def test_journal_stays_verifiable_after_many_movements(kti, seg):
     kti.post("transfer", ["AK-0002"], destination=seg.site)
 
     assert journal_verify(user=kti.make.actor).ok
+
+
+def test_a_posting_that_fails_mid_batch_changes_nothing(kti):
+    """The third of five lines fails at posting (its weapon was issued meanwhile): no weapon,
+    no line, no voucher state and no journal entry changes; the engine checks every line
+    before it writes any. Runs on SQLite and on PostgreSQL."""
+    serials = [f"MB-{i}" for i in range(5)]
+    kti.receive(*serials)
+    batch = services.voucher_create(
+        actor=kti.keeper, site=kti.site, kind="issue", custodian_unit="Section 1"
+    )
+    services.voucher_lines_add(
+        actor=kti.keeper, voucher=batch, items=[{"serial": s} for s in serials]
+    )
+    services.voucher_submit(actor=kti.keeper, voucher=batch)
+    kti.post("issue", ["MB-2"], custodian_unit="Section 9")
+    before = {
+        w.serial: (w.status, w.location_id, w.custodian_unit, w.updated_at)
+        for w in Weapon.objects.filter(serial__in=serials)
+    }
+    lines = list(batch.lines.values_list("pk", "before", "after"))
+    entries = JournalEntry.objects.count()
+
+    with pytest.raises(LedgerError) as exc:
+        services.voucher_approve(actor=kti.commander, voucher=batch)
+
+    assert exc.value.details["serial"] == "MB-2"
+    after = {
+        w.serial: (w.status, w.location_id, w.custodian_unit, w.updated_at)
+        for w in Weapon.objects.filter(serial__in=serials)
+    }
+    assert after == before
+    assert list(batch.lines.values_list("pk", "before", "after")) == lines
+    batch.refresh_from_db()
+    assert batch.state == "submitted" and JournalEntry.objects.count() == entries
+    assert journal_verify(user=kti.make.actor).ok

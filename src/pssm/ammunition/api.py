@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from pssm.accounts import authz
 from pssm.domain.access import Action
-from pssm.domain.errors import NotFoundError, gettext_noop
+from pssm.domain.errors import NotFoundError, ValidationError, gettext_noop
 from pssm.sites import selectors as site_selectors
 from pssm.sites.models import Country
 
@@ -342,3 +342,73 @@ class RuleOverrideApi(GenericAPIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class SuspensionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    lot_number = serializers.CharField(source="lot.lot_number")
+    nature = serializers.CharField(source="lot.nature.code")
+    reason = serializers.CharField()
+    reference = serializers.CharField()
+    suspended_at = serializers.DateTimeField()
+    suspended_by = serializers.CharField(source="suspended_by_name")
+    lifted_at = serializers.DateTimeField(allow_null=True)
+    lifted_by = serializers.CharField(source="lifted_by_name")
+    lift_reason = serializers.CharField()
+
+
+class SuspensionIn(serializers.Serializer):
+    lot_number = serializers.CharField(max_length=40)
+    reason = serializers.CharField(max_length=4000)
+    reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class LiftIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class SuspensionListApi(GenericAPIView):
+    serializer_class = SuspensionOut
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=["active", "lifted", "all"]),
+            OpenApiParameter("q", str),
+        ],
+        operation_id="lot_suspension_list",
+    )
+    def get(self, request):
+        from .suspensions import suspension_list
+
+        state = request.query_params.get("state", "active")
+        if state not in {"active", "lifted", "all"}:
+            raise ValidationError(
+                gettext_noop("Unknown state: give active, lifted or all."),
+                details={"state": gettext_noop("Unknown value.")},
+            )
+        active = {"active": True, "lifted": False}.get(state)
+        query = request.query_params.get("q", "").replace("\x00", "")[:40]
+        qs = suspension_list(user=request.user, active=active, query=query)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(SuspensionOut(page, many=True).data)
+
+    @extend_schema(request=SuspensionIn, responses={201: SuspensionOut})
+    def post(self, request):
+        from .suspensions import lot_suspend
+
+        data = _valid(SuspensionIn, request)
+        suspension = lot_suspend(actor=request.user, **data)
+        return Response(SuspensionOut(suspension).data, status=status.HTTP_201_CREATED)
+
+
+class SuspensionLiftApi(GenericAPIView):
+    serializer_class = SuspensionOut
+
+    @extend_schema(request=LiftIn, responses={200: SuspensionOut})
+    def post(self, request, pk):
+        from .suspensions import lot_suspension_lift, suspension_get
+
+        suspension = suspension_get(user=request.user, pk=pk)
+        data = _valid(LiftIn, request)
+        lifted = lot_suspension_lift(actor=request.user, suspension=suspension, **data)
+        return Response(SuspensionOut(lifted).data)

@@ -76,3 +76,46 @@ class LicenceForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("limit_")}
         return {**data, "limits_kg": self.limits()}
+
+
+class SuspendForm(forms.Form):
+    lot_number = forms.CharField(label=_("Lot number"), max_length=40)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was found or reported, e.g. a fuze defect, a failed stability test."),
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=80,
+        required=False,
+        help_text=_("The report, message or order that asks for it."),
+    )
+
+
+class LotInspectionForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, to_field_name="code")
+    lot_number = forms.CharField(label=_("Lot number"), max_length=40)
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    inspected_on = forms.DateField(
+        label=_("Inspected or tested on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    condition_code = forms.ChoiceField(label=_("Condition found"), required=False, choices=())
+    stabiliser_percent = forms.CharField(
+        label=_("Effective stabiliser (%)"),
+        required=False,
+        max_length=12,
+        help_text=_("For a propellant stability test."),
+    )
+    findings = forms.CharField(
+        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reference = forms.CharField(label=_("Report reference"), required=False, max_length=80)
+
+    def __init__(self, *args, sites, **kwargs):
+        from .models import CONDITION_CHOICES, LotInspection
+
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["kind"].choices = LotInspection.Kind.choices
+        self.fields["condition_code"].choices = [("", "—"), *CONDITION_CHOICES]

@@ -363,3 +363,86 @@ class QdReview(models.Model):
     @property
     def scope(self) -> Scope:
         return self.site.scope
+
+
+class LotSuspension(models.Model):
+    """A lot number suspended wherever it is held (IATG 07.20; condition codes J to R): no
+    issue, transfer or expenditure of it until the suspension is lifted."""
+
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="suspensions", verbose_name=_("lot")
+    )
+    reason = models.TextField(_("reason"))
+    reference = models.CharField(_("reference"), max_length=80, blank=True)
+    suspended_at = models.DateTimeField(_("suspended at"))
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    suspended_by_name = models.CharField(max_length=150, blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    lifted_by_name = models.CharField(max_length=150, blank=True)
+    lift_reason = models.TextField(_("why it was lifted"), blank=True)
+
+    class Meta:
+        ordering = ["-suspended_at", "-pk"]
+        verbose_name = _("lot suspension")
+        verbose_name_plural = _("lot suspensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot"], condition=Q(lifted_at__isnull=True), name="lotsuspension_one_active"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.lot_id} suspended {self.suspended_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class LotInspection(models.Model):
+    """A surveillance record of a lot (IATG 07.20 inspection, IATG 07.10 propellant stability
+    test): what was found, and for a test the stabiliser content and its band."""
+
+    class Kind(models.TextChoices):
+        VISUAL = "visual", _("Visual inspection")
+        STABILITY = "stability", _("Propellant stability test")
+
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("lot")
+    )
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    inspected_on = models.DateField(_("inspected or tested on"))
+    condition_code = models.CharField(
+        _("condition found"), max_length=1, choices=CONDITION_CHOICES, blank=True
+    )
+    stabiliser_percent = models.DecimalField(
+        _("effective stabiliser (%)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    band = models.CharField(_("stability band"), max_length=2, blank=True)
+    retest_years = models.PositiveSmallIntegerField(_("retest within (years)"), null=True)
+    findings = models.TextField(_("findings"), blank=True)
+    reference = models.CharField(_("report reference"), max_length=80, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recorded_by_name = models.CharField(max_length=150, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE_PATHS = site_scope_paths("site__")
+
+    class Meta:
+        ordering = ["-inspected_on", "-pk"]
+        verbose_name = _("lot inspection")
+        verbose_name_plural = _("lot inspections")
+        indexes = [models.Index(fields=["lot", "kind", "inspected_on"])]
+
+    def __str__(self):
+        return f"{self.lot_id} {self.kind} {self.inspected_on}"

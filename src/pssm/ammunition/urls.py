@@ -5,6 +5,9 @@ from . import views
 app_name = "ammunition"
 urlpatterns = [
     path("lots/", views.lot_list, name="lot_list"),
+    path("lots/suspensions/", views.suspension_list, name="suspension_list"),
+    path("lots/surveillance/", views.surveillance, name="surveillance"),
+    path("lots/suspensions/<int:pk>/lift/", views.suspension_lift, name="suspension_lift"),
     path("natures/", views.nature_list, name="nature_list"),
     path("safety/", views.safety, name="safety"),
     path("safety-rules/", views.rule_list, name="rule_list"),

@@ -239,3 +239,110 @@ def licence_create(request, code):
         Action.LICENCE_MANAGE,
         form_kwargs=lambda site: {"site": site},
     )
+
+
+@login_required
+def suspension_list(request):
+    """Lots suspended (or whose suspension was lifted), and the form to suspend one."""
+    from .suspensions import lot_suspend
+    from .suspensions import suspension_list as suspensions
+
+    state = request.GET.get("state", "active")
+    active = {"active": True, "lifted": False}.get(state)
+    can_suspend = authz.can_anywhere(request.user, Action.LOT_SUSPEND)
+    form = forms.SuspendForm(request.POST or None) if can_suspend else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        done = call_service(form, lot_suspend, actor=request.user, **form.cleaned_data)
+        if done:
+            messages.success(
+                request,
+                gettext("Lot %(lot)s is suspended at every site that holds it.")
+                % {"lot": done.lot.lot_number},
+            )
+            return redirect("ammunition:suspension_list")
+    query = (request.GET.get("q") or "").strip()[:40].replace("\x00", "")
+    return render(
+        request,
+        "ammunition/suspension_list.html",
+        {
+            "page_obj": paginate(
+                request, suspensions(user=request.user, active=active, query=query)
+            ),
+            "form": form,
+            "state": state if active is not None else "all",
+            "q": query,
+            "can_suspend": can_suspend,
+        },
+    )
+
+
+@login_required
+def suspension_lift(request, pk):
+    from django.http import Http404
+
+    from pssm.core.web import run_service
+    from pssm.domain.errors import NotFoundError
+
+    from .suspensions import lot_suspension_lift, suspension_get
+
+    if request.method != "POST":
+        return redirect("ammunition:suspension_list")
+    try:
+        suspension = suspension_get(user=request.user, pk=pk)
+    except NotFoundError:
+        raise Http404 from None
+    if not authz.can_anywhere(request.user, Action.LOT_SUSPEND):
+        authz.check_anywhere(request.user, Action.LOT_SUSPEND)
+    run_service(
+        request,
+        lot_suspension_lift,
+        gettext("The suspension is lifted."),
+        suspension=suspension,
+        reason=request.POST.get("reason", ""),
+    )
+    return redirect("ammunition:suspension_list")
+
+
+@login_required
+def surveillance(request):
+    """The surveillance calendar of the lots in the user's reach, and the record form."""
+    from pssm.registry.forms import sites_where
+
+    from .surveillance import (
+        lot_inspection_list,
+        lot_inspection_record,
+        surveillance_calendar,
+        surveillance_summary,
+    )
+
+    can_record = authz.can_anywhere(request.user, Action.AMMUNITION_MANAGE)
+    form = None
+    if can_record:
+        form = forms.LotInspectionForm(
+            request.POST or None, sites=sites_where(request.user, Action.AMMUNITION_MANAGE)
+        )
+        if request.method == "POST" and form.is_valid():
+            done = call_service(
+                form, lot_inspection_record, actor=request.user, **form.cleaned_data
+            )
+            if done:
+                messages.success(request, gettext("Surveillance record kept."))
+                return redirect("ammunition:surveillance")
+    site_code = (request.GET.get("site") or "").strip().upper()[:24].replace("\x00", "")
+    by = request.GET.get("by", "site")
+    if by not in {"site", "organisation", "country"}:
+        by = "site"
+    rows = surveillance_calendar(user=request.user, site_code=site_code)
+    return render(
+        request,
+        "ammunition/surveillance.html",
+        {
+            "rows": rows[:500],
+            "total": len(rows),
+            "summary": surveillance_summary(rows, by),
+            "by": by,
+            "site": site_code,
+            "form": form,
+            "records": lot_inspection_list(user=request.user)[:20],
+        },
+    )

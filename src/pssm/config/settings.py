@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "pssm.core",
     "pssm.demo",
+    "pssm.dashboard",
     "pssm.accounts",
     "pssm.sites",
     "pssm.journal",

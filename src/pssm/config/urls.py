@@ -58,6 +58,12 @@ api_v1 = [
         "vouchers/<int:pk>/cancel/", movements_api.VoucherCancelApi.as_view(), name="voucher_cancel"
     ),
     path(
+        "vouchers/<int:pk>/send-back/",
+        movements_api.VoucherSendBackApi.as_view(),
+        name="voucher_send_back",
+    ),
+    path("vouchers/<int:pk>/check/", movements_api.VoucherCheckApi.as_view(), name="voucher_check"),
+    path(
         "vouchers/<int:pk>/reverse/",
         movements_api.VoucherReverseApi.as_view(),
         name="voucher_reverse",
@@ -93,6 +99,14 @@ api_v1 = [
     path("lots/", ammunition_api.LotListApi.as_view(), name="lot_list"),
     path("lots/<int:pk>/", ammunition_api.LotDetailApi.as_view(), name="lot_detail"),
     path("qd/check/", ammunition_api.QdCheckApi.as_view(), name="qd_check"),
+    path(
+        "lot-suspensions/", ammunition_api.SuspensionListApi.as_view(), name="lot_suspension_list"
+    ),
+    path(
+        "lot-suspensions/<int:pk>/lift/",
+        ammunition_api.SuspensionLiftApi.as_view(),
+        name="lot_suspension_lift",
+    ),
     path("sites/<str:code>/qd-report/", ammunition_api.QdReportApi.as_view(), name="qd_report"),
     path("licences/", ammunition_api.LicenceListApi.as_view(), name="licence_list"),
     path("waivers/", ammunition_api.WaiverListApi.as_view(), name="waiver_list"),
@@ -106,7 +120,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", include("pssm.core.urls")),
+    path("", include("pssm.dashboard.urls")),
     path("accounts/", include("pssm.accounts.urls")),
     path("geo/", include("pssm.sites.urls")),
     path("journal/", include("pssm.journal.urls")),

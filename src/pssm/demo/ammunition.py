@@ -17,6 +17,8 @@ from pssm.accounts.models import User
 from pssm.ammunition import services as ammo
 from pssm.ammunition.models import ExposedSite, Licence, LotBalance, Nature
 from pssm.ammunition.review import qd_review
+from pssm.ammunition.surveillance import lot_inspection_record
+from pssm.ammunition.suspensions import lot_suspend
 from pssm.domain.errors import PssmError
 from pssm.movements import services as mv
 from pssm.sites import services as site_services
@@ -218,6 +220,37 @@ def load(password: str) -> dict:
         details={"manufacturer": "Orica", "year_of_manufacture": 2020},
     )
     mv.voucher_submit(actor=keeper, voucher=blocked)
+    # Surveillance: the mortar bombs were last inspected 26 months ago (interval 12 months:
+    # overdue); the D-30 propelling charges had a stability test that found the stabiliser
+    # depleting (band B: retest within a year, use first).
+    today = timezone.localdate()
+    lot_inspection_record(
+        actor=technician,
+        site=site,
+        lot_number="EX16B020-002",
+        kind="visual",
+        inspected_on=today - timedelta(days=790),
+        condition_code="C",
+        findings="Emballages en bon état ; marquages lisibles.",
+    )
+    lot_inspection_record(
+        actor=technician,
+        site=site,
+        lot_number="PR14E007-002",
+        kind="stability",
+        inspected_on=today - timedelta(days=45),
+        stabiliser_percent="0.31",
+        findings="Stabilisant effectif en baisse : à consommer en priorité.",
+        reference="Laboratoire national, rapport 2026-044",
+    )
+    # The manufacturer reports a fuze defect on a lot of 82 mm mortar bombs: the technician
+    # suspends the lot, which freezes it wherever it is held.
+    lot_suspend(
+        actor=technician,
+        lot_number="EX16B020-002",
+        reason="Défaut de fusée signalé par le fabricant sur ce lot (bombes de mortier 82 mm).",
+        reference="Explosia, avis qualité 2026-117",
+    )
     # The 2026 survey adds the hamlet of Kôkô to the plan; the review of the plans under the
     # corrected rules then lists storehouse 4 on the QD report and the national dashboard.
     _exposed_site(technician, site, HAMLET)

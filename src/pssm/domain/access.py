@@ -44,6 +44,7 @@ class Action(StrEnum):
     VOUCHER_APPROVE = "voucher.approve"
     AMMUNITION_MANAGE = "ammunition.manage"  # natures, lots' condition, site plan
     SAFETY_WAIVE = "safety.waive"  # time-limited waiver of an explosives-safety rule
+    LOT_SUSPEND = "lot.suspend"  # suspend a lot number wherever it is held, and lift it
     LICENCE_MANAGE = "licence.manage"  # explosives limit licences
     RULES_OVERRIDE = "rules.override"  # national values of the safety rules
     DATA_IMPORT = "data.import"  # load legacy registers and stock lists
@@ -80,6 +81,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.AGGREGATES_VIEW,
             Action.AMMUNITION_MANAGE,
             Action.SAFETY_WAIVE,
+            Action.LOT_SUSPEND,
             Action.VOUCHER_PREPARE,
         }
     ),
@@ -107,6 +109,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RULES_OVERRIDE,
             Action.DATA_IMPORT,
             Action.WRITE_OFF_APPROVE,
+            Action.LOT_SUSPEND,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.

@@ -2,10 +2,12 @@
 domain-rules.md §3.2).
 
 Each question has a weight, an answer (yes = 1, partly = 0.5, no = 0, or not applicable) and
-flags saying for which levels it is critical. The score is Σ(weight·answer) / Σ(weight of the
+flags saying for which levels it is critical. A critical question answered "not applicable"
+where its template does not allow it counts as "no". The score is Σ(weight·answer) / Σ(weight of the
 applicable questions). A site reaches level n when the score meets that level's threshold and
 every question critical for levels 1…n is answered yes (levels are cumulative). The SaferGuard
-thresholds were not retrievable: they are rule data (``RRPL.THRESHOLDS``), provisional.
+thresholds were not retrievable: the thresholds are PSSM's own (``RRPL.THRESHOLDS``,
+provisional), and the interface says so.
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class Question:
     weight: int
     critical: frozenset[int] = frozenset()
     evidence_required: bool = False
+    # A critical question may be "not applicable" only where its template says so (e.g. the
+    # explosives licence at a site that stores no ammunition); elsewhere such an answer
+    # counts as "no", so that the score cannot be raised by declaring criticals away.
+    na_allowed: bool = True
+
+
+def na_permitted(q: Question) -> bool:
+    return not q.critical or q.na_allowed
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,8 @@ def score(
     failed: dict[int, list[str]] = {n: [] for n in LEVELS}
     for q in questions:
         answer = answers.get(q.code, Answer.NO)
+        if answer is Answer.NOT_APPLICABLE and not na_permitted(q):
+            answer = Answer.NO
         if answer is Answer.NOT_APPLICABLE:
             continue
         applicable += 1

@@ -66,6 +66,14 @@ class ChecklistQuestion(models.Model):
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
     critical_levels = models.JSONField(_("critical for levels"), default=list, blank=True)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
+    na_allowed = models.BooleanField(
+        _("may be not applicable"),
+        default=True,
+        help_text=_(
+            "A critical question may be answered not applicable only when this is set, and "
+            "then only with a written justification."
+        ),
+    )
     source_clause = models.CharField(_("source"), max_length=120, blank=True)
     text_en = models.TextField()
     text_fr = models.TextField()

@@ -54,6 +54,7 @@ def checklist_seed() -> ChecklistTemplate:
         },
     )
     if created:
+        na_allowed = set(data.get("not_applicable_allowed", ()))
         ChecklistQuestion.objects.bulk_create(
             ChecklistQuestion(
                 template=template,
@@ -63,6 +64,7 @@ def checklist_seed() -> ChecklistTemplate:
                 weight=weight,
                 critical_levels=critical,
                 evidence_required=evidence,
+                na_allowed=not critical or code in na_allowed,
                 source_clause=source,
                 text_en=text_en,
                 text_fr=text_fr,
@@ -135,6 +137,7 @@ def answers_record(*, actor, inspection, answers: dict[str, dict]) -> int:
                     code,
                     code=code,
                 )
+            _check_not_applicable(questions[code], item, inspection)
         for code, item in answers.items():
             InspectionAnswer.objects.update_or_create(
                 inspection=inspection,
@@ -161,18 +164,51 @@ def answers_record(*, actor, inspection, answers: dict[str, dict]) -> int:
     return len(answers)
 
 
+NA_JUSTIFICATION_MIN = 15
+
+
+def _check_not_applicable(question, item: dict, inspection) -> None:
+    """A critical question answered "not applicable": only where its template allows it, and
+    with a written justification (kept in the answer's note, shown on the report)."""
+    if item.get("answer") != rrpl.Answer.NOT_APPLICABLE or not question.critical_levels:
+        return
+    levels = ", ".join(str(n) for n in question.critical_levels)
+    if not question.na_allowed:
+        raise invalid(
+            gettext_noop(
+                "Question %(code)s is critical for level %(levels)s: it cannot be answered "
+                "not applicable."
+            ),
+            question.code,
+            code=question.code,
+            levels=levels,
+        )
+    note = item.get("note")
+    if note is None:  # not sent: the note already recorded counts
+        note = (
+            InspectionAnswer.objects.filter(inspection=inspection, question=question)
+            .values_list("note", flat=True)
+            .first()
+            or ""
+        )
+    if len(note.strip()) < NA_JUSTIFICATION_MIN:
+        raise invalid(
+            gettext_noop(
+                "Question %(code)s is critical for level %(levels)s: say in the note why it "
+                "does not apply here (at least %(min)s characters)."
+            ),
+            question.code,
+            code=question.code,
+            levels=levels,
+            min=NA_JUSTIFICATION_MIN,
+        )
+
+
 def photo_add(*, actor, inspection, question_code: str, upload) -> InspectionPhoto:
     """Keep a photo as evidence for one question of an open inspection. The file must be a
     JPEG, PNG or WebP image (by its first bytes) no larger than PSSM_PHOTO_MAX_MB."""
-    import hashlib
-    import os
-    import tempfile
+    from pssm.core.photos import store_photo
 
-    from django.conf import settings
-
-    from pssm.domain import photos
-
-    limit = settings.PSSM_PHOTO_MAX_MB * 1024 * 1024
     with transaction.atomic():
         inspection = _open(actor, inspection)
         question = inspection.template.questions.filter(code=question_code).first()
@@ -181,44 +217,14 @@ def photo_add(*, actor, inspection, question_code: str, upload) -> InspectionPho
                 gettext_noop("No question %(code)s in this checklist."),
                 params={"code": question_code},
             )
-        if upload is None or not getattr(upload, "size", 0):
-            raise invalid(gettext_noop("Choose the photo to attach."), "photo")
-        if upload.size > limit:
-            raise invalid(
-                gettext_noop("The photo is too large: %(size)s MB, at most %(max)s MB."),
-                "photo",
-                size=round(upload.size / 1024 / 1024, 1),
-                max=settings.PSSM_PHOTO_MAX_MB,
-            )
-        upload.seek(0)
-        kind = photos.sniff(upload.read(16))
-        if kind is None:
-            raise invalid(
-                gettext_noop("This file is not a photo: send a JPEG, PNG or WebP image."), "photo"
-            )
-        upload.seek(0)
-        digest = hashlib.sha256()
-        folder = settings.PSSM_PHOTO_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
-                    digest.update(chunk)
-                    out.write(chunk)
-            sha = digest.hexdigest()
-            os.replace(temp, folder / sha)
-        except BaseException:
-            if os.path.exists(temp):
-                os.unlink(temp)
-            raise
+        stored = store_photo(upload)
         photo = InspectionPhoto.objects.create(
             inspection=inspection,
             question=question,
-            sha256=sha,
-            content_type=kind,
-            size=upload.size,
-            name=os.path.basename(getattr(upload, "name", "") or "")[:200],
+            sha256=stored.sha256,
+            content_type=stored.content_type,
+            size=stored.size,
+            name=stored.name,
             uploaded_by=actor,
         )
         journal_append(
@@ -227,8 +233,8 @@ def photo_add(*, actor, inspection, question_code: str, upload) -> InspectionPho
             payload={
                 "inspection": inspection.pk,
                 "question": question.code,
-                "sha256": sha,
-                "content_type": kind,
+                "sha256": stored.sha256,
+                "content_type": stored.content_type,
                 "size": upload.size,
             },
             scope=inspection.scope,
@@ -267,7 +273,13 @@ def inspection_close(*, actor, inspection) -> Inspection:
             )
         result = rrpl.score(
             [
-                rrpl.Question(q.code, q.weight, frozenset(q.critical_levels), q.evidence_required)
+                rrpl.Question(
+                    q.code,
+                    q.weight,
+                    frozenset(q.critical_levels),
+                    q.evidence_required,
+                    q.na_allowed,
+                )
                 for q in questions
             ],
             {q.code: rrpl.Answer(given[q.pk].answer) for q in questions},

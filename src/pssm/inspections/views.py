@@ -112,6 +112,7 @@ def inspection_detail(request, pk):
             "can_record": can_record,
             "can_act": authz.can(request.user, Action.INSPECTION_RECORD, inspection),
             "choices": ANSWER_CHOICES,
+            "thresholds": {str(n): f"{t * 100:.0f}" for n, t in services.thresholds().items()},
             "actions": inspection.actions.select_related("question"),
             "history": selectors.inspection_list(user=request.user, site_code=inspection.site.code)
             .filter(state="closed")

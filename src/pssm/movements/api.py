@@ -1,12 +1,12 @@
 """REST API of vouchers: create, add and remove lines, submit, approve, cancel, reverse."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from pssm.ammunition.models import Nature
-from pssm.domain.errors import NotFoundError, gettext_noop
+from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
 from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import WeaponType
 from pssm.sites import selectors as site_selectors
@@ -65,6 +65,12 @@ class VoucherOut(serializers.ModelSerializer):
             "dispatch",
             "reverses",
             "notes",
+            "importer",
+            "import_date",
+            "exporting_state",
+            "import_licence",
+            "end_user_certificate",
+            "police_report",
             "prepared_by",
             "approved_by",
             "created_at",
@@ -102,6 +108,20 @@ class VoucherIn(serializers.Serializer):
     destination = serializers.CharField(required=False, allow_blank=True, default="")
     dispatch = serializers.IntegerField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    importer = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    import_date = serializers.DateField(required=False, allow_null=True, default=None)
+    exporting_state = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, default=""
+    )
+    import_licence = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, default=""
+    )
+    end_user_certificate = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, default=""
+    )
+    police_report = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, default=""
+    )
 
 
 class LineIn(serializers.Serializer):
@@ -243,6 +263,49 @@ VoucherSubmitApi = _action(services.voucher_submit)
 VoucherApproveApi = _action(services.voucher_approve)
 VoucherCancelApi = _action(services.voucher_cancel)
 VoucherReverseApi = _action(services.voucher_reverse, status.HTTP_201_CREATED)
+
+
+class SendBackIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class VoucherSendBackApi(GenericAPIView):
+    serializer_class = VoucherDetailOut
+
+    @extend_schema(request=SendBackIn, responses={200: VoucherDetailOut})
+    def post(self, request, pk):
+        voucher = selectors.voucher_get(user=request.user, pk=pk)
+        data = _valid(SendBackIn, request)
+        result = services.voucher_send_back(
+            actor=request.user, voucher=voucher, reason=data["reason"]
+        )
+        return Response(VoucherDetailOut(result).data)
+
+
+class VoucherCheckApi(GenericAPIView):
+    """What approving the voucher now would do, without writing anything."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "VoucherCheck",
+            {
+                "ok": serializers.BooleanField(),
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "details": serializers.DictField(),
+                "storehouses": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    def get(self, request, pk):
+        voucher = selectors.voucher_get(user=request.user, pk=pk)
+        check = services.voucher_check(actor=request.user, voucher=voucher)
+        if check is None:
+            raise ConflictError(
+                gettext_noop("Voucher %(number)s is %(state)s: there is nothing to check."),
+                params={"number": voucher.number, "state": voucher.state},
+            )
+        return Response(check.as_dict())
 
 
 # --- discrepancy cases ---------------------------------------------------------------------

@@ -93,13 +93,17 @@ def voucher_create(
     destination=None,
     dispatch=None,
     notes: str = "",
+    **documents,
 ) -> Voucher:
-    """Open a draft voucher of ``site``. Kind-specific header fields are checked here."""
+    """Open a draft voucher of ``site``. Kind-specific header fields are checked here;
+    ``documents`` are the import record of a receipt from abroad (importer, import_date,
+    exporting_state, import_licence, end_user_certificate) or the police report of a loss."""
     authz.check(actor, Action.VOUCHER_PREPARE, site)
     try:
         k = Kind(kind)
     except ValueError:
         raise invalid(gettext_noop("Unknown voucher kind."), "kind") from None
+    documents = _documents(k, documents)
     custodian_unit = (custodian_unit or "").strip()
     if k is Kind.RECEIPT:
         if reason not in set(ReceiptReason):
@@ -161,6 +165,7 @@ def voucher_create(
             dispatch=dispatch,
             notes=notes,
             prepared_by=actor,
+            **documents,
         )
         if k is Kind.TRANSFER_RECEIPT:
             VoucherLine.objects.bulk_create(
@@ -180,6 +185,52 @@ def voucher_create(
     return voucher
 
 
+IMPORT_FIELDS = (
+    "importer",
+    "import_date",
+    "exporting_state",
+    "import_licence",
+    "end_user_certificate",
+)
+
+
+def _documents(k: Kind, given: dict) -> dict:
+    """The document fields a kind of voucher takes, checked: an import record on a receipt
+    (the exporting state as an ISO code, the import date not in the future; both needed as
+    soon as any import field is given), a police report reference on a loss."""
+    allowed = {Kind.RECEIPT: set(IMPORT_FIELDS), Kind.LOSS: {"police_report"}}.get(k, set())
+    unknown = {name for name, value in given.items() if value not in (None, "")} - allowed
+    if unknown:
+        raise invalid(
+            gettext_noop("This kind of voucher does not take: %(fields)s."),
+            sorted(unknown)[0],
+            fields=", ".join(sorted(unknown)),
+        )
+    out = {}
+    for name in allowed:
+        value = given.get(name)
+        if name == "import_date":
+            out[name] = value or None
+        else:
+            out[name] = (value or "").strip()
+    if k is Kind.RECEIPT and any(out[n] for n in IMPORT_FIELDS):
+        state = out["exporting_state"].upper()
+        if len(state) != 2 or not state.isalpha() or not state.isascii():
+            raise invalid(
+                gettext_noop("Give the exporting state as its two-letter ISO code, e.g. FR."),
+                "exporting_state",
+            )
+        out["exporting_state"] = state
+        when = out["import_date"]
+        if when is None:
+            raise invalid(gettext_noop("Give the date of import."), "import_date")
+        if when > _now().date():
+            raise invalid(
+                gettext_noop("The date of import cannot be in the future."), "import_date"
+            )
+    return out
+
+
 def voucher_header(voucher: Voucher) -> dict:
     return {
         "number": voucher.number,
@@ -191,7 +242,18 @@ def voucher_header(voucher: Voucher) -> dict:
         "destination": voucher.destination.code if voucher.destination_id else "",
         "dispatch": voucher.dispatch.number if voucher.dispatch_id else "",
         "reverses": voucher.reverses.number if voucher.reverses_id else "",
+        **documents_of(voucher),
     }
+
+
+def documents_of(voucher) -> dict:
+    """The document fields a voucher carries, for its journal entries (empty ones left out)."""
+    out = {}
+    for name in (*IMPORT_FIELDS, "police_report"):
+        value = getattr(voucher, name, None)
+        if value not in (None, ""):
+            out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
 
 
 def _lock_draft(actor, voucher: Voucher) -> Voucher:

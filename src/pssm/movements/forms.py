@@ -27,14 +27,15 @@ REASONS = {
     Kind.CONDITION_CHANGE: CONDITION_CHOICES,
 }
 # Which header fields each kind of voucher asks for.
+IMPORT = ["importer", "import_date", "exporting_state", "import_licence", "end_user_certificate"]
 FIELDS = {
-    Kind.RECEIPT: ["reason", "location"],
+    Kind.RECEIPT: ["reason", "location", *IMPORT],
     Kind.ISSUE: ["custodian", "custodian_unit"],
     Kind.LOAN: ["custodian", "custodian_unit"],
     Kind.RETURN: ["location"],
     Kind.TRANSFER: ["destination"],
     Kind.TRANSFER_RECEIPT: ["dispatch", "location"],
-    Kind.LOSS: ["reason"],
+    Kind.LOSS: ["reason", "police_report"],
     Kind.STATUS_CHANGE: ["reason"],
     Kind.EXPENDITURE: [],
     Kind.CONDITION_CHANGE: ["reason"],
@@ -66,6 +67,24 @@ class VoucherForm(forms.Form):
     destination = forms.ModelChoiceField(label=_("Destination site"), queryset=Site.objects.none())
     dispatch = forms.ModelChoiceField(
         label=_("Transfer being received"), queryset=Voucher.objects.none()
+    )
+    importer = forms.CharField(
+        label=_("Importer (receipt from abroad)"), required=False, max_length=150
+    )
+    import_date = forms.DateField(
+        label=_("Import date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    exporting_state = forms.CharField(
+        label=_("Exporting state (ISO code)"), required=False, max_length=2
+    )
+    import_licence = forms.CharField(
+        label=_("Import licence or regional exemption number"), required=False, max_length=80
+    )
+    end_user_certificate = forms.CharField(
+        label=_("End-user certificate reference"), required=False, max_length=80
+    )
+    police_report = forms.CharField(
+        label=_("Police or loss report reference"), required=False, max_length=80
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
 

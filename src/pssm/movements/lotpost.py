@@ -17,6 +17,7 @@ from django.db.models import Sum
 
 from pssm.ammunition.models import Lot, LotBalance
 from pssm.ammunition.safety import Item, check_posting, rules_for_site, stock_by_building
+from pssm.ammunition.suspensions import check_not_suspended
 from pssm.domain.errors import gettext_noop
 from pssm.domain.ledger import Kind
 from pssm.domain.stock import Place, StockError, apply_deltas, check_issuable, lot_deltas
@@ -46,6 +47,7 @@ def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> LotOutcome:
         for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids).select_related("nature")
     }
     check_not_frozen(v.site, lots, k)
+    check_not_suspended(lots, k)
     rules = rules_for_site(v.site)
     origin = v.dispatch.site.code if v.dispatch_id else ""
     deltas, records, discrepancies, conditions = [], [], [], {}

@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from pssm.ammunition.models import Lot, LotBalance, Nature
 from pssm.ammunition.safety import rules_for_site
+from pssm.ammunition.suspensions import check_not_suspended
 from pssm.core.services import invalid
 from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
 from pssm.domain.explosives.qd import check_plausible
@@ -178,6 +179,7 @@ def lot_line_add(
     if k is Kind.ISSUE:
         check_issuable(lot.lot_number, lot.condition_code, rules_for_site(voucher.site))
     check_not_frozen(voucher.site, {lot.pk: lot}, k)
+    check_not_suspended({lot.pk: lot}, k)
     if voucher.lines.filter(lot=lot, location=location).exists():
         raise ConflictError(
             gettext_noop("Lot %(lot)s is already on this voucher for this location."),

@@ -87,6 +87,20 @@ class Voucher(models.Model):
         verbose_name=_("reverses"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # A receipt from abroad: the import record (ISACS 05.30, ITI; ATT reports).
+    importer = models.CharField(_("importer"), max_length=150, blank=True, default="")
+    import_date = models.DateField(_("import date"), null=True, blank=True)
+    exporting_state = models.CharField(_("exporting state"), max_length=2, blank=True, default="")
+    import_licence = models.CharField(
+        _("import licence or regional exemption number"), max_length=80, blank=True, default=""
+    )
+    end_user_certificate = models.CharField(
+        _("end-user certificate reference"), max_length=80, blank=True, default=""
+    )
+    # A loss or theft report: the police or gendarmerie report it was filed under.
+    police_report = models.CharField(
+        _("police or loss report reference"), max_length=80, blank=True, default=""
+    )
     # A write-off or adjustment that settles a discrepancy case: approved above the site level.
     above_site = models.BooleanField(
         _("approval above the site level"), default=False, db_default=False
@@ -109,6 +123,17 @@ class Voucher(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    # The last time an approver sent the voucher back to its preparer, and why.
+    returned_reason = models.TextField(_("sent back because"), blank=True, default="")
+    returned_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent back by"),
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

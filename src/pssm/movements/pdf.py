@@ -46,6 +46,17 @@ def voucher_pdf(voucher, lines, url: str) -> bytes:
         rows.append((_("Transfer being received"), voucher.dispatch.number))
     if voucher.reverses_id:
         rows.append((_("Reverses"), voucher.reverses.number))
+    for name, label in (
+        ("exporting_state", _("Exporting state")),
+        ("import_date", _("Import date")),
+        ("importer", _("Importer")),
+        ("import_licence", _("Import licence or regional exemption number")),
+        ("end_user_certificate", _("End-user certificate reference")),
+        ("police_report", _("Police or loss report reference")),
+    ):
+        value = getattr(voucher, name)
+        if value:
+            rows.append((label, value.isoformat() if hasattr(value, "isoformat") else value))
     for label, value in rows:
         doc.set_font("Helvetica", "B", 10)
         doc.cell(45, 6, _t(label))

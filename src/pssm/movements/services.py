@@ -12,15 +12,18 @@ their functions are also reachable from here, the one module the interfaces call
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 
 from pssm.accounts import authz
+from pssm.core.services import invalid
 from pssm.domain.access import Action
-from pssm.domain.errors import PermissionDeniedError, gettext_noop
+from pssm.domain.errors import PermissionDeniedError, PssmError, gettext_noop
 from pssm.journal.services import journal_append
 from pssm.registry.models import Person
 
-from . import cases, engine
+from . import cases, drafts, engine
 from .drafts import (  # noqa: F401 - the interfaces call them through this module
     NEW_WEAPON_FIELDS,
     lock_voucher,
@@ -113,6 +116,9 @@ def _header(v: engine.Header, codes: engine.Codes) -> dict:
     custodian = v.custodian_unit
     if v.custodian_id:
         custodian = str(Person.objects.get(pk=v.custodian_id))
+    documents = {}
+    if v.kind in {"receipt", "loss"}:
+        documents = drafts.documents_of(Voucher.objects.get(pk=v.pk))
     related = {}
     if v.dispatch_id or v.reverses_id:
         related = dict(
@@ -130,4 +136,107 @@ def _header(v: engine.Header, codes: engine.Codes) -> dict:
         "destination": codes.site(v.destination_id) if v.destination_id else "",
         "dispatch": related.get(v.dispatch_id, ""),
         "reverses": related.get(v.reverses_id, ""),
+        **documents,
     }
+
+
+@dataclass
+class Check:
+    """What approving a voucher now would do: whether it would post, the error it would
+    meet (the same message the approver would get), and for every storehouse that would
+    receive ammunition, its QD-report row as it would be after the posting."""
+
+    ok: bool
+    error: PssmError | None = None
+    storehouses: list[dict] = field(default_factory=list)
+
+    def as_dict(self, translate=None) -> dict:
+        from pssm.core.errors import details, message
+
+        return {
+            "ok": self.ok,
+            "code": self.error.code if self.error else "",
+            "message": message(self.error) if self.error else "",
+            "details": details(self.error) if self.error else {},
+            "storehouses": self.storehouses,
+        }
+
+
+def voucher_check(*, actor, voucher: Voucher) -> Check | None:
+    """Run the posting of a draft or submitted voucher without keeping anything (the engine
+    works inside a savepoint that is rolled back), so that the preparer sees at once what
+    the approver would meet: compatibility, licence and quantity-distance in words and
+    figures, or a ledger error. None for a voucher that is no longer open."""
+    if not (
+        authz.can(actor, Action.VOUCHER_PREPARE, voucher)
+        or authz.can(actor, Action.VOUCHER_APPROVE, voucher)
+        or authz.can_above_site(actor, Action.WRITE_OFF_APPROVE, voucher)
+    ):
+        authz.check(actor, Action.VOUCHER_PREPARE, voucher)
+    if voucher.state not in {Voucher.State.DRAFT, Voucher.State.SUBMITTED}:
+        return None
+    if not voucher.lines.exists():
+        return None
+    result = Check(ok=True)
+    with transaction.atomic():
+        point = transaction.savepoint()
+        try:
+            outcome = engine.post(engine.lock(voucher.pk))
+            result.storehouses = _storehouses_after(voucher, outcome)
+        except PssmError as exc:
+            result = Check(ok=False, error=exc)
+        finally:
+            transaction.savepoint_rollback(point)
+    return result
+
+
+def _storehouses_after(voucher: Voucher, outcome) -> list[dict]:
+    """The QD-report rows of the storehouses the posting fills (read before the rollback)."""
+    from pssm.ammunition.safety import site_report
+    from pssm.sites.models import StorageLocation
+
+    filled = {location for _lot, _s, location, _d, delta in outcome.facts.get("l", ()) if delta > 0}
+    if not filled:
+        return []
+    buildings = set(
+        StorageLocation.objects.filter(code__in=filled).values_list("building__code", flat=True)
+    )
+    report = site_report(voucher.site)
+    rows = []
+    for row in report["storehouses"]:
+        if row["building"] not in buildings:
+            continue
+        worst = min(row["distances"], key=lambda d: float(d["margin_m"]), default=None)
+        rows.append({**row, "worst": worst})
+    return rows
+
+
+def voucher_send_back(*, actor, voucher: Voucher, reason: str) -> Voucher:
+    """Give a submitted voucher back to its preparer as a draft, saying why (an approval
+    refused for safety, a wrong line…). Journaled; the approver's role is needed."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        v = lock_voucher(voucher)
+        if v.above_site:
+            authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, v)
+        else:
+            authz.check(actor, Action.VOUCHER_APPROVE, v)
+        if v.state != Voucher.State.SUBMITTED:
+            raise state_conflict(v, "submitted")
+        if len(reason) < 5:
+            raise invalid(gettext_noop("Say why the voucher goes back to its preparer."), "reason")
+        now = engine.now()
+        v.state, v.submitted_at = Voucher.State.DRAFT, None
+        v.returned_reason, v.returned_at = reason[:2000], now
+        v.returned_by = actor if getattr(actor, "pk", None) else None  # None: the CLI's operator
+        v.save(
+            update_fields=["state", "submitted_at", "returned_reason", "returned_at", "returned_by"]
+        )
+        journal_append(
+            actor=actor,
+            kind="voucher.sent_back",
+            payload={"number": v.number, "reason": v.returned_reason},
+            scope=v.scope,
+            now=now,
+        )
+    return v

@@ -18,6 +18,7 @@ urlpatterns = [
     path("vouchers/<int:pk>/submit/", views.voucher_submit, name="voucher_submit"),
     path("vouchers/<int:pk>/approve/", views.voucher_approve, name="voucher_approve"),
     path("vouchers/<int:pk>/cancel/", views.voucher_cancel, name="voucher_cancel"),
+    path("vouchers/<int:pk>/send-back/", views.voucher_send_back, name="voucher_send_back"),
     path("vouchers/<int:pk>/reverse/", views.voucher_reverse, name="voucher_reverse"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
+from pssm.core.errors import message as error_message
 from pssm.core.exports import FORMATS, table_response
 from pssm.core.web import call_service, clean_filters, paginate, run_service
 from pssm.domain.access import Action
@@ -97,8 +98,16 @@ def _detail_context(request, voucher, line_form=None, lot_form=None):
         else authz.can(user, Action.VOUCHER_APPROVE, voucher)
     )
     draft = voucher.state == Voucher.State.DRAFT
+    check = services.voucher_check(actor=user, voucher=voucher)
+    may_approve = (
+        voucher.state == Voucher.State.SUBMITTED
+        and can_approve
+        and voucher.prepared_by_id != user.pk
+    )
     return {
         "voucher": voucher,
+        "check": check,
+        "check_message": error_message(check.error) if check and check.error else "",
         "lines": selectors.voucher_lines(voucher),
         "discrepancies": selectors.voucher_discrepancies(voucher),
         "settles": voucher.settles.all() if voucher.above_site else [],
@@ -116,11 +125,9 @@ def _detail_context(request, voucher, line_form=None, lot_form=None):
         ),
         "can_edit": draft and can_prepare,
         "can_submit": draft and can_prepare,
-        "can_approve": (
-            voucher.state == Voucher.State.SUBMITTED
-            and can_approve
-            and voucher.prepared_by_id != user.pk
-        ),
+        # The approve button is not offered on a voucher that would be refused.
+        "can_approve": may_approve and (check is None or check.ok),
+        "can_send_back": voucher.state == Voucher.State.SUBMITTED and can_approve,
         "can_cancel": voucher.state in {"draft", "submitted"} and (can_prepare or can_approve),
         "can_reverse": (
             voucher.state == Voucher.State.POSTED and can_prepare and voucher.kind != "reversal"
@@ -219,6 +226,20 @@ def _action(service, success_text):
         return redirect("movements:voucher_detail", target)
 
     return view
+
+
+@login_required
+@require_POST
+def voucher_send_back(request, pk):
+    voucher = selectors.voucher_get(user=request.user, pk=pk)
+    run_service(
+        request,
+        services.voucher_send_back,
+        _("Voucher sent back to its preparer as a draft."),
+        voucher=voucher,
+        reason=request.POST.get("reason", ""),
+    )
+    return redirect("movements:voucher_detail", pk)
 
 
 voucher_submit = _action(services.voucher_submit, gettext_lazy("Voucher submitted for approval."))

@@ -261,3 +261,31 @@ class Weapon(models.Model):
     @property
     def custodian_label(self) -> str:
         return str(self.custodian) if self.custodian_id else self.custodian_unit
+
+
+class WeaponPhoto(models.Model):
+    """A photo of a weapon or of one of its markings (ISACS 05.30), kept by its SHA-256."""
+
+    class Kind(models.TextChoices):
+        WEAPON = "weapon", _("The weapon")
+        MARKING = "marking", _("A marking")
+
+    weapon = models.ForeignKey(Weapon, on_delete=models.PROTECT, related_name="photos")
+    kind = models.CharField(_("what it shows"), max_length=8, choices=Kind.choices)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("weapon photo")
+        verbose_name_plural = _("weapon photos")
+
+    def __str__(self):
+        return f"{self.weapon_id}/{self.kind}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from pssm.accounts import authz
-from pssm.core.services import snapshot, validate_instance
+from pssm.core.services import invalid, snapshot, validate_instance
 from pssm.domain.access import Action
 from pssm.domain.errors import ConflictError, gettext_noop
 from pssm.journal.services import journal_append
@@ -90,3 +90,44 @@ def weapon_type_create(
     except IntegrityError:
         raise ConflictError(gettext_noop("This weapon type already exists.")) from None
     return wt
+
+
+def weapon_photo_add(*, actor, weapon, upload, kind: str, caption: str = ""):
+    """Keep a photo of ``weapon`` or of one of its markings (``kind`` weapon or marking),
+    by a person who prepares vouchers at the weapon's site; journaled."""
+    from pssm.core.photos import store_photo
+
+    from .models import WeaponPhoto
+
+    authz.check(actor, Action.VOUCHER_PREPARE, weapon)
+    if kind not in WeaponPhoto.Kind.values:
+        raise invalid(gettext_noop("Say whether the photo shows the weapon or a marking."), "kind")
+    caption = (caption or "").strip()
+    if len(caption) > 200:
+        raise invalid(gettext_noop("A caption has at most 200 characters."), "caption")
+    with transaction.atomic():
+        stored = store_photo(upload)
+        photo = WeaponPhoto.objects.create(
+            weapon=weapon,
+            kind=kind,
+            caption=caption,
+            sha256=stored.sha256,
+            content_type=stored.content_type,
+            size=stored.size,
+            name=stored.name,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        journal_append(
+            actor=actor,
+            kind="weapon.photo_added",
+            payload={
+                "weapon": str(weapon.uuid),
+                "serial": weapon.serial,
+                "kind": kind,
+                "caption": caption,
+                "sha256": stored.sha256,
+                "size": stored.size,
+            },
+            scope=weapon.scope,
+        )
+    return photo

@@ -13,7 +13,7 @@ from pssm.movements.selectors import weapon_history
 from pssm.sites import selectors as site_selectors
 
 from . import exports, forms, selectors, services
-from .models import STATUS_CHOICES, WeaponType
+from .models import STATUS_CHOICES, WeaponPhoto, WeaponType
 
 WEAPON_FILTERS = ["site", "status", "category", "serial", "near", "type_q"]
 
@@ -54,11 +54,49 @@ def weapon_list(request):
 @login_required
 def weapon_detail(request, pk):
     weapon = selectors.weapon_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        from pssm.core.web import run_service
+
+        from .services import weapon_photo_add
+
+        run_service(
+            request,
+            weapon_photo_add,
+            _("Photo kept."),
+            weapon=weapon,
+            upload=request.FILES.get("photo"),
+            kind=request.POST.get("kind", ""),
+            caption=request.POST.get("caption", ""),
+        )
+        return redirect("registry:weapon_detail", pk)
     return render(
         request,
         "registry/weapon_detail.html",
-        {"weapon": weapon, "history": weapon_history(weapon)},
+        {
+            "weapon": weapon,
+            "history": weapon_history(weapon),
+            "photos": list(weapon.photos.all()),
+            "can_add_photo": authz.can(request.user, Action.VOUCHER_PREPARE, weapon),
+            "photo_kinds": WeaponPhoto.Kind.choices,
+        },
     )
+
+
+@login_required
+def weapon_photo(request, pk, photo_id):
+    """A photo of a weapon, to whoever may see the weapon."""
+    from django.conf import settings
+    from django.http import FileResponse, Http404
+
+    weapon = selectors.weapon_get(user=request.user, pk=pk)
+    photo = weapon.photos.filter(pk=photo_id).first()
+    path = settings.PSSM_PHOTO_DIR / photo.sha256 if photo else None
+    if photo is None or not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -48,6 +48,12 @@ class Command(PssmCommand):
         lot.add_argument("--year", default="", help="year of manufacture of a new lot")
         for name in ("submit", "approve", "cancel", "reverse", "show"):
             sub.add_parser(name, help=f"{name} a voucher").add_argument("number")
+        sub.add_parser(
+            "check", help="what approving the voucher now would do (nothing is written)"
+        ).add_argument("number")
+        back = sub.add_parser("send-back", help="give a submitted voucher back as a draft")
+        back.add_argument("number")
+        back.add_argument("--reason", required=True, help="why it goes back")
 
     def handle(self, *args, **options):
         actor = self.actor(options)
@@ -114,6 +120,18 @@ class Command(PssmCommand):
                 },
             )
             self.stdout.write(f"{line.lot.lot_number} × {line.quantity} added to {voucher.number}")
+        elif action == "check":
+            check = services.voucher_check(actor=actor, voucher=voucher)
+            if check is None:
+                raise CommandError(f"{voucher.number} is {voucher.state}: nothing to check")
+            self.stdout.write(json.dumps(check.as_dict(), ensure_ascii=False, indent=2))
+            if not check.ok:
+                raise SystemExit(1)
+        elif action == "send-back":
+            result = services.voucher_send_back(
+                actor=actor, voucher=voucher, reason=options["reason"]
+            )
+            self.stdout.write(f"{result.number}: {result.state}")
         elif action == "show":
             lines = [
                 {

@@ -28,6 +28,18 @@ def dashboard(request):
         from pssm.ammunition.selectors import qd_review_list
 
         context["qd_reviews"] = qd_review_list(user=user)[:50]
+        from pssm.ammunition.suspensions import suspended_held_by
+
+        context["suspended"] = suspended_held_by(user)[:50]
+        from pssm.ammunition.surveillance import surveillance_calendar
+
+        urgent = [
+            r
+            for r in surveillance_calendar(user=user)
+            if r["state"] in {"expired", "dispose", "overdue"}
+        ]
+        context["surveillance_urgent"] = urgent[:20]
+        context["surveillance_urgent_count"] = len(urgent)
     if authz.can_anywhere(user, Action.JOURNAL_VIEW):
         context["recent"] = list(journal_entry_list(user=user)[:10])
-    return render(request, "core/dashboard.html", context)
+    return render(request, "dashboard/home.html", context)

@@ -1,0 +1,64 @@
+"""Photos kept as evidence (inspections, weapons and their markings): checked by their first
+bytes and size, stored once by their SHA-256 in PSSM_PHOTO_DIR."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from pssm.domain import photos
+from pssm.domain.errors import gettext_noop
+
+from .services import invalid
+
+
+@dataclass(frozen=True)
+class Stored:
+    sha256: str
+    content_type: str
+    size: int
+    name: str
+
+
+def store_photo(upload, field: str = "photo") -> Stored:
+    """Check ``upload`` (a JPEG, PNG or WebP image no larger than PSSM_PHOTO_MAX_MB) and keep
+    it; ValidationError naming ``field`` otherwise. The file is written under its digest, so
+    the same photo sent twice is kept once."""
+    limit = settings.PSSM_PHOTO_MAX_MB * 1024 * 1024
+    if upload is None or not getattr(upload, "size", 0):
+        raise invalid(gettext_noop("Choose the photo to attach."), field)
+    if upload.size > limit:
+        raise invalid(
+            gettext_noop("The photo is too large: %(size)s MB, at most %(max)s MB."),
+            field,
+            size=round(upload.size / 1024 / 1024, 1),
+            max=settings.PSSM_PHOTO_MAX_MB,
+        )
+    upload.seek(0)
+    kind = photos.sniff(upload.read(16))
+    if kind is None:
+        raise invalid(
+            gettext_noop("This file is not a photo: send a JPEG, PNG or WebP image."), field
+        )
+    upload.seek(0)
+    digest = hashlib.sha256()
+    folder = settings.PSSM_PHOTO_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=folder, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+                digest.update(chunk)
+                out.write(chunk)
+        sha = digest.hexdigest()
+        os.replace(temp, folder / sha)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    name = os.path.basename(getattr(upload, "name", "") or "")[:200]
+    return Stored(sha, kind, upload.size, name)
