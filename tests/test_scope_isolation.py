@@ -203,6 +203,22 @@ ENDPOINTS = {
         "methods": ["post"],
         "kwargs": lambda c: {"pk": c["suspension_b"].pk},
     },
+    "movements:destruction_list": {"kind": "list"},
+    "movements:destruction_detail": {
+        "kind": "object",
+        "methods": ["get", "post"],
+        "kwargs": lambda c: {"pk": c["destruction_b"].pk},
+    },
+    "movements:destruction_certificate": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["destruction_b"].pk},
+    },
+    "movements:destruction_photo": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["destruction_b"].pk, "photo_id": 1},
+    },
     "movements:voucher_send_back": {
         "kind": "object",
         "methods": ["post"],
@@ -358,6 +374,34 @@ ENDPOINTS = {
         "kwargs": lambda c: {"pk": c["voucher_b"].pk},
     },
     "api:lot_suspension_list": {"kind": "shared", "api": True},
+    "api:destruction_list": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "site": c["b"].code,
+            "method": "cutting",
+            "place": "Range",
+            "planned_date": "2026-01-05",
+        },
+    },
+    "api:destruction_record": {
+        "kind": "object",
+        "api": True,
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["destruction_b"].pk},
+        "post": lambda c: {"destroyed_on": "2026-01-05", "witnesses": [], "results": {}},
+    },
+    "api:surveillance": {
+        "kind": "list",
+        "api": True,
+        "create": lambda c: {
+            "site": c["b"].code,
+            "lot_number": "SERB-LOT1",
+            "kind": "visual",
+            "inspected_on": "2026-01-05",
+            "condition_code": "A",
+        },
+    },
     "api:lot_suspension_lift": {
         "kind": "object",
         "api": True,
@@ -726,12 +770,24 @@ def _site_b_movements(ctx, keeper, commander):
     case = open_case(
         site=ctx["b"], count=count, kind="missing", weapon_id=line.weapon_id, serial="SERB-1"
     )
+    from datetime import date
+
+    from pssm.movements.destruction import destruction_plan
+
+    destruction = destruction_plan(
+        actor=keeper,
+        site=ctx["b"],
+        method="cutting",
+        place="SITEB range",
+        planned_date=date.today(),
+    )
     from pssm.ammunition.models import LotSuspension
 
     suspension = LotSuspension.objects.create(
         lot=lot, reason="Fuze defect reported.", suspended_at=count.started_at
     )
     return {
+        "destruction_b": destruction,
         "suspension_b": suspension,
         "case_b": case,
         "count_b": count,
@@ -816,7 +872,7 @@ def _state():
         Key,
         KeyLoan,
     )
-    from pssm.movements.models import Discrepancy, Voucher, VoucherLine
+    from pssm.movements.models import Destruction, Discrepancy, Voucher, VoucherLine
     from pssm.registry.models import Person, Weapon
     from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
 
@@ -833,6 +889,7 @@ def _state():
         Person,
         Voucher,
         VoucherLine,
+        Destruction,
         Lot,
         LotBalance,
         LotSuspension,

@@ -108,3 +108,30 @@ def test_the_page_shows_the_calendar_and_records_through_the_form(depot, client)
 
     assert posted.status_code == 302
     assert 'id="surveillance-calendar"' in page and "L-2" in page
+
+
+def test_the_api_gives_the_calendar_and_takes_a_record(depot, api_client):
+    depot.receive("L-3", 10, "CTG-762X39-BALL")
+    api_client.force_authenticate(depot.technician)
+
+    made = api_client.post(
+        "/api/v1/surveillance/",
+        {
+            "site": depot.site.code,
+            "lot_number": "L-3",
+            "kind": "stability",
+            "inspected_on": date.today().isoformat(),
+            "stabiliser_percent": "0.1",
+        },
+        format="json",
+    )
+    bad = api_client.post(
+        "/api/v1/surveillance/",
+        {"site": depot.site.code, "lot_number": "L-3", "kind": "visual", "inspected_on": "x"},
+        format="json",
+    )
+    listed = api_client.get("/api/v1/surveillance/").json()["results"]
+
+    assert made.status_code == 201 and made.json()["band"] == "C"
+    assert bad.status_code == 400 and "inspected_on" in bad.json()["details"]
+    assert listed[0]["lot"] == "L-3" and listed[0]["state"] == "dispose"

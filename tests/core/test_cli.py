@@ -129,6 +129,11 @@ def _assert_demo_depot():
 
     (suspended,) = LotSuspension.objects.filter(lifted_at__isnull=True)
     assert suspended.lot.lot_number == "EX16B020-002"
+    from pssm.movements.models import Destruction
+
+    certified = Destruction.objects.filter(voucher__state="posted")
+    assert sorted(certified.values_list("method", flat=True)) == ["cutting", "open_detonation"]
+    assert Weapon.objects.filter(site=kti, status="destroyed").count() == 2
     esh1 = next(r for r in report["storehouses"] if r["building"] == "ML-KTI-ESH01")
     assert any(d["status"] == "violation" for d in esh1["distances"])
     assert Waiver.objects.filter(building__code="ML-KTI-ESH01", rule="qd").exists()

@@ -412,3 +412,69 @@ class SuspensionLiftApi(GenericAPIView):
         data = _valid(LiftIn, request)
         lifted = lot_suspension_lift(actor=request.user, suspension=suspension, **data)
         return Response(SuspensionOut(lifted).data)
+
+
+class SurveillanceRowOut(serializers.Serializer):
+    site = serializers.CharField()
+    lot = serializers.CharField()
+    nature = serializers.CharField()
+    quantity = serializers.IntegerField()
+    state = serializers.CharField()
+    shelf_life_end = serializers.DateField(allow_null=True)
+    last_inspection = serializers.DateField(allow_null=True)
+    next_inspection = serializers.DateField(allow_null=True)
+    next_test = serializers.DateField(allow_null=True)
+    days = serializers.IntegerField(allow_null=True)
+
+
+class LotInspectionIn(serializers.Serializer):
+    site = serializers.CharField()
+    lot_number = serializers.CharField(max_length=40)
+    kind = serializers.CharField()
+    inspected_on = serializers.DateField()
+    condition_code = serializers.CharField(
+        max_length=1, required=False, allow_blank=True, default=""
+    )
+    stabiliser_percent = serializers.CharField(
+        max_length=12, required=False, allow_blank=True, default=""
+    )
+    findings = serializers.CharField(required=False, allow_blank=True, default="")
+    reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class SurveillanceApi(GenericAPIView):
+    """The surveillance calendar of the lots in the user's reach (GET), and a new inspection or
+    stability test (POST)."""
+
+    serializer_class = SurveillanceRowOut
+
+    @extend_schema(
+        parameters=[OpenApiParameter("site", str)],
+        responses={200: SurveillanceRowOut(many=True)},
+        operation_id="surveillance_calendar",
+    )
+    def get(self, request):
+        from .surveillance import surveillance_calendar
+
+        code = request.query_params.get("site", "").replace("\x00", "").strip().upper()[:24]
+        rows = surveillance_calendar(user=request.user, site_code=code)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(SurveillanceRowOut(page, many=True).data)
+
+    @extend_schema(request=LotInspectionIn, responses={201: dict})
+    def post(self, request):
+        from .surveillance import lot_inspection_record
+
+        data = _valid(LotInspectionIn, request)
+        site = _site(request, data.pop("site"))
+        record = lot_inspection_record(actor=request.user, site=site, **data)
+        return Response(
+            {
+                "id": record.pk,
+                "lot": record.lot.lot_number,
+                "kind": record.kind,
+                "band": record.band,
+                "retest_years": record.retest_years,
+            },
+            status=status.HTTP_201_CREATED,
+        )

@@ -68,6 +68,12 @@ api_v1 = [
         movements_api.VoucherReverseApi.as_view(),
         name="voucher_reverse",
     ),
+    path("destructions/", movements_api.DestructionListApi.as_view(), name="destruction_list"),
+    path(
+        "destructions/<int:pk>/record/",
+        movements_api.DestructionRecordApi.as_view(),
+        name="destruction_record",
+    ),
     path("discrepancies/", movements_api.CaseListApi.as_view(), name="case_list"),
     path("discrepancies/<int:pk>/", movements_api.CaseDetailApi.as_view(), name="case_detail"),
     path("sites/<str:code>/keys/", inspections_api.KeyRegisterApi.as_view(), name="key_register"),
@@ -102,6 +108,7 @@ api_v1 = [
     path(
         "lot-suspensions/", ammunition_api.SuspensionListApi.as_view(), name="lot_suspension_list"
     ),
+    path("surveillance/", ammunition_api.SurveillanceApi.as_view(), name="surveillance"),
     path(
         "lot-suspensions/<int:pk>/lift/",
         ammunition_api.SuspensionLiftApi.as_view(),

@@ -11,6 +11,7 @@ MENU = [
     ("registry:weapon_list", _("Weapons"), Action.SERIALS_VIEW),
     ("movements:voucher_list", _("Vouchers"), Action.SERIALS_VIEW),
     ("movements:case_list", _("Discrepancies"), Action.SERIALS_VIEW),
+    ("movements:destruction_list", _("Destructions"), Action.AGGREGATES_VIEW),
     ("registry:person_list", _("Persons"), Action.SERIALS_VIEW),
     ("ammunition:lot_list", _("Ammunition"), Action.SERIALS_VIEW),
     ("ammunition:safety", _("Explosives safety"), Action.AGGREGATES_VIEW),

@@ -23,6 +23,16 @@ class Stored:
     size: int
     name: str
 
+    def fields(self, actor) -> dict:
+        """The columns every photo model shares, for ``Model.objects.create(**...)``."""
+        return {
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "size": self.size,
+            "name": self.name,
+            "uploaded_by": actor if getattr(actor, "pk", None) else None,
+        }
+
 
 def store_photo(upload, field: str = "photo") -> Stored:
     """Check ``upload`` (a JPEG, PNG or WebP image no larger than PSSM_PHOTO_MAX_MB) and keep
@@ -62,3 +72,17 @@ def store_photo(upload, field: str = "photo") -> Stored:
         raise
     name = os.path.basename(getattr(upload, "name", "") or "")[:200]
     return Stored(sha, kind, upload.size, name)
+
+
+def photo_response(photo):
+    """The stored file of ``photo`` (a model with sha256 and content_type) as a private
+    response, or 404 when the row or its file is missing."""
+    from django.http import FileResponse, Http404
+
+    path = settings.PSSM_PHOTO_DIR / photo.sha256 if photo is not None else None
+    if path is None or not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -392,6 +392,9 @@ def load(*, stdout=None) -> dict:
     from . import inspections as demo_inspections
 
     created.update(demo_inspections.load(DEMO_PASSWORD))
+    from . import destruction as demo_destruction
+
+    created.update(demo_destruction.load(DEMO_PASSWORD))
     return created
 
 

@@ -47,12 +47,13 @@ class Kind(StrEnum):
     REVERSAL = "reversal"
     EXPENDITURE = "expenditure"  # ammunition fired, used or destroyed from store
     CONDITION_CHANGE = "condition_change"  # a lot's condition code changes
+    DESTRUCTION = "destruction"  # weapons and lots destroyed, on a destruction certificate
 
 
 # Movements refused for an item frozen by an open discrepancy case: it stays where it is
 # until the case is settled (a write-off, an adjustment or a return is still possible).
 BLOCKED_WHEN_FROZEN = frozenset(
-    {Kind.ISSUE, Kind.LOAN, Kind.TRANSFER, Kind.STATUS_CHANGE, Kind.EXPENDITURE}
+    {Kind.ISSUE, Kind.LOAN, Kind.TRANSFER, Kind.STATUS_CHANGE, Kind.EXPENDITURE, Kind.DESTRUCTION}
 )
 
 # Kinds that move weapons only, and kinds that move ammunition lots only.
@@ -240,7 +241,7 @@ def apply(current: Holding | None, line: Line) -> Holding:
         new = Holding(Status(line.reason), h.site)
     elif k is Kind.STATUS_CHANGE:
         h = _at_site(current, line)
-        allowed = {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED}
+        allowed = {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS}
         _require(
             h.status in STORED,
             gettext_noop("Only a weapon in store can change status (status: %(status)s)."),
@@ -248,10 +249,20 @@ def apply(current: Holding | None, line: Line) -> Holding:
         )
         _require(
             line.reason in allowed and line.reason != h.status,
-            gettext_noop("Choose a new status: in store, under repair, surplus or destroyed."),
+            gettext_noop(
+                "Choose a new status: in store, under repair or surplus (a weapon is destroyed "
+                "only through a destruction certificate)."
+            ),
         )
-        target = Status(line.reason)
-        new = Holding(target, h.site) if target is Status.DESTROYED else replace(h, status=target)
+        new = replace(h, status=Status(line.reason))
+    elif k is Kind.DESTRUCTION:
+        h = _at_site(current, line)
+        _require(
+            h.status in STORED,
+            gettext_noop("Only a weapon in store can be destroyed (status: %(status)s)."),
+            status=h.status.value,
+        )
+        new = Holding(Status.DESTROYED, h.site)
     elif k in LOT_ONLY:
         raise _fail(gettext_noop("This kind of voucher moves ammunition lots, not weapons."))
     elif k is Kind.REVERSAL:

@@ -95,6 +95,9 @@ def lot_deltas(
         return [(here, quantity)]
     if kind in {Kind.ISSUE, Kind.EXPENDITURE, Kind.LOSS}:
         return [(here, -quantity)]
+    if kind is Kind.DESTRUCTION:  # the units destroyed; those not destroyed stay in store
+        destroyed = quantity if received is None else received
+        return [(here, -destroyed)] if destroyed else []
     if kind is Kind.TRANSFER:
         return [(here, -quantity), (Place(site, destination=destination), quantity)]
     if kind is Kind.TRANSFER_RECEIPT:

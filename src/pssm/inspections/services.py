@@ -221,11 +221,7 @@ def photo_add(*, actor, inspection, question_code: str, upload) -> InspectionPho
         photo = InspectionPhoto.objects.create(
             inspection=inspection,
             question=question,
-            sha256=stored.sha256,
-            content_type=stored.content_type,
-            size=stored.size,
-            name=stored.name,
-            uploaded_by=actor,
+            **stored.fields(actor),
         )
         journal_append(
             actor=actor,

@@ -123,17 +123,11 @@ def inspection_detail(request, pk):
 
 @login_required
 def inspection_photo(request, pk, photo_id):
-    from django.conf import settings
-    from django.http import FileResponse, Http404
+    from pssm.core.photos import photo_response
 
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    photo = get_object_or_404(inspection.photos, pk=photo_id)
-    path = settings.PSSM_PHOTO_DIR / photo.sha256
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=photo.content_type)
+    response = photo_response(get_object_or_404(inspection.photos, pk=photo_id))
     response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

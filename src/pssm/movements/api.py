@@ -6,7 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from pssm.ammunition.models import Nature
-from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
+from pssm.domain.errors import ConflictError, NotFoundError, ValidationError, gettext_noop
 from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import WeaponType
 from pssm.sites import selectors as site_selectors
@@ -413,3 +413,95 @@ class CaseDetailApi(GenericAPIView):
         else:
             cases.case_write_off(actor=request.user, case=case, reason=d["reason"], notes=d["note"])
         return Response(CaseOut(selectors.case_get(user=request.user, pk=pk)).data)
+
+
+# --- destructions ---------------------------------------------------------------------------
+
+
+class DestructionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    voucher = serializers.CharField(source="voucher.number")
+    voucher_id = serializers.IntegerField()
+    site = serializers.CharField(source="voucher.site.code")
+    state = serializers.CharField(source="voucher.state")
+    method = serializers.CharField()
+    place = serializers.CharField()
+    planned_date = serializers.DateField()
+    destroyed_on = serializers.DateField(allow_null=True)
+    authority = serializers.CharField()
+    witnesses = serializers.JSONField()
+
+
+class DestructionIn(serializers.Serializer):
+    site = serializers.CharField()
+    method = serializers.CharField()
+    place = serializers.CharField(max_length=200)
+    planned_date = serializers.DateField()
+    authority = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WitnessIn(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    organisation = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    outside = serializers.BooleanField(required=False, default=False)
+
+
+class DestructionRecordIn(serializers.Serializer):
+    destroyed_on = serializers.DateField()
+    witnesses = WitnessIn(many=True)
+    results = serializers.DictField(child=serializers.JSONField())
+
+
+class DestructionListApi(GenericAPIView):
+    serializer_class = DestructionOut
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], operation_id="destruction_list")
+    def get(self, request):
+        from .destruction import destruction_list
+
+        year = request.query_params.get("year", "")
+        if year and not (year.isdigit() and 1900 < int(year) < 3000):
+            raise ValidationError(
+                gettext_noop("Give the year with four digits."),
+                details={"year": gettext_noop("Not a year.")},
+            )
+        qs = destruction_list(user=request.user, year=int(year) if year else None)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(DestructionOut(page, many=True).data)
+
+    @extend_schema(request=DestructionIn, responses={201: DestructionOut})
+    def post(self, request):
+        from .destruction import destruction_plan
+
+        data = _valid(DestructionIn, request)
+        site = site_selectors.site_get(user=request.user, code=data.pop("site").upper())
+        done = destruction_plan(actor=request.user, site=site, **data)
+        return Response(DestructionOut(done).data, status=status.HTTP_201_CREATED)
+
+
+class DestructionRecordApi(GenericAPIView):
+    serializer_class = DestructionOut
+
+    @extend_schema(request=DestructionRecordIn, responses={200: DestructionOut})
+    def post(self, request, pk):
+        from .destruction import destruction_get, destruction_record
+
+        d = destruction_get(user=request.user, pk=pk)
+        data = _valid(DestructionRecordIn, request)
+        results = {}
+        for key, value in data["results"].items():
+            if not str(key).isdigit():
+                raise ValidationError(
+                    gettext_noop("Results are keyed by line id."),
+                    details={"results": gettext_noop("Not a line id.")},
+                )
+            results[int(key)] = value
+        done = destruction_record(
+            actor=request.user,
+            destruction=d,
+            destroyed_on=data["destroyed_on"],
+            witnesses=[dict(w) for w in data["witnesses"]],
+            results=results,
+        )
+        return Response(DestructionOut(done).data)

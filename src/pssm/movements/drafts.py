@@ -93,6 +93,7 @@ def voucher_create(
     destination=None,
     dispatch=None,
     notes: str = "",
+    planned_destruction: bool = False,
     **documents,
 ) -> Voucher:
     """Open a draft voucher of ``site``. Kind-specific header fields are checked here;
@@ -139,7 +140,7 @@ def voucher_create(
         if reason not in {Status.LOST, Status.STOLEN}:
             raise invalid(gettext_noop("Say whether the weapons were lost or stolen."), "reason")
     elif k is Kind.STATUS_CHANGE:
-        if reason not in {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED}:
+        if reason not in {Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS}:
             raise invalid(gettext_noop("Choose the new status."), "reason")
     elif k is Kind.CONDITION_CHANGE:
         # Only an ammunition technician assigns a condition code (IATG 07.20; SB 742-1).
@@ -148,6 +149,11 @@ def voucher_create(
             raise invalid(gettext_noop("Choose the new condition code."), "reason")
     elif k is Kind.REVERSAL:
         raise invalid(gettext_noop("A reversal is made from the voucher it reverses."), "kind")
+    elif k is Kind.DESTRUCTION and not planned_destruction:
+        raise invalid(
+            gettext_noop("A destruction is planned from the destructions page, with its method."),
+            "kind",
+        )
     now = _now()
     with transaction.atomic():
         seq, number = next_number(site, now.year)
@@ -582,6 +588,15 @@ def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
             raise state_conflict(v, "draft")
         if not v.lines.exists():
             raise invalid(gettext_noop("Add at least one line before submitting."))
+        if v.kind == Kind.DESTRUCTION and not getattr(
+            getattr(v, "destruction", None), "recorded_at", None
+        ):
+            raise invalid(
+                gettext_noop(
+                    "Record what was destroyed and its witnesses before submitting the destruction."
+                ),
+                "witnesses",
+            )
         v.state, v.submitted_at = Voucher.State.SUBMITTED, _now()
         v.save(update_fields=["state", "submitted_at"])
         journal_append(

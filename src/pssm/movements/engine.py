@@ -322,7 +322,8 @@ def post(v: Header, when: datetime | None = None) -> Outcome:
         _lot,
     ) in weapon_lines:
         row = weapons.get(weapon_id) if weapon_id else None
-        if k is Kind.TRANSFER_RECEIPT and (weapon_id is None or not received):
+        missing = k is Kind.DESTRUCTION and not received  # on the list, not there
+        if missing or (k is Kind.TRANSFER_RECEIPT and (weapon_id is None or not received)):
             kind = Discrepancy.Kind.UNEXPECTED if weapon_id is None else Discrepancy.Kind.MISSING
             outcome.cases.append({"weapon_id": weapon_id, "serial": serial, "kind": kind})
             if row is not None and not row[8]:

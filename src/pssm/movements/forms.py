@@ -21,8 +21,7 @@ REASONS = {
         (Status.STOLEN.value, STATUS_LABELS[Status.STOLEN]),
     ],
     Kind.STATUS_CHANGE: [
-        (s.value, STATUS_LABELS[s])
-        for s in (Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS, Status.DESTROYED)
+        (s.value, STATUS_LABELS[s]) for s in (Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS)
     ],
     Kind.CONDITION_CHANGE: CONDITION_CHOICES,
 }
@@ -39,6 +38,7 @@ FIELDS = {
     Kind.STATUS_CHANGE: ["reason"],
     Kind.EXPENDITURE: [],
     Kind.CONDITION_CHANGE: ["reason"],
+    Kind.DESTRUCTION: [],
 }
 
 
@@ -47,7 +47,8 @@ class StartForm(forms.Form):
         label=_("Site"), queryset=Site.objects.none(), to_field_name="code"
     )
     kind = forms.ChoiceField(
-        label=_("Kind of voucher"), choices=[c for c in KIND_CHOICES if c[0] != Kind.REVERSAL]
+        label=_("Kind of voucher"),
+        choices=[c for c in KIND_CHOICES if c[0] not in {Kind.REVERSAL, Kind.DESTRUCTION}],
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -194,3 +195,23 @@ class LotLineForm(forms.Form):
             for k in ("condition_code", "manufacturer", "year_of_manufacture")
             if self.cleaned_data.get(k) not in (None, "")
         }
+
+
+class DestructionPlanForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, to_field_name="code")
+    method = forms.ChoiceField(label=_("Method"), choices=())
+    place = forms.CharField(label=_("Place"), max_length=200)
+    planned_date = forms.DateField(
+        label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    authority = forms.CharField(label=_("Order or authority"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, sites, **kwargs):
+        from .models import Destruction
+
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["method"].choices = Destruction.Method.choices

@@ -26,6 +26,7 @@ KIND_LABELS = {
     Kind.REVERSAL: _("Reversal"),
     Kind.EXPENDITURE: _("Expenditure"),
     Kind.CONDITION_CHANGE: _("Condition change"),
+    Kind.DESTRUCTION: _("Destruction"),
 }
 KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in Kind]
 
@@ -371,3 +372,67 @@ class Discrepancy(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state != self.State.CLOSED
+
+
+class Destruction(models.Model):
+    """A destruction (IATG 10.10, MOSAIC 05.50): its plan (what, where, how, when), what was
+    destroyed, its witnesses and photos. Its items are the lines of its voucher; the posting of
+    that voucher is the certificate: only then are the weapons *destroyed* and the units gone."""
+
+    class Method(models.TextChoices):
+        CUTTING = "cutting", _("Cutting (torch, plasma or saw)")
+        CRUSHING = "crushing", _("Crushing or shredding")
+        SMELTING = "smelting", _("Smelting")
+        OPEN_BURNING = "open_burning", _("Open burning")
+        OPEN_DETONATION = "open_detonation", _("Open detonation")
+        INDUSTRIAL = "industrial", _("Industrial demilitarisation")
+
+    voucher = models.OneToOneField(
+        Voucher, on_delete=models.PROTECT, related_name="destruction", verbose_name=_("voucher")
+    )
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    place = models.CharField(_("place"), max_length=200)
+    planned_date = models.DateField(_("planned for"))
+    authority = models.CharField(_("order or authority"), max_length=200, blank=True)
+    destroyed_on = models.DateField(_("destroyed on"), null=True, blank=True)
+    witnesses = models.JSONField(_("witnesses"), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    SCOPE_PATHS = site_scope_paths("voucher__site__")
+
+    class Meta:
+        ordering = ["-planned_date", "-pk"]
+        verbose_name = _("destruction")
+        verbose_name_plural = _("destructions")
+
+    def __str__(self):
+        return self.voucher.number
+
+    @property
+    def scope(self) -> Scope:
+        return self.voucher.site.scope
+
+
+class DestructionPhoto(models.Model):
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    destruction = models.ForeignKey(Destruction, on_delete=models.PROTECT, related_name="photos")
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.destruction_id}/{self.stage}"

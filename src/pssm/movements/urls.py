@@ -20,6 +20,18 @@ urlpatterns = [
     path("vouchers/<int:pk>/cancel/", views.voucher_cancel, name="voucher_cancel"),
     path("vouchers/<int:pk>/send-back/", views.voucher_send_back, name="voucher_send_back"),
     path("vouchers/<int:pk>/reverse/", views.voucher_reverse, name="voucher_reverse"),
+    path("destructions/", views.destruction_list, name="destruction_list"),
+    path("destructions/<int:pk>/", views.destruction_detail, name="destruction_detail"),
+    path(
+        "destructions/<int:pk>/certificate/",
+        views.destruction_certificate,
+        name="destruction_certificate",
+    ),
+    path(
+        "destructions/<int:pk>/photos/<int:photo_id>/",
+        views.destruction_photo,
+        name="destruction_photo",
+    ),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
 ]

@@ -124,7 +124,9 @@ def _detail_context(request, voucher, line_form=None, lot_form=None):
             else None
         ),
         "can_edit": draft and can_prepare,
-        "can_submit": draft and can_prepare,
+        # A destruction is submitted by recording it (witnesses, what was destroyed).
+        "can_submit": draft and can_prepare and voucher.kind != "destruction",
+        "destruction": getattr(voucher, "destruction", None),
         # The approve button is not offered on a voucher that would be refused.
         "can_approve": may_approve and (check is None or check.ok),
         "can_send_back": voucher.state == Voucher.State.SUBMITTED and can_approve,
@@ -369,3 +371,141 @@ def case_detail(request, pk):
             "needs_reason": case.kind == Discrepancy.Kind.MISSING and case.weapon_id,
         },
     )
+
+
+# --- destructions ---------------------------------------------------------------------------
+
+
+@login_required
+def destruction_list(request):
+    from pssm.registry.forms import sites_where
+
+    from . import destruction as ds
+
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else None
+    can_plan = authz.can_anywhere(request.user, Action.VOUCHER_PREPARE)
+    form = None
+    if can_plan:
+        form = forms.DestructionPlanForm(
+            request.POST or None, sites=sites_where(request.user, Action.VOUCHER_PREPARE)
+        )
+        if request.method == "POST" and form.is_valid():
+            done = call_service(form, ds.destruction_plan, actor=request.user, **form.cleaned_data)
+            if done:
+                messages.success(request, _("Destruction planned: add the items to destroy."))
+                return redirect("movements:voucher_detail", done.voucher.pk)
+    return render(
+        request,
+        "movements/destruction_list.html",
+        {
+            "page_obj": paginate(request, ds.destruction_list(user=request.user, year=year)),
+            "by_year": ds.destructions_by_year(user=request.user),
+            "form": form,
+            "year": year or "",
+        },
+    )
+
+
+@login_required
+def destruction_detail(request, pk):
+    from . import destruction as ds
+
+    d = ds.destruction_get(user=request.user, pk=pk)
+    v = d.voucher
+    lines = list(selectors.voucher_lines(v))
+    if request.method == "POST" and "photo" in request.FILES:
+        run_service(
+            request,
+            ds.destruction_photo_add,
+            _("Photo kept."),
+            destruction=d,
+            stage=request.POST.get("stage", ""),
+            upload=request.FILES["photo"],
+        )
+        return redirect("movements:destruction_detail", pk)
+    if request.method == "POST":
+        from datetime import date
+
+        try:
+            when = date.fromisoformat(request.POST.get("destroyed_on", ""))
+        except ValueError:
+            when = None
+        results = {}
+        for line in lines:
+            value = request.POST.get(f"r_{line.pk}", "")
+            results[line.pk] = value if line.lot_id else value == "1"
+        witnesses = [
+            {
+                "name": request.POST.get(f"w_name_{i}", ""),
+                "organisation": request.POST.get(f"w_org_{i}", ""),
+                "outside": request.POST.get(f"w_out_{i}") == "1",
+            }
+            for i in range(3)
+        ]
+        done = run_service(
+            request,
+            ds.destruction_record,
+            _("Destruction recorded and submitted for approval."),
+            destruction=d,
+            destroyed_on=when,
+            witnesses=witnesses,
+            results=results,
+        )
+        return redirect(
+            "movements:destruction_detail" if not done else "movements:voucher_detail",
+            pk if not done else v.pk,
+        )
+    return render(
+        request,
+        "movements/destruction_detail.html",
+        {
+            "d": d,
+            "v": v,
+            "lines": lines,
+            "can_record": v.state == Voucher.State.DRAFT
+            and authz.can(request.user, Action.VOUCHER_PREPARE, v),
+            "photos": list(d.photos.all()),
+            "stages": d.photos.model.Stage.choices,
+            "witness_slots": range(3),
+        },
+    )
+
+
+@login_required
+def destruction_certificate(request, pk):
+    from django.http import Http404, HttpResponse
+
+    from . import destruction as ds
+    from .destruction_pdf import certificate_pdf
+
+    d = ds.destruction_get(user=request.user, pk=pk)
+    v = d.voucher
+    if v.state != Voucher.State.POSTED:
+        raise Http404
+    entry = (
+        JournalEntry.objects.filter(
+            kind="voucher.posted", payload__contains=f'"number":"{v.number}"'
+        )
+        .order_by("-seq")
+        .values_list("hash", flat=True)
+        .first()
+    )
+    url = request.build_absolute_uri(reverse("movements:destruction_detail", args=[pk]))
+    data = certificate_pdf(d, selectors.voucher_lines(v), entry or "", url)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="destruction-{v.number.replace("/", "-")}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def destruction_photo(request, pk, photo_id):
+    from pssm.core.photos import photo_response
+
+    from . import destruction as ds
+
+    d = ds.destruction_get(user=request.user, pk=pk)
+    return photo_response(d.photos.filter(pk=photo_id).first())

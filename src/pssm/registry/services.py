@@ -111,11 +111,7 @@ def weapon_photo_add(*, actor, weapon, upload, kind: str, caption: str = ""):
             weapon=weapon,
             kind=kind,
             caption=caption,
-            sha256=stored.sha256,
-            content_type=stored.content_type,
-            size=stored.size,
-            name=stored.name,
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            **stored.fields(actor),
         )
         journal_append(
             actor=actor,

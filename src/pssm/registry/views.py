@@ -85,18 +85,10 @@ def weapon_detail(request, pk):
 @login_required
 def weapon_photo(request, pk, photo_id):
     """A photo of a weapon, to whoever may see the weapon."""
-    from django.conf import settings
-    from django.http import FileResponse, Http404
+    from pssm.core.photos import photo_response
 
     weapon = selectors.weapon_get(user=request.user, pk=pk)
-    photo = weapon.photos.filter(pk=photo_id).first()
-    path = settings.PSSM_PHOTO_DIR / photo.sha256 if photo else None
-    if photo is None or not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(weapon.photos.filter(pk=photo_id).first())
 
 
 @login_required

@@ -1,0 +1,203 @@
+"""Destruction of weapons and ammunition (IATG 10.10, MOSAIC 05.50): plan, record before
+witnesses, certify by posting; a weapon is destroyed only this way."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from pssm.accounts.authz import SystemActor
+from pssm.domain.errors import ValidationError
+from pssm.domain.ledger import LedgerError
+from pssm.journal.models import JournalEntry
+from pssm.journal.verify import journal_verify
+from pssm.movements import services
+from pssm.movements.destruction import (
+    destruction_plan,
+    destruction_record,
+    destructions_by_year,
+)
+from pssm.movements.models import Discrepancy
+from pssm.registry.models import Weapon
+
+WITNESSES = [
+    {"name": "Cne Diarra", "organisation": "1er Bataillon", "outside": False},
+    {"name": "M. Keita", "organisation": "Commission nationale", "outside": True},
+]
+
+
+def _plan(site):
+    return destruction_plan(
+        actor=site.keeper,
+        site=site.site,
+        method="cutting",
+        place="Aire de destruction de Kati",
+        planned_date=timezone.localdate(),
+        authority="Décision 2026-031",
+    )
+
+
+def test_weapons_are_destroyed_only_through_a_certified_destruction(kti, client):
+    kti.receive("D-1", "D-2", "D-3")
+    d = _plan(kti)
+    for serial in ("D-1", "D-2", "D-3"):
+        services.voucher_line_add(actor=kti.keeper, voucher=d.voucher, serial=serial)
+    lines = {line.serial: line.pk for line in d.voucher.lines.all()}
+
+    destruction_record(
+        actor=kti.keeper,
+        destruction=d,
+        destroyed_on=timezone.localdate(),
+        witnesses=WITNESSES,
+        results={lines["D-1"]: True, lines["D-2"]: True, lines["D-3"]: False},
+    )
+    assert Weapon.objects.get(serial="D-1").status == "in_store"  # not until certified
+    services.voucher_approve(actor=kti.commander, voucher=d.voucher)
+
+    statuses = dict(Weapon.objects.filter(serial__startswith="D-").values_list("serial", "status"))
+    assert statuses == {"D-1": "destroyed", "D-2": "destroyed", "D-3": "in_store"}
+    case = Discrepancy.objects.get(serial="D-3")
+    assert case.kind == "missing" and Weapon.objects.get(serial="D-3").on_hold
+    assert journal_verify(user=SystemActor("system:test")).ok
+    client.force_login(kti.commander)
+    pdf = client.get(f"/movements/destructions/{d.pk}/certificate/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    ((row,),) = [destructions_by_year(user=kti.commander)]
+    assert (row["method"], row["count"], row["weapons"]) == ("cutting", 1, 2)
+
+
+def test_a_status_change_can_no_longer_destroy_a_weapon(kti):
+    kti.receive("S-1")
+    with pytest.raises(ValidationError):
+        services.voucher_create(
+            actor=kti.keeper, site=kti.site, kind="status_change", reason="destroyed"
+        )
+    with pytest.raises(ValidationError):
+        services.voucher_create(actor=kti.keeper, site=kti.site, kind="destruction")
+
+
+@pytest.mark.parametrize(
+    ("witnesses", "message"),
+    [
+        ([WITNESSES[0]], "at least two different witnesses"),
+        ([WITNESSES[0], {**WITNESSES[0]}], "at least two different witnesses"),
+        (
+            [WITNESSES[0], {"name": "Adj Coulibaly", "organisation": "1er Bataillon"}],
+            "outside the holding unit",
+        ),
+    ],
+)
+def test_a_destruction_without_proper_witnesses_is_refused(kti, witnesses, message):
+    kti.receive("W-1")
+    d = _plan(kti)
+    services.voucher_line_add(actor=kti.keeper, voucher=d.voucher, serial="W-1")
+    line = d.voucher.lines.get()
+    entries = JournalEntry.objects.count()
+
+    with pytest.raises(ValidationError) as err:
+        destruction_record(
+            actor=kti.keeper,
+            destruction=d,
+            destroyed_on=timezone.localdate(),
+            witnesses=witnesses,
+            results={line.pk: True},
+        )
+
+    assert message in str(err.value) and "witnesses" in err.value.details
+    d.voucher.refresh_from_db()
+    assert d.voucher.state == "draft" and JournalEntry.objects.count() == entries
+
+
+def test_bad_dates_methods_and_quantities_are_refused(make):
+    from tests.ammunition.conftest import Depot
+
+    depot = Depot(make)
+    depot.receive("F1-1988-MAS-07", 1000, "GREN-HAND-F1", location=depot.s2)
+    with pytest.raises(ValidationError) as err:
+        destruction_plan(
+            actor=depot.keeper,
+            site=depot.site,
+            method="magic",
+            place="x",
+            planned_date=date.today(),
+        )
+    assert "method" in err.value.details
+    d = destruction_plan(
+        actor=depot.keeper,
+        site=depot.site,
+        method="open_detonation",
+        place="Champ de tir de Kati",
+        planned_date=date.today(),
+    )
+    services.voucher_lot_line_add(
+        actor=depot.keeper, voucher=d.voucher, lot_number="F1-1988-MAS-07", quantity=600
+    )
+    line = d.voucher.lines.get()
+    for when, results, field in (
+        (date.today() + timedelta(days=2), {line.pk: 600}, "destroyed_on"),
+        (date.today(), {line.pk: 601}, "results"),
+        (date.today(), {}, "results"),
+    ):
+        with pytest.raises(ValidationError) as err:
+            destruction_record(
+                actor=depot.keeper,
+                destruction=d,
+                destroyed_on=when,
+                witnesses=WITNESSES,
+                results=results,
+            )
+        assert field in err.value.details
+
+    destruction_record(
+        actor=depot.keeper,
+        destruction=d,
+        destroyed_on=date.today(),
+        witnesses=WITNESSES,
+        results={line.pk: 550},
+    )
+    services.voucher_approve(actor=depot.commander, voucher=d.voucher)
+
+    assert depot.balance("F1-1988-MAS-07", depot.s2) == 450  # 550 of the 600 planned
+    (row,) = destructions_by_year(user=depot.authority)
+    assert (row["method"], row["units"]) == ("open_detonation", 550)
+
+
+def test_a_frozen_weapon_cannot_be_planned_for_destruction(kti):
+    kti.receive("FZ-1")
+    Weapon.objects.filter(serial="FZ-1").update(on_hold=True)
+    d = _plan(kti)
+    with pytest.raises(Exception) as err:
+        services.voucher_line_add(actor=kti.keeper, voucher=d.voucher, serial="FZ-1")
+    assert getattr(err.value, "code", "") == "frozen" or isinstance(err.value, LedgerError)
+
+
+def test_the_api_plans_and_records_a_destruction(kti, api_client):
+    kti.receive("API-1")
+    api_client.force_authenticate(kti.keeper)
+
+    planned = api_client.post(
+        "/api/v1/destructions/",
+        {
+            "site": kti.site.code,
+            "method": "crushing",
+            "place": "Atelier de Kati",
+            "planned_date": date.today().isoformat(),
+        },
+        format="json",
+    ).json()
+    line = api_client.post(
+        f"/api/v1/vouchers/{planned['voucher_id']}/lines/", {"serial": "API-1"}, format="json"
+    ).json()
+    recorded = api_client.post(
+        f"/api/v1/destructions/{planned['id']}/record/",
+        {
+            "destroyed_on": date.today().isoformat(),
+            "witnesses": WITNESSES,
+            "results": {str(line["id"]): True},
+        },
+        format="json",
+    )
+    bad_year = api_client.get("/api/v1/destructions/", {"year": "20x6"})
+
+    assert recorded.status_code == 200 and recorded.json()["state"] == "submitted"
+    assert bad_year.status_code == 400 and "year" in bad_year.json()["details"]
