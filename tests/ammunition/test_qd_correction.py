@@ -188,6 +188,23 @@ def test_an_implausible_lot_is_refused_when_the_line_is_added(depot):
     assert VoucherLine.objects.count() == lines
 
 
+def test_a_lot_larger_than_its_natures_largest_lot_is_refused(depot):
+    nature = depot.natures["CTG-762X39-BALL"]
+    nature.max_lot_quantity = 1_000_000
+    nature.save()
+    v = depot.draft("receipt", reason="acquisition", location=depot.s1)
+    lines = VoucherLine.objects.count()
+
+    with pytest.raises(PssmError) as err:
+        depot.add(v, "BIG-1", 10_000_000, "CTG-762X39-BALL")  # a zero typed once too often
+
+    assert err.value.code == "lot_too_large" and "quantity" in err.value.details
+    assert "BIG-1" in str(err.value) and "1000000" in str(err.value)
+    assert VoucherLine.objects.count() == lines
+    depot.add(v, "BIG-1", 1_000_000, "CTG-762X39-BALL")
+    assert VoucherLine.objects.count() == lines + 1
+
+
 def test_the_calculator_refuses_an_implausible_stock_and_takes_a_round_neq(depot, client):
     client.force_login(depot.technician)
 

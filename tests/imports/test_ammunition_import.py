@@ -125,3 +125,25 @@ def test_a_nul_character_rejects_that_row_only(depot, tmp_path):
     row, _cells, reason = outcome.rejects[-1]
     assert row == 202 and reason.startswith("Fabricant") and "NUL" in reason
     assert depot.balance("MMP19C012-005", depot.s1) == 100
+
+
+def test_a_row_above_the_lot_limits_is_rejected_naming_the_quantity(depot, tmp_path):
+    nature = depot.natures["CTG-762X39-BALL"]
+    nature.max_lot_quantity = 500_000
+    nature.save()
+    path = tmp_path / "stock.csv"
+    path.write_text(
+        "lot number,nature,quantity,location\n"
+        f"OK-1,CTG-762X39-BALL,400000,{depot.s1.code}\n"
+        f"BIG-2,CTG-762X39-BALL,4000000,{depot.s1.code}\n"
+        f"HUGE-3,CHG-DEMO-TNT-400,900000000,{depot.s1.code}\n",
+        encoding="utf-8",
+    )
+
+    outcome = run(depot, path)
+
+    assert (outcome.imported, outcome.rejected) == (1, 2), outcome.rejects
+    reasons = {row: reason for row, _c, reason in outcome.rejects}
+    assert reasons[3].startswith("quantity") and "500000" in reasons[3]
+    assert reasons[4].startswith("quantity") and "NEQ.MAX_LOT_KG" in reasons[4]
+    assert not LotBalance.objects.filter(lot__lot_number__in=["BIG-2", "HUGE-3"]).exists()

@@ -29,6 +29,7 @@ class NatureOut(serializers.ModelSerializer):
             "hazard_code",
             "neq_kg_per_unit",
             "neq_kg_per_round",
+            "max_lot_quantity",
             "packaging",
             "units_per_package",
             "shelf_life_years",
@@ -50,6 +51,9 @@ class NatureIn(serializers.Serializer):
     un_number = serializers.CharField(max_length=4, required=False, allow_blank=True, default="")
     packaging = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     units_per_package = serializers.IntegerField(min_value=1, required=False, default=1)
+    max_lot_quantity = serializers.IntegerField(
+        min_value=1, max_value=2_000_000_000, required=False, allow_null=True, default=None
+    )
 
 
 class LotOut(serializers.Serializer):

@@ -55,6 +55,15 @@ class Nature(models.Model):
             "article. Blank: the NEQ per unit is used, which is never less strict."
         ),
     )
+    max_lot_quantity = models.PositiveIntegerField(
+        _("largest lot (units)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The most units a manufacturer puts in one lot of this nature. A lot quantity above "
+            "it is refused as a typing error. Blank: only the NEQ limit applies."
+        ),
+    )
     packaging = models.CharField(_("packaging"), max_length=120, blank=True)
     units_per_package = models.PositiveIntegerField(_("units per package"), default=1)
     shelf_life_years = models.PositiveSmallIntegerField(

@@ -35,6 +35,7 @@ NATURE_FIELDS = [
     "hazard_code",
     "neq_kg_per_unit",
     "neq_kg_per_round",
+    "max_lot_quantity",
     "packaging",
     "units_per_package",
     "shelf_life_years",

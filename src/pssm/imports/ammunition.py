@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from pssm.ammunition.safety import rules_for_site
 from pssm.domain.errors import PssmError, gettext_noop
+from pssm.domain.explosives.qd import check_lot_size
 from pssm.journal.services import journal_append
 from pssm.movements.models import Voucher, VoucherLine
 from pssm.sites.models import Site, StorageLocation
@@ -77,6 +79,7 @@ def ammunition_import(
     locations = {loc.code: loc for loc in StorageLocation.objects.filter(building__site=site)}
     conditions = {code for code, _label in CONDITION_CHOICES}
     today = datetime.now(UTC).date()
+    rules = rules_for_site(site)
     seen: dict[tuple[str, int], int] = {}
     # The nature of every registered lot, read once instead of once per row.
     known_lots = dict(Lot.objects.values_list("lot_number_norm", "nature__code"))
@@ -111,6 +114,16 @@ def ammunition_import(
                 gettext_noop("“%(value)s” is not a whole number above zero"),
                 value=v.get("quantity", ""),
             )
+        try:
+            check_lot_size(
+                lot=norm,
+                quantity=int(text),
+                neq_kg_per_unit=nature.neq_kg_per_unit,
+                max_quantity=nature.max_lot_quantity,
+                rules=rules,
+            )
+        except PssmError as exc:
+            raise RowError("quantity", exc.message_template, **exc.params) from None
         where = v.get("location", "").strip().upper()
         loc = locations.get(where) or locations.get(f"{site.code}-{where}") if where else location
         if loc is None:

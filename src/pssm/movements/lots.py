@@ -14,7 +14,7 @@ from pssm.ammunition.safety import rules_for_site
 from pssm.ammunition.suspensions import check_not_suspended
 from pssm.core.services import invalid
 from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
-from pssm.domain.explosives.qd import check_plausible
+from pssm.domain.explosives.qd import check_lot_size
 from pssm.domain.ledger import BLOCKED_WHEN_FROZEN, WEAPON_ONLY, Kind
 from pssm.domain.stock import (
     check_issuable,
@@ -171,9 +171,11 @@ def lot_line_add(
     else:
         qty = _quantity(quantity)
         location = _source_location(voucher, lot, location)
-        check_plausible(
-            lot_neq_kg={lot.lot_number: qty * lot.nature.neq_kg_per_unit},
-            site_neq_kg=0,
+        check_lot_size(
+            lot=lot.lot_number,
+            quantity=qty,
+            neq_kg_per_unit=lot.nature.neq_kg_per_unit,
+            max_quantity=lot.nature.max_lot_quantity,
             rules=rules_for_site(voucher.site),
         )
     if k is Kind.ISSUE:

@@ -112,6 +112,26 @@ def check_plausible(
         )
 
 
+def check_lot_size(
+    *, lot: str, quantity: int, neq_kg_per_unit: Decimal, max_quantity: int | None, rules: RuleSet
+) -> None:
+    """Refuse a lot larger than any real one: more units than its nature's
+    ``max_lot_quantity`` (when the catalogue gives one) or more NEQ than ``NEQ.MAX_LOT_KG``."""
+    if max_quantity and quantity > max_quantity:
+        raise NeqError(
+            gettext_noop(
+                "Lot %(lot)s would hold %(quantity)s units, more than the largest lot of its "
+                "nature (%(maximum)s units in the catalogue): check the quantity."
+            ),
+            params={"lot": lot, "quantity": quantity, "maximum": max_quantity},
+            details={"quantity": gettext_noop("More than the nature's largest lot.")},
+            code="lot_too_large",
+        )
+    check_plausible(
+        lot_neq_kg={lot: Decimal(quantity) * neq_kg_per_unit}, site_neq_kg=Decimal(0), rules=rules
+    )
+
+
 def cube_root(q: Decimal) -> Decimal:
     if q <= 0:
         return ZERO
