@@ -201,3 +201,39 @@ def test_the_api_plans_and_records_a_destruction(kti, api_client):
 
     assert recorded.status_code == 200 and recorded.json()["state"] == "submitted"
     assert bad_year.status_code == 400 and "year" in bad_year.json()["details"]
+
+
+def test_a_refused_record_on_the_page_keeps_what_was_typed(kti, client):
+    kti.receive("PG-1", "PG-2")
+    d = _plan(kti)
+    for serial in ("PG-1", "PG-2"):
+        services.voucher_line_add(actor=kti.keeper, voucher=d.voucher, serial=serial)
+    lines = {line.serial: line.pk for line in d.voucher.lines.all()}
+    client.force_login(kti.keeper)
+    url = f"/movements/destructions/{d.pk}/"
+    typed = {
+        "destroyed_on": timezone.localdate().isoformat(),
+        "w_name_0": "Cne Diarra",
+        "w_org_0": "1er Bataillon",
+        f"r_{lines['PG-1']}": "1",
+        f"r_{lines['PG-2']}": "0",
+    }
+
+    refused = client.post(url, typed, HTTP_ACCEPT_LANGUAGE="fr")
+
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "témoins" in html  # the reason, in French
+    assert 'value="Cne Diarra"' in html and 'value="1er Bataillon"' in html
+    assert f'value="{typed["destroyed_on"]}"' in html
+    assert 'value="0" selected' in html  # PG-2 still marked as not there
+    d.voucher.refresh_from_db()
+    assert d.voucher.state == "draft"
+
+    done = client.post(
+        url, {**typed, "w_name_1": "M. Keita", "w_org_1": "Commission", "w_out_1": "1"}
+    )
+    assert done.status_code == 302
+    d.voucher.refresh_from_db()
+    assert d.voucher.state == "submitted"
+    assert d.voucher.lines.get(serial="PG-2").received is False

@@ -414,6 +414,8 @@ def destruction_detail(request, pk):
     d = ds.destruction_get(user=request.user, pk=pk)
     v = d.voucher
     lines = list(selectors.voucher_lines(v))
+    for line in lines:
+        line.entered = None
     if request.method == "POST" and "photo" in request.FILES:
         run_service(
             request,
@@ -452,10 +454,15 @@ def destruction_detail(request, pk):
             witnesses=witnesses,
             results=results,
         )
-        return redirect(
-            "movements:destruction_detail" if not done else "movements:voucher_detail",
-            pk if not done else v.pk,
-        )
+        if done:
+            return redirect("movements:voucher_detail", v.pk)
+        # Refused: the page comes back with everything that was typed, and the message.
+        status, entered = 400, {"destroyed_on": request.POST.get("destroyed_on", "")}
+        for line in lines:
+            line.entered = request.POST.get(f"r_{line.pk}", "")
+    else:
+        status, entered = 200, {"destroyed_on": ""}
+        witnesses = [{"name": "", "organisation": "", "outside": False} for _i in range(3)]
     return render(
         request,
         "movements/destruction_detail.html",
@@ -467,8 +474,10 @@ def destruction_detail(request, pk):
             and authz.can(request.user, Action.VOUCHER_PREPARE, v),
             "photos": list(d.photos.all()),
             "stages": d.photos.model.Stage.choices,
-            "witness_slots": range(3),
+            "witnesses": witnesses,
+            "entered": entered,
         },
+        status=status,
     )
 
 
