@@ -164,6 +164,28 @@ def test_lot_pages_and_voucher_lot_form(depot, client):
     assert too_many.status_code == 400 and v.lines.count() == 1
 
 
+def test_a_receipt_puts_a_lot_where_its_own_line_says(depot, client):
+    v = depot.draft("receipt", reason="acquisition", location=depot.s1)
+    client.force_login(depot.keeper)
+
+    page = client.get(f"/movements/vouchers/{v.pk}/").content.decode()
+    added = client.post(
+        f"/movements/vouchers/{v.pk}/lots/",
+        {
+            "lot_number": "TNT-LOC-1",
+            "quantity": "10",
+            "nature": "CHG-DEMO-TNT-400",
+            "location": depot.s2.pk,
+        },
+    )
+
+    # The weapon line and the lot line each have their own location list, each labelled.
+    assert page.count('id="id_location"') == 1 and page.count('id="id_lot_location"') == 1
+    assert 'for="id_lot_location"' in page
+    assert added.status_code == 302
+    assert v.lines.get(lot__lot_number="TNT-LOC-1").location == depot.s2
+
+
 def test_lot_and_voucher_lists_export_what_the_filter_shows(depot, client):
     import io
 

@@ -87,6 +87,13 @@ def test_bad_records_are_refused_and_nothing_is_written(depot):
         lot_inspection_record(
             actor=depot.keeper, **{**base, "kind": "visual", "condition_code": "A"}
         )
+    depot.receive("TNT-9", 10, "CHG-DEMO-TNT-400", location=depot.s2)
+    with pytest.raises(ValidationError) as err:  # TNT holds no propellant
+        lot_inspection_record(
+            actor=depot.technician,
+            **{**base, "lot_number": "TNT-9", "kind": "stability", "stabiliser_percent": "0.05"},
+        )
+    assert "kind" in err.value.details
     assert not JournalEntry.objects.filter(kind="lot.inspected").exists()
 
 
@@ -108,6 +115,13 @@ def test_the_page_shows_the_calendar_and_records_through_the_form(depot, client)
 
     assert posted.status_code == 302
     assert 'id="surveillance-calendar"' in page and "L-2" in page
+    assert 'class="badge warn">' not in page
+
+    from pssm.ammunition.suspensions import lot_suspend
+
+    lot_suspend(actor=depot.technician, lot_number="L-2", reason="Défaut constaté lot frère")
+    page = client.get("/ammunition/lots/surveillance/").content.decode()
+    assert 'L-2 <span class="badge warn">suspendu</span>' in page
 
 
 def test_the_api_gives_the_calendar_and_takes_a_record(depot, api_client):
@@ -135,3 +149,4 @@ def test_the_api_gives_the_calendar_and_takes_a_record(depot, api_client):
     assert made.status_code == 201 and made.json()["band"] == "C"
     assert bad.status_code == 400 and "inspected_on" in bad.json()["details"]
     assert listed[0]["lot"] == "L-3" and listed[0]["state"] == "dispose"
+    assert listed[0]["suspended"] is False

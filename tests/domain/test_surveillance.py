@@ -92,3 +92,24 @@ def test_more_stabiliser_never_means_a_worse_band(a, b):
     lo, hi = sorted((a, b))
     rank = {band.code: i for i, band in enumerate(BANDS)}
     assert rank[s.band_for(hi, BANDS).code] <= rank[s.band_for(lo, BANDS).code]
+
+
+@pytest.mark.parametrize(
+    ("hazard_code", "has_propellant"),
+    [
+        ("1.3C", True),  # propelling charges
+        ("1.4S", True),  # small-arms cartridges
+        ("1.2E", True),  # projectiles with their propelling charge
+        ("1.1D", False),  # TNT demolition charge, HE without propellant
+        ("1.4B", False),  # detonators
+        ("1.6N", False),
+    ],
+)
+def test_a_stability_test_is_only_for_ammunition_with_propellant(hazard_code, has_propellant):
+    groups = load().value("SURV.PROPELLANT_GROUPS")
+    if has_propellant:
+        s.check_propellant(hazard_code, groups)
+    else:
+        with pytest.raises(s.SurveillanceError) as err:
+            s.check_propellant(hazard_code, groups)
+        assert "kind" in err.value.details and hazard_code[-1] in str(err.value)

@@ -49,6 +49,9 @@ def test_a_destruction_from_plan_to_certificate(live_server, make, browser):
 
     sign_in(page, live_server.url, kti.commander.username)
     page.goto(voucher_url)
+    # The approver sees what was recorded on the day before approving it.
+    assert "1 sur 2 armes" in page.inner_text("#destroyed-planned")
+    assert "M. Keita" in page.inner_text("#witnesses")
     page.click("#approve-voucher")
     page.wait_for_selector("text=Comptabilisé")
     page.click("#destruction-record")

@@ -108,7 +108,7 @@ def test_a_destruction_without_proper_witnesses_is_refused(kti, witnesses, messa
     assert d.voucher.state == "draft" and JournalEntry.objects.count() == entries
 
 
-def test_bad_dates_methods_and_quantities_are_refused(make):
+def test_bad_dates_methods_and_quantities_are_refused(make, client):
     from tests.ammunition.conftest import Depot
 
     depot = Depot(make)
@@ -160,6 +160,29 @@ def test_bad_dates_methods_and_quantities_are_refused(make):
     assert depot.balance("F1-1988-MAS-07", depot.s2) == 450  # 550 of the 600 planned
     (row,) = destructions_by_year(user=depot.authority)
     assert (row["method"], row["units"]) == ("open_detonation", 550)
+    client.force_login(depot.commander)
+    pdf = client.get(f"/movements/destructions/{d.pk}/certificate/")
+    text = _pdf_text(pdf.content)
+    assert pdf.status_code == 200 and "Total : Unités de munitions" in text
+    assert "Total : Armes" not in text  # units and weapons are never added together
+    assert "M. Keita (Commission nationale), extérieur à l'unité détentrice" in text
+    assert "Signature : ____" in text
+
+
+def _pdf_text(content: bytes) -> str:
+    """The text shown by a PDF made by fpdf2: its Flate streams' strings, joined."""
+    import re
+    import zlib
+
+    shown = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            ops = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        shown += re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", ops)
+    text = " ".join(s.decode("latin-1") for s in shown)
+    return re.sub(r"\\([()\\])", r"\1", text)
 
 
 def test_a_frozen_weapon_cannot_be_planned_for_destruction(kti):
@@ -237,3 +260,103 @@ def test_a_refused_record_on_the_page_keeps_what_was_typed(kti, client):
     d.voucher.refresh_from_db()
     assert d.voucher.state == "submitted"
     assert d.voucher.lines.get(serial="PG-2").received is False
+
+
+def test_pages_say_reasons_and_statuses_in_words(kti, client):
+    receipt = kti.post("receipt", ["SZ-1"], reason="seizure", location=kti.rack)
+    d = _plan(kti)
+    services.voucher_line_add(actor=kti.keeper, voucher=d.voucher, serial="SZ-1")
+    line = d.voucher.lines.get()
+    destruction_record(
+        actor=kti.keeper,
+        destruction=d,
+        destroyed_on=timezone.localdate(),
+        witnesses=WITNESSES,
+        results={line.pk: True},
+    )
+    services.voucher_approve(actor=kti.commander, voucher=d.voucher)
+    client.force_login(kti.keeper)
+
+    voucher_page = client.get(f"/movements/vouchers/{receipt.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    weapon = Weapon.objects.get(serial="SZ-1")
+    history = client.get(f"/registry/weapons/{weapon.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert "(Saisie)" in voucher_page.content.decode()
+    html = history.content.decode()
+    assert ">Saisie ML-KTI-ARM01-R01<" in html and ">Détruite <" in html
+    assert ">seized" not in html and ">destroyed" not in html
+
+
+def test_impossible_dates_and_a_witness_typed_twice_are_refused(seg):
+    from tests.ammunition.conftest import Depot
+
+    today = timezone.localdate()
+    for planned in (date(1800, 1, 1), today + timedelta(days=800)):
+        with pytest.raises(ValidationError) as err:
+            destruction_plan(
+                actor=seg.keeper,
+                site=seg.site,
+                method="cutting",
+                place="Aire de Kati",
+                planned_date=planned,
+            )
+        assert "planned_date" in err.value.details
+    seg.receive("OLD-1")
+    d = _plan(seg)
+    services.voucher_line_add(actor=seg.keeper, voucher=d.voucher, serial="OLD-1")
+    line = d.voucher.lines.get()
+    entries = JournalEntry.objects.count()
+
+    with pytest.raises(ValidationError) as err:
+        destruction_record(
+            actor=seg.keeper,
+            destruction=d,
+            destroyed_on=date(1901, 1, 1),
+            witnesses=WITNESSES,
+            results={line.pk: True},
+        )
+    assert "destroyed_on" in err.value.details
+    with pytest.raises(ValidationError) as err:
+        destruction_record(
+            actor=seg.keeper,
+            destruction=d,
+            destroyed_on=today,
+            witnesses=[
+                {"name": "Mme Keïta", "organisation": "CNLPAL", "outside": True},
+                {"name": "mme  keïta ", "organisation": "CNLPAL", "outside": True},
+            ],
+            results={line.pk: True},
+        )
+    assert "witnesses" in err.value.details
+    assert JournalEntry.objects.count() == entries
+    # Yesterday's destruction, recorded today, is accepted.
+    destruction_record(
+        actor=seg.keeper,
+        destruction=d,
+        destroyed_on=today - timedelta(days=1),
+        witnesses=WITNESSES,
+        results={line.pk: True},
+    )
+
+    # Nor can ammunition be destroyed before the year it was made.
+    depot = Depot(seg.make)
+    depot.receive("F1-NEW-1", 10, "GREN-HAND-F1", location=depot.s2, year_of_manufacture=today.year)
+    d2 = destruction_plan(
+        actor=depot.keeper,
+        site=depot.site,
+        method="open_detonation",
+        place="Champ de tir",
+        planned_date=today,
+    )
+    services.voucher_lot_line_add(
+        actor=depot.keeper, voucher=d2.voucher, lot_number="F1-NEW-1", quantity=10
+    )
+    with pytest.raises(ValidationError) as err:
+        destruction_record(
+            actor=depot.keeper,
+            destruction=d2,
+            destroyed_on=date(today.year - 1, 12, 31),
+            witnesses=WITNESSES,
+            results={d2.voucher.lines.get().pk: 10},
+        )
+    assert "destroyed_on" in err.value.details and f"{today.year}-01-01" in str(err.value)

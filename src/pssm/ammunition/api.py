@@ -423,6 +423,7 @@ class SurveillanceRowOut(serializers.Serializer):
     lot = serializers.CharField()
     nature = serializers.CharField()
     quantity = serializers.IntegerField()
+    suspended = serializers.BooleanField()
     state = serializers.CharField()
     shelf_life_end = serializers.DateField(allow_null=True)
     last_inspection = serializers.DateField(allow_null=True)

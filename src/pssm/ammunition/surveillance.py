@@ -19,7 +19,7 @@ from pssm.domain.errors import NotFoundError, gettext_noop
 from pssm.domain.stock import normalise_lot_number
 from pssm.journal.services import journal_append
 
-from .models import CONDITION_CHOICES, Lot, LotBalance, LotInspection
+from .models import CONDITION_CHOICES, Lot, LotBalance, LotInspection, LotSuspension
 from .safety import rules_for_site
 
 
@@ -71,8 +71,9 @@ def lot_inspection_record(
                 gettext_noop("A stability test records the effective stabiliser content."),
                 "stabiliser_percent",
             )
-        percent = rules_of.check_stabiliser(stabiliser_percent)
         rules = rules_for_site(site)
+        rules_of.check_propellant(lot.nature.hazard_code, rules.value("SURV.PROPELLANT_GROUPS"))
+        percent = rules_of.check_stabiliser(stabiliser_percent)
         band = rules_of.band_for(percent, rules_of.bands(rules.value("SURV.STABILISER_BANDS")))
     record = LotInspection(
         lot=lot,
@@ -152,6 +153,11 @@ def surveillance_calendar(*, user, site_code: str = "", today: date | None = Non
         lot_id__in=lot_ids, kind=LotInspection.Kind.STABILITY
     ).order_by("lot_id", "-inspected_on", "-pk"):
         tests.setdefault(test.lot_id, test)
+    suspended = set(
+        LotSuspension.objects.filter(lot_id__in=lot_ids, lifted_at__isnull=True).values_list(
+            "lot_id", flat=True
+        )
+    )
     rules = load()
     bands = {b.code: b for b in rules_of.bands(rules.value("SURV.STABILISER_BANDS"))}
     due_soon = int(rules.value("SURV.DUE_SOON_DAYS"))
@@ -180,6 +186,7 @@ def surveillance_calendar(*, user, site_code: str = "", today: date | None = Non
                 "nature": row["lot__nature__code"],
                 "nomenclature": row["lot__nature__nomenclature"],
                 "quantity": row["quantity"],
+                "suspended": row["lot_id"] in suspended,
                 "last_inspection": last_visual.get(row["lot_id"]),
                 "last_test": test,
                 "shelf_life_end": a.shelf_life_end,

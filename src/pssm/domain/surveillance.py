@@ -175,6 +175,21 @@ def check_inspection_date(inspected_on: date, today: date, year_of_manufacture: 
         )
 
 
+def check_propellant(hazard_code: str, groups: list[str]) -> None:
+    """Refuse a propellant stability test of a nature whose compatibility group (the last
+    letter of ``hazard_code``) holds no propellant (rule ``SURV.PROPELLANT_GROUPS``)."""
+    group = (hazard_code or "").strip()[-1:].upper()
+    if group not in groups:
+        raise SurveillanceError(
+            gettext_noop(
+                "A propellant stability test is only for ammunition with propellant: "
+                "compatibility group %(group)s holds none (rule SURV.PROPELLANT_GROUPS)."
+            ),
+            params={"group": group or "-"},
+            details={"kind": gettext_noop("No propellant in this nature.")},
+        )
+
+
 __all__ = [
     "URGENCY",
     "Band",
@@ -183,6 +198,7 @@ __all__ = [
     "SurveillanceError",
     "add_months",
     "assess",
+    "check_propellant",
     "band_for",
     "bands",
     "check_inspection_date",

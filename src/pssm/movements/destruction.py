@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -37,6 +37,11 @@ from pssm.journal.services import journal_append
 from . import drafts
 from .models import Destruction, DestructionPhoto, Voucher, VoucherLine
 
+# How far a planned or recorded date may lie from the day it is entered: a destruction held
+# before its paperwork is recorded afterwards, but not a year and more later.
+PAST_DAYS = 366
+AHEAD_DAYS = 731
+
 
 def destruction_plan(
     *, actor, site, method: str, place: str, planned_date: date, authority: str = "", notes=""
@@ -50,6 +55,17 @@ def destruction_plan(
         raise invalid(gettext_noop("Say where the destruction takes place."), "place")
     if not isinstance(planned_date, date):
         raise invalid(gettext_noop("Give the planned date."), "planned_date")
+    today = timezone.localdate()
+    if not today - timedelta(days=PAST_DAYS) <= planned_date <= today + timedelta(days=AHEAD_DAYS):
+        raise invalid(
+            gettext_noop(
+                "The planned date must lie between %(earliest)s and %(latest)s (one year back, "
+                "two years ahead)."
+            ),
+            "planned_date",
+            earliest=(today - timedelta(days=PAST_DAYS)).isoformat(),
+            latest=(today + timedelta(days=AHEAD_DAYS)).isoformat(),
+        )
     with transaction.atomic():
         voucher = drafts.voucher_create(
             actor=actor,
@@ -84,13 +100,13 @@ def destruction_plan(
 def _witnesses(given) -> list[dict]:
     people = []
     for row in given or []:
-        name = (row.get("name") or "").strip()
+        name = " ".join((row.get("name") or "").split())  # "mme  keïta " is "Mme Keïta"
         if not name:
             continue
         people.append(
             {
                 "name": name[:150],
-                "organisation": (row.get("organisation") or "").strip()[:150],
+                "organisation": " ".join((row.get("organisation") or "").split())[:150],
                 "outside": bool(row.get("outside")),
             }
         )
@@ -143,6 +159,20 @@ def destruction_record(
         lines = list(v.lines.select_related("lot").order_by("pk"))
         if not lines:
             raise invalid(gettext_noop("Add the items to destroy first."), "lines")
+        earliest = timezone.localdate(v.created_at) - timedelta(days=PAST_DAYS)
+        made = [line.lot.year_of_manufacture for line in lines if line.lot_id]
+        made = [year for year in made if year]
+        if made:
+            earliest = max(earliest, date(max(made), 1, 1))
+        if destroyed_on < earliest:
+            raise invalid(
+                gettext_noop(
+                    "The destruction cannot be dated before %(earliest)s: at most one year "
+                    "before the voucher was opened, and not before its items were made."
+                ),
+                "destroyed_on",
+                earliest=earliest.isoformat(),
+            )
         changed = []
         for line in lines:
             if line.pk not in results:
@@ -274,3 +304,16 @@ def destructions_by_year(*, user) -> list[dict]:
             table.items(), key=lambda kv: (-(kv[0][0] or 0), kv[0][1])
         )
     ]
+
+
+def destruction_totals(lines) -> dict[str, tuple[int, int]]:
+    """Planned and destroyed, for weapons and for ammunition units apart (never added)."""
+    totals = {"weapons": [0, 0], "units": [0, 0]}
+    for line in lines:
+        if line.lot_id:
+            totals["units"][0] += line.quantity or 0
+            totals["units"][1] += line.quantity_received or 0
+        else:
+            totals["weapons"][0] += 1
+            totals["weapons"][1] += 1 if line.received else 0
+    return {key: tuple(value) for key, value in totals.items() if value[0]}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pssm.core.pdf import latin1, qr_png
 
+from .destruction import destruction_totals
 from .models import Destruction
 
 _t = latin1
@@ -49,46 +50,50 @@ def certificate_pdf(d: Destruction, lines, entry_hash: str, url: str) -> bytes:
         doc.set_font("Helvetica", "", 10)
         doc.multi_cell(110, 6, _t(value), new_x="LMARGIN", new_y="NEXT")
     doc.ln(3)
-    doc.set_font("Helvetica", "B", 10)
-    widths = (10, 70, 60, 25, 25)
-    for w, head in zip(
-        widths,
-        ("#", _("Serial or lot"), _("Type or nature"), _("Planned"), _("Destroyed")),
-        strict=True,
-    ):
-        doc.cell(w, 6, _t(head), border=1)
-    doc.ln()
     doc.set_font("Helvetica", "", 9)
-    planned = destroyed = 0
-    for i, line in enumerate(lines, start=1):
-        if line.lot_id:
-            item, what = line.lot.lot_number, line.lot.nature.nomenclature
-            p, done = line.quantity, line.quantity_received or 0
-        else:
-            item, what = line.serial, str(line.weapon.weapon_type) if line.weapon_id else ""
-            p, done = 1, 1 if line.received else 0
-        planned, destroyed = planned + p, destroyed + done
-        for w, value in zip(widths, (i, item, what, p, done), strict=True):
-            doc.cell(w, 6, _t(value)[: int(w / 1.8)], border=1)
-        doc.ln()
-    doc.set_font("Helvetica", "B", 9)
-    doc.cell(140, 6, _t(_("Total")), border=1)
-    doc.cell(25, 6, str(planned), border=1)
-    doc.cell(25, 6, str(destroyed), border=1)
-    doc.ln(10)
+    lines = list(lines)
+    totals = destruction_totals(lines)
+    with doc.table(
+        col_widths=(10, 55, 75, 25, 25), text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT")
+    ) as table:
+        head = ("#", _("Serial or lot"), _("Type or nature"), _("Planned"), _("Destroyed"))
+        row = table.row()
+        for text in head:
+            row.cell(_t(text))
+        for i, line in enumerate(lines, start=1):
+            if line.lot_id:
+                item, what = line.lot.lot_number, line.lot.nature.nomenclature
+                p, done = line.quantity, line.quantity_received or 0
+            else:
+                item = line.serial
+                what = str(line.weapon.weapon_type) if line.weapon_id else ""
+                p, done = 1, 1 if line.received else 0
+            row = table.row()
+            for value in (i, item, what, p, done):
+                row.cell(_t(value))  # long nomenclatures wrap within their cell
+        # Weapons and ammunition units are never added together.
+        for key, label in (("weapons", _("Weapons")), ("units", _("Ammunition units"))):
+            if key in totals:
+                row = table.row()
+                row.cell(_t(_("Total: %(what)s") % {"what": label}), colspan=3)
+                row.cell(str(totals[key][0]))
+                row.cell(str(totals[key][1]))
+    doc.ln(6)
     doc.set_font("Helvetica", "B", 10)
     doc.cell(0, 6, _t(_("Witnesses")), new_x="LMARGIN", new_y="NEXT")
     doc.set_font("Helvetica", "", 10)
     for w in d.witnesses:
-        outside = _("from outside the holding unit") if w.get("outside") else ""
-        doc.cell(
-            0,
-            9,
-            _t(f"{w['name']} ({w.get('organisation') or '-'}) {outside}: " + "_" * 30),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        who = f"{w['name']} ({w.get('organisation') or '-'})"
+        if w.get("outside"):
+            who = f"{who}, {_('from outside the holding unit')}"
+        doc.multi_cell(0, 7, _t(who), new_x="LMARGIN", new_y="NEXT")
+        doc.cell(0, 9, _t(_signed(_("Signature"), 40)), new_x="LMARGIN", new_y="NEXT")
     doc.ln(4)
     for label in (_("Officer in charge of the destruction"), _("Approving authority")):
-        doc.cell(0, 9, _t(f"{label}: " + "_" * 45), new_x="LMARGIN", new_y="NEXT")
+        doc.cell(0, 9, _t(_signed(label, 45)), new_x="LMARGIN", new_y="NEXT")
     return bytes(doc.output())
+
+
+def _signed(label: str, width: int) -> str:
+    """``label`` followed by a line to sign on, with the colon the language puts there."""
+    return _("%(label)s: %(line)s") % {"label": label, "line": "_" * width}

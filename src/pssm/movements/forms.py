@@ -3,28 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pssm.ammunition.models import CONDITION_CHOICES, Nature
 from pssm.domain.access import Action
-from pssm.domain.ledger import Kind, ReceiptReason, Status
+from pssm.domain.ledger import Kind, ReceiptReason
 from pssm.registry.forms import sites_where
-from pssm.registry.models import STATUS_LABELS, Person, WeaponType
+from pssm.registry.models import Person, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
-from .models import KIND_CHOICES, Voucher
+from .models import KIND_CHOICES, REASONS, Voucher
 
-REASONS = {
-    Kind.RECEIPT: [
-        (ReceiptReason.ACQUISITION.value, _("Acquisition")),
-        (ReceiptReason.SEIZURE.value, _("Seizure")),
-        (ReceiptReason.RECOVERY.value, _("Recovery of a lost or stolen weapon")),
-    ],
-    Kind.LOSS: [
-        (Status.LOST.value, STATUS_LABELS[Status.LOST]),
-        (Status.STOLEN.value, STATUS_LABELS[Status.STOLEN]),
-    ],
-    Kind.STATUS_CHANGE: [
-        (s.value, STATUS_LABELS[s]) for s in (Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS)
-    ],
-    Kind.CONDITION_CHANGE: CONDITION_CHOICES,
-}
 # Which header fields each kind of voucher asks for.
 IMPORT = ["importer", "import_date", "exporting_state", "import_licence", "end_user_certificate"]
 FIELDS = {
@@ -166,7 +151,11 @@ class LotLineForm(forms.Form):
         to_field_name="code",
     )
     location = forms.ModelChoiceField(
-        label=_("Storage location"), required=False, queryset=StorageLocation.objects.none()
+        label=_("Storage location"),
+        required=False,
+        queryset=StorageLocation.objects.none(),
+        # The weapon line form on the same page has its own "location": ids stay unique.
+        widget=forms.Select(attrs={"id": "id_lot_location"}),
     )
     condition_code = forms.ChoiceField(
         label=_("Condition code (new lot)"), required=False, choices=CONDITION_CHOICES

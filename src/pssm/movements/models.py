@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pssm.ammunition.models import CONDITION_CHOICES
 from pssm.domain.access import Scope
-from pssm.domain.ledger import Kind
+from pssm.domain.ledger import Kind, ReceiptReason, Status
+from pssm.registry.models import STATUS_LABELS
 from pssm.sites.models import site_scope_paths
 
 KIND_LABELS = {
@@ -29,6 +31,24 @@ KIND_LABELS = {
     Kind.DESTRUCTION: _("Destruction"),
 }
 KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in Kind]
+
+
+# The reasons a voucher of each kind may give, with their labels.
+REASONS = {
+    Kind.RECEIPT: [
+        (ReceiptReason.ACQUISITION.value, _("Acquisition")),
+        (ReceiptReason.SEIZURE.value, _("Seizure")),
+        (ReceiptReason.RECOVERY.value, _("Recovery of a lost or stolen weapon")),
+    ],
+    Kind.LOSS: [
+        (Status.LOST.value, STATUS_LABELS[Status.LOST]),
+        (Status.STOLEN.value, STATUS_LABELS[Status.STOLEN]),
+    ],
+    Kind.STATUS_CHANGE: [
+        (s.value, STATUS_LABELS[s]) for s in (Status.IN_STORE, Status.UNDER_REPAIR, Status.SURPLUS)
+    ],
+    Kind.CONDITION_CHANGE: CONDITION_CHOICES,
+}
 
 
 class Voucher(models.Model):
@@ -167,6 +187,11 @@ class Voucher(models.Model):
     @property
     def scope(self) -> Scope:
         return self.site.scope
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in words (the stored code when the kind has no list of reasons)."""
+        return str(dict(REASONS.get(self.kind_enum, ())).get(self.reason, self.reason))
 
     @property
     def kind_enum(self) -> Kind:

@@ -35,7 +35,7 @@ def voucher_pdf(voucher, lines, url: str) -> bytes:
         (_("Site"), str(voucher.site)),
     ]
     if voucher.reason:
-        rows.append((_("Reason"), voucher.reason))
+        rows.append((_("Reason"), voucher.reason_label))
     if voucher.location_id:
         rows.append((_("Storage location"), voucher.location.code))
     if voucher.custodian_id or voucher.custodian_unit:

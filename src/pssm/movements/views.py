@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ VOUCHER_COLUMNS = [
     ("number", lambda v: v.number),
     ("site", lambda v: v.site.code),
     ("kind", lambda v: v.kind),
-    ("reason", lambda v: v.reason),
+    ("reason", lambda v: v.reason_label),
     ("state", lambda v: v.state),
     ("destination", lambda v: v.destination.code if v.destination_id else ""),
     ("prepared_by", lambda v: v.prepared_by.username),
@@ -89,6 +90,15 @@ def voucher_create(request):
     )
 
 
+def _destruction_totals(voucher):
+    from .destruction import destruction_totals
+
+    d = getattr(voucher, "destruction", None)
+    if d is None or d.destroyed_on is None:
+        return None
+    return destruction_totals(voucher.lines.all())
+
+
 def _detail_context(request, voucher, line_form=None, lot_form=None):
     user = request.user
     can_prepare = authz.can(user, Action.VOUCHER_PREPARE, voucher)
@@ -127,6 +137,7 @@ def _detail_context(request, voucher, line_form=None, lot_form=None):
         # A destruction is submitted by recording it (witnesses, what was destroyed).
         "can_submit": draft and can_prepare and voucher.kind != "destruction",
         "destruction": getattr(voucher, "destruction", None),
+        "destruction_totals": _destruction_totals(voucher),
         # The approve button is not offered on a voucher that would be refused.
         "can_approve": may_approve and (check is None or check.ok),
         "can_send_back": voucher.state == Voucher.State.SUBMITTED and can_approve,
@@ -476,6 +487,7 @@ def destruction_detail(request, pk):
             "stages": d.photos.model.Stage.choices,
             "witnesses": witnesses,
             "entered": entered,
+            "today": timezone.localdate(),
         },
         status=status,
     )

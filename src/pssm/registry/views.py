@@ -69,12 +69,17 @@ def weapon_detail(request, pk):
             caption=request.POST.get("caption", ""),
         )
         return redirect("registry:weapon_detail", pk)
+    labels = dict(STATUS_CHOICES)
+    history = list(weapon_history(weapon))
+    for h in history:  # the holding before and after, with the status in words
+        h.before_status = labels.get((h.before or {}).get("status"), "")
+        h.after_status = labels.get((h.after or {}).get("status"), "")
     return render(
         request,
         "registry/weapon_detail.html",
         {
             "weapon": weapon,
-            "history": weapon_history(weapon),
+            "history": history,
             "photos": list(weapon.photos.all()),
             "can_add_photo": authz.can(request.user, Action.VOUCHER_PREPARE, weapon),
             "photo_kinds": WeaponPhoto.Kind.choices,
