@@ -360,3 +360,31 @@ def test_impossible_dates_and_a_witness_typed_twice_are_refused(seg):
             results={d2.voucher.lines.get().pk: 10},
         )
     assert "destroyed_on" in err.value.details and f"{today.year}-01-01" in str(err.value)
+
+
+def test_ammunition_is_not_planned_for_a_method_meant_for_weapons(make):
+    from tests.ammunition.conftest import Depot
+
+    depot = Depot(make)
+    depot.receive("M82-CUT", 50, "MORT-82-HE")
+    lines = 0
+    for method, allowed in (("cutting", False), ("smelting", False), ("industrial", True)):
+        d = destruction_plan(
+            actor=depot.keeper,
+            site=depot.site,
+            method=method,
+            place="Atelier",
+            planned_date=date.today(),
+        )
+        if allowed:
+            services.voucher_lot_line_add(
+                actor=depot.keeper, voucher=d.voucher, lot_number="M82-CUT", quantity=50
+            )
+            lines += 1
+        else:
+            with pytest.raises(ValidationError) as err:
+                services.voucher_lot_line_add(
+                    actor=depot.keeper, voucher=d.voucher, lot_number="M82-CUT", quantity=50
+                )
+            assert "lot_number" in err.value.details and "IATG 10.10" in str(err.value)
+        assert d.voucher.lines.count() == (1 if allowed else 0)

@@ -147,6 +147,17 @@ def lot_line_add(
         raise invalid(
             gettext_noop("This kind of voucher moves weapons, not ammunition lots."), "kind"
         )
+    if k is Kind.DESTRUCTION:
+        method = voucher.destruction.method
+        if method not in voucher.destruction.AMMUNITION_METHODS:
+            raise invalid(
+                gettext_noop(
+                    "Ammunition cannot be destroyed by %(method)s: plan a destruction by open "
+                    "burning, open detonation or industrial demilitarisation (IATG 10.10)."
+                ),
+                "lot_number",
+                method=voucher.destruction.get_method_display(),
+            )
     if k is Kind.REVERSAL:
         raise invalid(
             gettext_noop("A reversal takes its lines from the voucher it reverses."), "kind"
