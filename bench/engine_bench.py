@@ -40,43 +40,15 @@ def child(n: int) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from pssm.accounts import services as account_services
-    from pssm.accounts.authz import SystemActor
     from pssm.domain.serials import normalise
     from pssm.movements import services as mv
     from pssm.registry.models import Weapon, WeaponType
-    from pssm.sites import services as site_services
 
     call_command("migrate", verbosity=0)
-    actor = SystemActor("system:bench")
-    country = site_services.country_create(
-        actor=actor, code="BN", name="Benchland", default_language="en"
-    )
-    org = site_services.organisation_create(
-        actor=actor, country=country, code="ARMY", name="Army", kind="army"
-    )
-    sites, racks = [], []
-    for i in range(SITES):
-        site = site_services.site_create(
-            actor=actor, organisation=org, code=f"S{i:03d}", name=f"Site {i}", kind="armoury"
-        )
-        building = site_services.building_create(
-            actor=actor, site=site, code="ARM01", name="Armoury", kind="armoury_room"
-        )
-        racks.append(
-            site_services.location_create(
-                actor=actor, building=building, code="R01", name="Rack", kind="rack"
-            )
-        )
-        sites.append(site)
-    users = {}
-    for name, role in (("keeper", "storekeeper"), ("commander", "site_commander")):
-        users[name] = account_services.user_create(
-            actor=actor, username=name, password="bench-password-1"
-        )
-        account_services.role_grant(
-            actor=actor, user=users[name], role=role, level="country", country=country
-        )
+    from skeleton import armouries
+
+    base = armouries(SITES)
+    org, sites, racks, users = base.org, base.sites, base.racks, base.users
     wt = WeaponType.objects.get(make="Kalashnikov", model="AKM")
     has_uuid = any(f.name == "uuid" for f in Weapon._meta.fields)
     cols = ["id", "serial", "serial_norm", "weapon_type_id", "owner_id", "status", "site_id"]

@@ -32,15 +32,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from pssm.accounts import services as account_services  # noqa: E402
-from pssm.accounts.authz import SystemActor  # noqa: E402
 from pssm.domain import serials  # noqa: E402
 from pssm.movements import services as mv  # noqa: E402
 from pssm.movements.models import Voucher  # noqa: E402
 from pssm.registry.models import Weapon, WeaponType  # noqa: E402
 from pssm.registry.selectors import weapon_search  # noqa: E402
-from pssm.sites import services as site_services  # noqa: E402
 from pssm.sites.models import StorageLocation  # noqa: E402
+from skeleton import armouries  # noqa: E402
 
 SITES = 200
 ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + string.digits
@@ -52,39 +50,9 @@ def pct(values, p):
 
 
 def build(n: int, rng: random.Random):
-    actor = SystemActor("system:bench")
-    country = site_services.country_create(
-        actor=actor, code="BN", name="Benchland", default_language="en"
-    )
-    org = site_services.organisation_create(
-        actor=actor, country=country, code="ARMY", name="Army", kind="army"
-    )
-    sites, racks = [], []
-    for i in range(SITES):
-        site = site_services.site_create(
-            actor=actor, organisation=org, code=f"S{i:03d}", name=f"Site {i}", kind="armoury"
-        )
-        building = site_services.building_create(
-            actor=actor, site=site, code="ARM01", name="Armoury", kind="armoury_room"
-        )
-        racks.append(
-            site_services.location_create(
-                actor=actor, building=building, code="R01", name="Rack", kind="rack"
-            )
-        )
-        sites.append(site)
-    keeper = account_services.user_create(
-        actor=actor, username="keeper", password="bench-password-1"
-    )
-    commander = account_services.user_create(
-        actor=actor, username="commander", password="bench-password-1"
-    )
-    account_services.role_grant(
-        actor=actor, user=keeper, role="storekeeper", level="country", country=country
-    )
-    account_services.role_grant(
-        actor=actor, user=commander, role="site_commander", level="country", country=country
-    )
+    base = armouries(SITES)
+    org, sites, racks, users = base.org, base.sites, base.racks, base.users
+    keeper, commander = users["keeper"], users["commander"]
     wt = WeaponType.objects.get(make="Kalashnikov", model="AKM")
     seen = set()
     w_table = Weapon._meta.db_table

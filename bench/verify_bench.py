@@ -36,7 +36,7 @@ from pssm.journal import keys  # noqa: E402
 from pssm.journal.models import JournalEntry, JournalHead  # noqa: E402
 from pssm.journal.verify import journal_verify  # noqa: E402
 from pssm.registry.models import Weapon, WeaponType  # noqa: E402
-from pssm.sites import services as site_services  # noqa: E402
+from skeleton import armouries  # noqa: E402
 
 SITES = 200
 IMPORT_CHUNK = 10_000
@@ -97,26 +97,10 @@ def _copy(table, columns, rows):
 
 
 def build(n_weapons: int, n_entries: int):
-    actor = SystemActor("system:bench")
-    country = site_services.country_create(
-        actor=actor, code="BN", name="Benchland", default_language="en"
-    )
-    org = site_services.organisation_create(
-        actor=actor, country=country, code="ARMY", name="Army", kind="army"
-    )
-    sites, racks = [], []
-    for i in range(SITES):
-        site = site_services.site_create(
-            actor=actor, organisation=org, code=f"S{i:03d}", name=f"Site {i}", kind="armoury"
-        )
-        building = site_services.building_create(
-            actor=actor, site=site, code="ARM01", name="Armoury", kind="armoury_room"
-        )
-        rack = site_services.location_create(
-            actor=actor, building=building, code="R01", name="Rack", kind="rack"
-        )
-        sites.append((site.pk, site.code))
-        racks.append((rack.pk, rack.code))
+    base = armouries(SITES)
+    org = base.org
+    sites = [(site.pk, site.code) for site in base.sites]
+    racks = [(rack.pk, rack.code) for rack in base.racks]
     wt = WeaponType.objects.get(make="Kalashnikov", model="AKM")
     key = keys.load()
     node = settings.PSSM_NODE_ID

@@ -167,6 +167,8 @@ def test_bad_dates_methods_and_quantities_are_refused(make, client):
     assert "Total : Armes" not in text  # units and weapons are never added together
     assert "M. Keita (Commission nationale), extérieur à l'unité détentrice" in text
     assert "Signature : ____" in text
+    posted = JournalEntry.objects.filter(kind="voucher.posted").order_by("-seq").first()
+    assert posted.hash[:16] in text  # the entry that certified it
 
 
 def _pdf_text(content: bytes) -> str:

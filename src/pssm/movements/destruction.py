@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from pssm.accounts import authz
 from pssm.core.services import invalid
+from pssm.domain import destruction as rules
 from pssm.domain.access import Action
 from pssm.domain.errors import ConflictError, gettext_noop
 from pssm.domain.ledger import Kind
@@ -36,11 +37,6 @@ from pssm.journal.services import journal_append
 
 from . import drafts
 from .models import Destruction, DestructionPhoto, Voucher, VoucherLine
-
-# How far a planned or recorded date may lie from the day it is entered: a destruction held
-# before its paperwork is recorded afterwards, but not a year and more later.
-PAST_DAYS = 366
-AHEAD_DAYS = 731
 
 
 def destruction_plan(
@@ -55,17 +51,7 @@ def destruction_plan(
         raise invalid(gettext_noop("Say where the destruction takes place."), "place")
     if not isinstance(planned_date, date):
         raise invalid(gettext_noop("Give the planned date."), "planned_date")
-    today = timezone.localdate()
-    if not today - timedelta(days=PAST_DAYS) <= planned_date <= today + timedelta(days=AHEAD_DAYS):
-        raise invalid(
-            gettext_noop(
-                "The planned date must lie between %(earliest)s and %(latest)s (one year back, "
-                "two years ahead)."
-            ),
-            "planned_date",
-            earliest=(today - timedelta(days=PAST_DAYS)).isoformat(),
-            latest=(today + timedelta(days=AHEAD_DAYS)).isoformat(),
-        )
+    rules.check_planned_date(planned_date, timezone.localdate())
     with transaction.atomic():
         voucher = drafts.voucher_create(
             actor=actor,
@@ -97,34 +83,6 @@ def destruction_plan(
     return destruction
 
 
-def _witnesses(given) -> list[dict]:
-    people = []
-    for row in given or []:
-        name = " ".join((row.get("name") or "").split())  # "mme  keïta " is "Mme Keïta"
-        if not name:
-            continue
-        people.append(
-            {
-                "name": name[:150],
-                "organisation": " ".join((row.get("organisation") or "").split())[:150],
-                "outside": bool(row.get("outside")),
-            }
-        )
-    names = {p["name"].casefold() for p in people}
-    if len(people) < 2 or len(names) < 2:
-        raise invalid(
-            gettext_noop("A destruction needs at least two different witnesses."), "witnesses"
-        )
-    if len(names) != len(people):
-        raise invalid(gettext_noop("The same person is named twice as witness."), "witnesses")
-    if not any(p["outside"] for p in people):
-        raise invalid(
-            gettext_noop("At least one witness must come from outside the holding unit."),
-            "witnesses",
-        )
-    return people
-
-
 def destruction_record(
     *,
     actor,
@@ -151,28 +109,16 @@ def destruction_record(
             raise drafts.state_conflict(v, "draft")
         if not isinstance(destroyed_on, date):
             raise invalid(gettext_noop("Give the date of the destruction."), "destroyed_on")
-        if destroyed_on > today:
-            raise invalid(
-                gettext_noop("A destruction cannot be recorded for a future date."), "destroyed_on"
-            )
-        people = _witnesses(witnesses)
+        people = rules.check_witnesses(witnesses)
         lines = list(v.lines.select_related("lot").order_by("pk"))
         if not lines:
             raise invalid(gettext_noop("Add the items to destroy first."), "lines")
-        earliest = timezone.localdate(v.created_at) - timedelta(days=PAST_DAYS)
-        made = [line.lot.year_of_manufacture for line in lines if line.lot_id]
-        made = [year for year in made if year]
-        if made:
-            earliest = max(earliest, date(max(made), 1, 1))
-        if destroyed_on < earliest:
-            raise invalid(
-                gettext_noop(
-                    "The destruction cannot be dated before %(earliest)s: at most one year "
-                    "before the voucher was opened, and not before its items were made."
-                ),
-                "destroyed_on",
-                earliest=earliest.isoformat(),
-            )
+        rules.check_destroyed_on(
+            destroyed_on,
+            today=today,
+            opened_on=timezone.localdate(v.created_at),
+            years_made=[line.lot.year_of_manufacture for line in lines if line.lot_id],
+        )
         changed = []
         for line in lines:
             if line.pk not in results:

@@ -13,6 +13,7 @@ from pssm.ammunition.models import Lot, LotBalance, Nature
 from pssm.ammunition.safety import rules_for_site
 from pssm.ammunition.suspensions import check_not_suspended
 from pssm.core.services import invalid
+from pssm.domain.destruction import check_method_for_ammunition
 from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
 from pssm.domain.explosives.qd import check_lot_size
 from pssm.domain.ledger import BLOCKED_WHEN_FROZEN, WEAPON_ONLY, Kind
@@ -143,21 +144,14 @@ def lot_line_add(
 ) -> VoucherLine:
     """Add a lot line to a locked draft (the caller holds the transaction and the lock)."""
     k = voucher.kind_enum
+    rules = rules_for_site(voucher.site)  # the country's rule set, read once
     if k in WEAPON_ONLY:
         raise invalid(
             gettext_noop("This kind of voucher moves weapons, not ammunition lots."), "kind"
         )
     if k is Kind.DESTRUCTION:
-        method = voucher.destruction.method
-        if method not in voucher.destruction.AMMUNITION_METHODS:
-            raise invalid(
-                gettext_noop(
-                    "Ammunition cannot be destroyed by %(method)s: plan a destruction by open "
-                    "burning, open detonation or industrial demilitarisation (IATG 10.10)."
-                ),
-                "lot_number",
-                method=voucher.destruction.get_method_display(),
-            )
+        d = voucher.destruction
+        check_method_for_ammunition(d.method, d.get_method_display())
     if k is Kind.REVERSAL:
         raise invalid(
             gettext_noop("A reversal takes its lines from the voucher it reverses."), "kind"
@@ -187,10 +181,10 @@ def lot_line_add(
             quantity=qty,
             neq_kg_per_unit=lot.nature.neq_kg_per_unit,
             max_quantity=lot.nature.max_lot_quantity,
-            rules=rules_for_site(voucher.site),
+            rules=rules,
         )
     if k is Kind.ISSUE:
-        check_issuable(lot.lot_number, lot.condition_code, rules_for_site(voucher.site))
+        check_issuable(lot.lot_number, lot.condition_code, rules)
     check_not_frozen(voucher.site, {lot.pk: lot}, k)
     check_not_suspended({lot.pk: lot}, k)
     if voucher.lines.filter(lot=lot, location=location).exists():

@@ -412,11 +412,6 @@ class Destruction(models.Model):
         OPEN_DETONATION = "open_detonation", _("Open detonation")
         INDUSTRIAL = "industrial", _("Industrial demilitarisation")
 
-    # Ammunition is destroyed by burning, detonation or industrial demilitarisation (IATG
-    # 10.10); cutting, crushing and smelting are for weapons (MOSAIC 05.50). Weapons may
-    # also be burnt or blown up (public "flame of peace" destructions).
-    AMMUNITION_METHODS = frozenset({"open_burning", "open_detonation", "industrial"})
-
     voucher = models.OneToOneField(
         Voucher, on_delete=models.PROTECT, related_name="destruction", verbose_name=_("voucher")
     )

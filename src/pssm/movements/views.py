@@ -506,7 +506,10 @@ def destruction_certificate(request, pk):
         raise Http404
     entry = (
         JournalEntry.objects.filter(
-            kind="voucher.posted", payload__contains=f'"number":"{v.number}"'
+            # (scope_site, seq) is indexed: read backwards from the newest entry of the site.
+            scope_site=v.site.code,
+            kind="voucher.posted",
+            payload__contains=f'"number":"{v.number}"',
         )
         .order_by("-seq")
         .values_list("hash", flat=True)
