@@ -23,6 +23,10 @@ IMPORT_ROWS = int(os.environ.get("PSSM_BENCH_IMPORT_ROWS", "1000000"))
 VERIFY_ENTRIES = int(os.environ.get("PSSM_BENCH_VERIFY_ENTRIES", "3000000"))
 PG_ADMIN = os.environ.get("PSSM_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_BENCH_DB = "pssm_bench"
+LOAD_CLIENTS = int(os.environ.get("PSSM_BENCH_LOAD_CLIENTS", "20"))
+LOAD_SECONDS = int(os.environ.get("PSSM_BENCH_LOAD_SECONDS", "60"))
+XLSX_ROWS = int(os.environ.get("PSSM_BENCH_XLSX_ROWS", "200000"))
+NO_DATABASE = {"readers"}
 # Which parts and databases to run (all by default), e.g. PSSM_BENCH_ONLY=registry,import
 # and PSSM_BENCH_DATABASES=postgresql.
 ONLY = set(filter(None, os.environ.get("PSSM_BENCH_ONLY", "").split(",")))
@@ -36,6 +40,8 @@ def _wanted(part: str) -> bool:
 
 
 def _targets(tmp: str, name: str) -> list[str]:
+    if name in NO_DATABASE:
+        return [f"sqlite:///{tmp}/{name}.sqlite3"]  # run once: it reads files only
     targets = [f"sqlite:///{tmp}/{name}.sqlite3"] if "sqlite" in DATABASES else []
     if "postgresql" in DATABASES:
         pg = _pg_scratch_url()
@@ -101,6 +107,18 @@ PARTS = [
         f"\nImport: {IMPORT_ROWS:,} weapon rows from CSV per database",
         "import_bench.py",
         [str(IMPORT_ROWS)],
+    ),
+    (
+        "load",
+        f"\nLoad: {LOAD_CLIENTS} clients for {LOAD_SECONDS} s against gunicorn on the loopback, per database",
+        "load_bench.py",
+        [str(LOAD_CLIENTS), str(LOAD_SECONDS)],
+    ),
+    (
+        "readers",
+        "\nXLSX readers, openpyxl and python-calamine in one run, each in a confined child process",
+        "reader_bench.py",
+        [str(XLSX_ROWS)],
     ),
 ]
 

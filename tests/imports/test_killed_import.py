@@ -144,6 +144,8 @@ def test_a_killed_import_leaves_whole_chunks_and_completes_when_run_again(scratc
     assert weapons == lines == imported == vouchers * CHUNK  # whole chunks only
     assert last_row == weapons + 1  # the job's last row moved with its chunks
 
+    assert query("SELECT state FROM imports_importjob") == [("running",)]  # as it was left
+
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=DEADLINE)
 
     summary = json.loads(again.stdout)
@@ -153,6 +155,10 @@ def test_a_killed_import_leaves_whole_chunks_and_completes_when_run_again(scratc
         weapons,
         0,
     )
+    # the killed job is failed, with the reason, once a command has looked at it
+    (killed, done) = query("SELECT state, message FROM imports_importjob ORDER BY id")
+    assert killed[0] == "failed" and f"process {first.pid} is gone" in killed[1]
+    assert done[0] == "done"
     assert query("SELECT COUNT(*), COUNT(DISTINCT serial_norm) FROM registry_weapon")[0] == (
         ROWS,
         ROWS,

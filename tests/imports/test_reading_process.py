@@ -154,7 +154,11 @@ def test_rows_committed_by_an_earlier_run_are_skipped(tmp_path):
 
 def test_an_unreadable_line_and_an_unexpected_error_are_sent_not_raised(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text('serial;type;location\nA-1;AKM;R01\n"' + "x" * 200_000 + '";AKM;R01\n')
+    from pssm.imports.readers import MAX_CSV_FIELD
+
+    path.write_text(
+        'serial;type;location\nA-1;AKM;R01\n"' + "x" * (MAX_CSV_FIELD + 1) + '";AKM;R01\n'
+    )
 
     failed = messages(path, rules())[-1]
     crashed = messages(path, rules(types=None))[-1]
@@ -163,11 +167,34 @@ def test_an_unreadable_line_and_an_unexpected_error_are_sent_not_raised(tmp_path
     assert crashed[0] == "crashed" and "AttributeError" in crashed[1]
 
 
+def test_a_cell_too_long_rejects_its_row_not_the_file(armoury, tmp_path):
+    path = tmp_path / "long.csv"
+    rows = [f"SN-{i:05d};AKM;R01" for i in range(7)]
+    path.write_text(  # 200 KB: more than the csv module reads by default (128 KB)
+        "serial;type;location\n" + "\n".join(rows) + '\n"' + "x" * 200_000 + '";AKM;R01\n'
+    )
+
+    outcome = services.weapons_import(
+        actor=armoury.commander, site=armoury.site, path=path, chunk_size=5
+    )
+
+    assert (outcome.imported, outcome.rejected) == (7, 1)
+    [(row, _cells, reason)] = outcome.rejects
+    assert row == 9 and reason.startswith("serial: 200000 characters long")
+    assert not multiprocessing.active_children()
+
+
 def test_a_line_that_cannot_be_read_far_down_keeps_the_chunks_before_it(armoury, tmp_path):
+    from pssm.imports.readers import MAX_CSV_FIELD
+
     path = tmp_path / "long.csv"
     rows = [f"SN-{i:05d};AKM;R01" for i in range(7)]
     path.write_text(
-        "serial;type;location\n" + "\n".join(rows) + '\n"' + "x" * 200_000 + '";AKM;R01\n'
+        "serial;type;location\n"
+        + "\n".join(rows)
+        + '\n"'
+        + "x" * (MAX_CSV_FIELD + 1)
+        + '";AKM;R01\n'
     )
 
     with pytest.raises(FileError) as err:
@@ -212,11 +239,11 @@ def test_the_reading_process_stops_when_the_importing_one_is_gone(tmp_path):
     assert reader.exitcode == 1
 
 
-def _stops_at_once(path, rules, start_after, chunk_size, chunks, parent):
+def _stops_at_once(path, rules, start_after, chunk_size, chunks, parent, limits=None):
     os._exit(3)  # as if killed, or out of memory: no message at all
 
 
-def _fails_in_the_program(path, rules, start_after, chunk_size, chunks, parent):
+def _fails_in_the_program(path, rules, start_after, chunk_size, chunks, parent, limits=None):
     chunks.put(("crashed", "Traceback (most recent call last):\n  ...\nMemoryError\n"))
 
 

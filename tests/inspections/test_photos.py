@@ -7,15 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pssm.core.photos import reencode
 from pssm.domain import photos
 from pssm.domain.errors import ValidationError
 from pssm.inspections import services
 from pssm.inspections.models import InspectionPhoto
 from pssm.journal.models import JournalEntry
+from tests.images import JPEG, PNG, image_bytes
 from tests.inspections.test_inspections import answers
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-JPEG = b"\xff\xd8\xff\xe0" + b"\x01" * 300
 
 
 @pytest.fixture
@@ -54,8 +53,9 @@ def test_a_photo_is_evidence_and_is_kept_by_its_hash(ctx):
         upload=SimpleUploadedFile("door.png", PNG, content_type="text/plain"),
     )
     assert photo.content_type == "image/png"  # from the bytes, not the browser's word
-    assert photo.sha256 == hashlib.sha256(PNG).hexdigest()
-    assert (ctx["dir"] / photo.sha256).read_bytes() == PNG
+    kept = reencode(PNG, "image/png")
+    assert photo.sha256 == hashlib.sha256(kept).hexdigest()
+    assert (ctx["dir"] / photo.sha256).read_bytes() == kept
     assert photo.sha256 in JournalEntry.objects.get(kind="inspection.photo_added").payload
     closed = services.inspection_close(actor=ctx["inspector"], inspection=ctx["inspection"])
     assert closed.state == "closed"
@@ -68,6 +68,12 @@ def test_a_photo_is_evidence_and_is_kept_by_its_hash(ctx):
         (b"MZ\x90\x00" + b"\x00" * 40, "virus.png", "not a photo"),
         (b"\xff\xd8\xff" + b"\x00" * (1024 * 1024 + 10), "huge.jpg", "too large"),
         (b"", "empty.jpg", "Choose the photo"),
+        # a JPEG header followed by a web page: it starts like a photo, it is not one
+        (b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script></html>" * 20, "x.jpg", "not a"),
+        (JPEG[: len(JPEG) // 2], "cut.jpg", "not a photo"),  # truncated
+        (PNG[:-30] + b"<svg onload=alert(1)>", "p.png", "not a photo"),
+        # 20,000 × 20,000 pixels in a few kilobytes: refused before it is decoded
+        (image_bytes("PNG", size=(20_000, 20_000), color=0, mode="1"), "bomb.png", "pixels"),
     ],
 )
 def test_a_file_that_is_not_a_photo_or_too_large_is_refused(ctx, content, name, message):
@@ -79,6 +85,7 @@ def test_a_file_that_is_not_a_photo_or_too_large_is_refused(ctx, content, name, 
             upload=SimpleUploadedFile(name, content, content_type="image/jpeg"),
         )
     assert message in err.value.render() and "photo" in err.value.details
+    assert not list(ctx["dir"].glob("*")) if ctx["dir"].exists() else True  # nothing kept
     assert not InspectionPhoto.objects.exists()
     assert not JournalEntry.objects.filter(kind="inspection.photo_added").exists()
 
@@ -90,7 +97,8 @@ def test_the_page_and_the_api_take_photos(ctx, client, api_client):
     client.post(url, {f"a_{code}": "yes", f"p_{code}": SimpleUploadedFile("a.jpg", JPEG)})
     photo = InspectionPhoto.objects.get()
     shown = client.get(f"{url}photos/{photo.pk}/")
-    assert shown["Content-Type"] == "image/jpeg" and b"".join(shown.streaming_content) == JPEG
+    assert shown["Content-Type"] == "image/jpeg"
+    assert b"".join(shown.streaming_content) == reencode(JPEG, "image/jpeg")
     refused = client.post(
         url,
         {f"a_{code}": "yes", f"p_{code}": SimpleUploadedFile("a.jpg", b"GIF89a....")},

@@ -8,8 +8,7 @@ from pssm.domain.errors import PermissionDeniedError, ValidationError
 from pssm.journal.models import JournalEntry
 from pssm.registry.models import Weapon, WeaponPhoto
 from pssm.registry.services import weapon_photo_add
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.images import PNG
 
 
 def _png(name="mark.png", body=PNG):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "pssm.core",
     "pssm.demo",
     "pssm.dashboard",
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pssm.core.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,13 +164,45 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = int(os.environ.get("PSSM_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("PSSM_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS (PSSM_HTTPS=1; PSSM_SECURE_COOKIES=1 is the older name): secure cookies, a redirect
+# from http:// and HSTS for a year (ADR 0013). `pssm check --deploy` is then clean.
+HTTPS = _env_bool("PSSM_HTTPS", _env_bool("PSSM_SECURE_COOKIES", False))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("PSSM_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _env_bool("PSSM_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and _env_bool("PSSM_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("PSSM_BEHIND_PROXY", False) else None
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this server
+# only, no inline script or style, no plug-ins, no framing. The camera scanner needs media
+# from the camera (blob:) and the QR codes are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    }
+}
+# Browser features a page may use: the camera (serial scanning) on this site only.
+PSSM_PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), interest-cohort=()"
+)
 
 # Failed logins: 5 wrong passwords for one user name from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("PSSM_LOGIN_FAILURE_LIMIT", "5"))
@@ -250,3 +285,8 @@ PSSM_IMPORT_MAX_MB = int(os.environ.get("PSSM_IMPORT_MAX_MB", "500"))
 # Run imports started from the web in the request itself instead of a background process
 # (for tests and for very small installations).
 PSSM_IMPORTS_INLINE = _env_bool("PSSM_IMPORTS_INLINE", False)
+# How many imports run at once on this node (the others wait in line), and what the process
+# reading a file may use (address space beyond its start, processor seconds): ADR 0012.
+PSSM_IMPORT_CONCURRENCY = max(1, int(os.environ.get("PSSM_IMPORT_CONCURRENCY", "2")))
+PSSM_IMPORT_MAX_MEMORY_MB = int(os.environ.get("PSSM_IMPORT_MAX_MEMORY_MB", "1024"))
+PSSM_IMPORT_MAX_CPU_SECONDS = int(os.environ.get("PSSM_IMPORT_MAX_CPU_SECONDS", "3600"))

@@ -73,3 +73,20 @@ class ErrorMiddleware:
             },
             status=status,
         )
+
+
+class PrivateResponseMiddleware:
+    """Headers for every response of the application (static files are served before it):
+    ``Cache-Control: no-store`` unless the view chose its own (pages, exports, PDFs and API
+    answers hold serial numbers and personal data, which no shared or browser cache should
+    keep), and the ``Permissions-Policy`` of the settings."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Permissions-Policy", settings.PSSM_PERMISSIONS_POLICY)
+        return response

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from pssm.accounts import authz
@@ -16,7 +19,7 @@ from pssm.domain.errors import PssmError, Text, gettext_noop
 from pssm.movements import bulk
 from pssm.sites.models import Site
 
-from . import columns, readers
+from . import columns, readers, sandbox
 from .models import ImportJob
 from .parsing import RowError
 
@@ -64,6 +67,17 @@ class ReadingStopped(PssmError):
     )
 
 
+def node_limits(*, preview: bool = False) -> sandbox.Limits:
+    """The limits configured for this node (PSSM_IMPORT_MAX_MEMORY_MB and
+    PSSM_IMPORT_MAX_CPU_SECONDS); a preview gets at most a minute of processor time."""
+    cpu = settings.PSSM_IMPORT_MAX_CPU_SECONDS
+    return sandbox.Limits(
+        memory_mb=settings.PSSM_IMPORT_MAX_MEMORY_MB,
+        cpu_seconds=min(cpu, 60) if preview else cpu,
+        wall_seconds=min(cpu, 60) * 2 if preview else cpu * 2,
+    )
+
+
 def file_sha256(path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
@@ -87,15 +101,30 @@ def _resume_point(kind: str, site: Site, sha: str) -> int:
 
 
 def _open_job(
-    kind, *, actor, site, path, file_name, mapping, dry_run, all_or_nothing, job, resume
+    kind,
+    *,
+    actor,
+    site,
+    path,
+    file_name,
+    mapping,
+    dry_run,
+    all_or_nothing,
+    job,
+    resume,
+    head_only=False,
 ) -> tuple[readers.Table, dict[int, str], int, ImportJob]:
-    """Check the right, open the file, check the mapping (guessed from the headers when not
-    given) and record the job as running. Returns the table, the mapping, the row after which
-    to resume (``resume``: the last row committed by an earlier run of the same file) and
-    the job. Nothing is written when the file or the mapping is refused."""
+    """Check the right, open the file (in a confined reading process, see
+    :mod:`pssm.imports.sandbox`; ``head_only``: its header row alone, for an import that
+    reads the rows in a process of its own), check the mapping (guessed from the headers
+    when not given) and record the job as running, in this process. Returns the table, the
+    mapping, the row after which to resume (``resume``: the last row committed by an earlier
+    run of the same file) and the job. Nothing is written when the file or the mapping is
+    refused."""
     authz.check(actor, Action.DATA_IMPORT, site)
     path = Path(path)
-    table = readers.open_table(path, columns.recogniser(kind))
+    limits = node_limits(preview=head_only)
+    table = sandbox.open_table(path, kind, limits, first_rows=0 if head_only else None)
     given = mapping or columns.guess_mapping(kind, table.headers)
     mapping = columns.check_mapping(kind, {int(k): v for k, v in given.items()}, table.headers)
     sha = file_sha256(path)
@@ -109,6 +138,7 @@ def _open_job(
         "resumed_after": start_after,
     }
     job.size_bytes, job.state = table.size_bytes, ImportJob.State.RUNNING
+    job.pid, job.host = os.getpid(), socket.gethostname()[:100]
     job.save()
     return table, mapping, start_after, job
 

@@ -17,6 +17,7 @@ class ImportJob(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
+        QUEUED = "queued", _("In line")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
@@ -44,6 +45,11 @@ class ImportJob(models.Model):
     skipped = models.PositiveIntegerField(_("skipped"), default=0)
     report = models.JSONField(default=list, blank=True)  # the first rejects, for the page
     message = models.TextField(blank=True)
+    # The headers and first rows, read once at upload (the job page never reads the file).
+    preview = models.JSONField(default=dict, blank=True)
+    # The process running the import, to tell a job whose process died from a running one.
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    host = models.CharField(max_length=100, blank=True)
 
     SCOPE_PATHS = site_scope_paths("site__")
 

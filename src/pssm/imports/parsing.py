@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-import queue
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +30,8 @@ from pssm.domain import serials
 from pssm.domain.errors import PssmError, Text, gettext_noop
 from pssm.domain.ledger import Status
 
-from . import columns, readers
+from . import columns, readers, sandbox
+from .readers import MAX_CELL_CHARS
 
 # The weapon's columns as a checked row carries them (after the id, before the timestamps).
 WEAPON = (
@@ -98,9 +97,21 @@ def mapped_values(cells: list[str], mapping: dict[int, str]) -> dict[str, str]:
     """The cells of a row by the field each column is mapped to; RowError for a cell holding
     a NUL character, which no database text can hold (a damaged file, often far down)."""
     values = {name: (cells[i] if i < len(cells) else "") for i, name in mapping.items()}
-    if "\x00" in "".join(values.values()):
+    joined = "".join(values.values())
+    if "\x00" in joined:
         name = next(name for name, text in values.items() if "\x00" in text)
         raise RowError(name, gettext_noop("contains a NUL character (is the file damaged?)"))
+    if len(joined) > MAX_CELL_CHARS:
+        for name, text in values.items():
+            if len(text) > MAX_CELL_CHARS:
+                raise RowError(
+                    name,
+                    gettext_noop(
+                        "%(length)s characters long, more than the %(limit)s a cell may hold"
+                    ),
+                    length=len(text),
+                    limit=MAX_CELL_CHARS,
+                )
     return values
 
 
@@ -313,7 +324,15 @@ class WeaponRules:
         return f'{start},"import_row":{number}}}'
 
 
-def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks, parent: int):
+def produce(
+    path,
+    rules: WeaponRules,
+    start_after: int,
+    chunk_size: int,
+    chunks,
+    parent: int,
+    limits: sandbox.Limits | None = None,
+):
     """Read ``path`` and put on ``chunks`` messages for the importing process (``parent``):
 
     - ``("rows", checked_rows, last_row, progress)`` for each chunk, then
@@ -323,22 +342,19 @@ def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks,
     - ``("failed", template, params)`` when the file cannot be read further;
     - ``("crashed", traceback)`` on any other error.
 
+    With ``limits`` (the reading process of an import), this process is confined first
+    (:func:`pssm.imports.sandbox.confine`).
+
     Rows up to ``start_after`` are skipped. Duplicates within a chunk are rejected here;
     across chunks the importing process finds them in the registry (this job wrote them), so
     a million rows need no table of every serial seen, except in a dry run, which writes
     nothing and keeps one (a 64-bit digest per row)."""
 
     def put(item) -> None:
-        while True:
-            try:
-                chunks.put(item, timeout=PARENT_CHECK)
-                return
-            except queue.Full:
-                if os.getppid() != parent:
-                    # Nobody will read what is still in the pipe: exit without waiting for it.
-                    getattr(chunks, "cancel_join_thread", lambda: None)()
-                    raise SystemExit(1) from None
+        sandbox.put(chunks, item, parent, wait=PARENT_CHECK)
 
+    if limits is not None:
+        sandbox.confine(limits)
     try:
         table = readers.open_table(Path(path), columns.recogniser("weapons"))
         rows = skipped = 0
@@ -380,7 +396,7 @@ def produce(path, rules: WeaponRules, start_after: int, chunk_size: int, chunks,
         if chunk:
             put(("rows", chunk, last, progress()))
         put(("end", [], last, progress()))
-    except PssmError as exc:
-        put(("failed", exc.message_template, exc.params))
+    except (PssmError, MemoryError, sandbox.OutOfTime) as exc:
+        put(sandbox.failure(exc, limits or sandbox.Limits()))
     except Exception:  # noqa: BLE001 - reported to the importing process, which raises it
         put(("crashed", traceback.format_exc()))

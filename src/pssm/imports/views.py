@@ -2,11 +2,9 @@
 with a live progress bar, and the report with the rejected rows to download."""
 
 import uuid
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -18,7 +16,8 @@ from pssm.core.web import paginate
 from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, PssmError, gettext_noop
 
-from . import columns, forms, readers, runner
+from . import columns, forms, runner, sandbox
+from .jobs import node_limits
 from .models import ImportJob
 
 
@@ -38,6 +37,7 @@ def _job(user, pk) -> ImportJob:
 @login_required
 def job_list(request):
     authz.check_anywhere(request.user, Action.DATA_IMPORT)
+    runner.start_next()
     jobs = authz.scoped(request.user, Action.DATA_IMPORT, ImportJob.objects.select_related("site"))
     return render(request, "imports/job_list.html", {"page_obj": paginate(request, jobs)})
 
@@ -59,20 +59,22 @@ def upload(request):
                 fh.write(block)
         kind = form.cleaned_data["kind"]
         try:
-            table = readers.open_table(stored, columns.recogniser(kind))
+            preview = sandbox.preview(stored, kind, node_limits(preview=True))
         except PssmError as exc:
             stored.unlink(missing_ok=True)
             form.add_error("file", error_message(exc))
         else:
+            guessed = columns.guess_mapping(kind, preview["headers"])
             job = ImportJob.objects.create(
                 kind=kind,
                 site=site,
                 file_name=Path(upload_file.name).name[:255],
                 stored_path=str(stored),
                 created_by=request.user,
-                size_bytes=table.size_bytes,
-                mapping={str(k): v for k, v in columns.guess_mapping(kind, table.headers).items()},
+                size_bytes=preview["size_bytes"],
+                mapping={str(k): v for k, v in guessed.items()},
                 options={"location": form.cleaned_data["location"].strip().upper()},
+                preview=preview,
             )
             return redirect("imports:job_detail", job.pk)
     return render(
@@ -80,21 +82,23 @@ def upload(request):
     )
 
 
-def _preview(job):
-    table = readers.open_table(job.stored_path, columns.recogniser(job.kind))
-    return table.headers, list(islice(table.rows, 10))
+def _seen(user, pk) -> ImportJob:
+    """The job, after the queue was looked at: dead jobs marked failed, free slots filled."""
+    runner.start_next()
+    return _job(user, pk)
 
 
 @login_required
 def job_detail(request, pk):
-    job = _job(request.user, pk)
-    context = {"job": job, "rejects_file": runner.rejects_path(job).exists()}
+    job = _seen(request.user, pk)
+    context = {
+        "job": job,
+        "rejects_file": runner.rejects_path(job).exists(),
+        "position": runner.position(job) if job.state == ImportJob.State.QUEUED else None,
+    }
     if job.state == ImportJob.State.PENDING:
-        try:
-            headers, preview = _preview(job)
-        except PssmError as exc:
-            messages.error(request, error_message(exc))
-            return redirect("imports:job_list")
+        headers = job.preview.get("headers", [])
+        preview = [tuple(row) for row in job.preview.get("rows", [])]
         form = forms.MappingForm(request.POST or None, job=job, headers=headers)
         if request.method == "POST" and form.is_valid():
             try:
@@ -108,8 +112,7 @@ def job_detail(request, pk):
                     "dry_run": form.cleaned_data["dry_run"],
                     "all_or_nothing": form.cleaned_data["all_or_nothing"],
                 }
-                job.state = ImportJob.State.RUNNING
-                job.save(update_fields=["mapping", "options", "state"])
+                job.save(update_fields=["mapping", "options"])
                 runner.start(job)
                 return redirect("imports:job_detail", job.pk)
         context.update(form=form, headers=headers, preview=preview)
@@ -118,7 +121,9 @@ def job_detail(request, pk):
 
 @login_required
 def job_progress(request, pk):
-    return render(request, "imports/_progress.html", {"job": _job(request.user, pk)})
+    job = _seen(request.user, pk)
+    position = runner.position(job) if job.state == ImportJob.State.QUEUED else None
+    return render(request, "imports/_progress.html", {"job": job, "position": position})
 
 
 @login_required

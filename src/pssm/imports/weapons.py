@@ -29,7 +29,7 @@ from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
-from . import columns, parsing, readers
+from . import columns, parsing, readers, sandbox
 from .jobs import (
     CHUNK,
     REPORT_LIMIT,
@@ -39,6 +39,7 @@ from .jobs import (
     _open_job,
     _reason_text,
     _receipt_voucher,
+    node_limits,
 )
 from .models import ImportJob
 from .parsing import RowError
@@ -46,7 +47,7 @@ from .parsing import RowError
 # Chunks between two looks at the registry's planner statistics (see _keep_statistics).
 STATISTICS_EVERY = 4
 # How the reading process of a weapons import is started (see _WeaponRun.go).
-START_METHOD = "spawn"
+START_METHOD = sandbox.START_METHOD
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def weapons_import(
         all_or_nothing=all_or_nothing,
         job=job,
         resume=False,
+        head_only=True,
     )
     path = Path(path)
     if all_or_nothing and not dry_run:
@@ -187,9 +189,10 @@ class _WeaponRun:
         outcome, job = self.outcome, self.job
         context = multiprocessing.get_context(START_METHOD)
         chunks = context.Queue(maxsize=2)
+        limits = node_limits()
         reader = context.Process(
             target=parsing.produce,
-            args=(str(self.path), self.rules, start_after, chunk_size, chunks, os.getpid()),
+            args=(str(self.path), self.rules, start_after, chunk_size, chunks, os.getpid(), limits),
             name=f"pssm-import-{job.pk}-reader",
             daemon=True,
         )
@@ -208,7 +211,7 @@ class _WeaponRun:
                     break
                 if pipeline:
                     pipeline.check()
-                kind, *message = self.receive(chunks, reader)
+                kind, *message = self.receive(chunks, reader, limits)
                 if kind == "failed":
                     template, params = message
                     raise readers.FileError(template, params=params)
@@ -252,17 +255,27 @@ class _WeaponRun:
         self.tick(progress)
 
     @staticmethod
-    def receive(chunks, reader) -> tuple:
-        """The reading process's next message; an error if it ended without one."""
+    def receive(chunks, reader, limits) -> tuple:
+        """The reading process's next message; an error if it ended without one (the limits
+        it was confined to name the reason when they explain its end)."""
         while True:
             try:
                 return chunks.get(timeout=parsing.PARENT_CHECK)
             except queue.Empty:
                 if reader.is_alive():
                     continue
+            if sandbox.killed(reader):
+                raise sandbox.stopped(reader.exitcode, limits) or ReadingStopped(
+                    params={
+                        "reason": Text(gettext_noop("exit code %(code)s"), code=reader.exitcode)
+                    }
+                )
             try:  # it may have sent its last message just before it ended
                 return chunks.get(timeout=parsing.PARENT_CHECK)
             except queue.Empty:
+                known = sandbox.stopped(reader.exitcode, limits)
+                if known:
+                    raise known from None
                 raise ReadingStopped(
                     params={
                         "reason": Text(gettext_noop("exit code %(code)s"), code=reader.exitcode)

@@ -1,13 +1,17 @@
 """`pssm import weapons|ammunition FILE --site CODE`: load a legacy register."""
 
 import json
+import os
 import sys
 
 from django.core.management.base import CommandError
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as translate
 
 from pssm.core.management.base import PssmCommand
+from pssm.imports import runner as job_runner
 from pssm.imports import services
+from pssm.imports.models import ImportJob
 from pssm.imports.readers import write_rejects
 from pssm.sites import selectors as site_selectors
 
@@ -45,6 +49,7 @@ class Command(PssmCommand):
         if options["location"]:
             location = site_selectors.location_get(user=actor, code=options["location"].upper())
         show = not options["json"] and sys.stderr.isatty()
+        job_runner.reap()  # an earlier import whose process died is marked failed first
 
         def progress(job):
             if show:
@@ -59,17 +64,25 @@ class Command(PssmCommand):
         runner = (
             services.weapons_import if options["what"] == "weapons" else services.ammunition_import
         )
-        outcome = runner(
-            actor=actor,
-            site=site,
-            path=options["file"],
-            location=location,
-            dry_run=options["dry_run"],
-            all_or_nothing=options["all_or_nothing"],
-            chunk_size=max(1, options["chunk"]),
-            progress=progress,
-            translate=translate,
-        )
+        try:
+            outcome = runner(
+                actor=actor,
+                site=site,
+                path=options["file"],
+                location=location,
+                dry_run=options["dry_run"],
+                all_or_nothing=options["all_or_nothing"],
+                chunk_size=max(1, options["chunk"]),
+                progress=progress,
+                translate=translate,
+            )
+        except KeyboardInterrupt:
+            reason = translate(job_runner.INTERRUPTED)
+            self._stopped(translate(job_runner.STOPPED) % {"reason": reason})
+            sys.exit(130)
+        except DatabaseError:
+            self._stopped(translate(job_runner.LOST_DATABASE))
+            sys.exit(6)
         if show:
             sys.stderr.write("\n")
         if options["rejects"] and outcome.rejects:
@@ -89,3 +102,18 @@ class Command(PssmCommand):
                 self.stdout.write(f"  … {outcome.rejected - 20} more (see --rejects)")
         if outcome.rejected:
             sys.exit(1)
+
+    def _stopped(self, message: str) -> None:
+        """Mark this process's running job failed with ``message`` and say it."""
+        try:
+            ids = list(
+                ImportJob.objects.filter(
+                    pid=os.getpid(), state=ImportJob.State.RUNNING
+                ).values_list("pk", flat=True)
+            )
+        except DatabaseError:
+            connection.close()
+            ids = []
+        for pk in ids:
+            job_runner.fail(ImportJob(pk=pk), message)
+        self.stderr.write(message)

@@ -22,8 +22,11 @@ class Command(PssmCommand):
         )
         if job is None or job.state not in {ImportJob.State.PENDING, ImportJob.State.RUNNING}:
             raise CommandError(f"no import job {options['job']} waiting to run")
-        with translation.override(job.created_by.preferred_language or "fr"):
-            job = runner.run(job, translate=gettext)
+        try:
+            with translation.override(job.created_by.preferred_language or "fr"):
+                job = runner.run(job, translate=gettext)
+        finally:
+            runner.start_next()  # the slot this job held goes to the next in line
         self.stdout.write(
             f"job {job.pk}: {job.state}, {job.imported} imported, {job.rejected} rejected"
         )
