@@ -140,3 +140,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+# An unexpected error under /api/ is answered as JSON in the API's error format (ADR 0011).
+handler500 = "pssm.core.api.server_error"
