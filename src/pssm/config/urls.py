@@ -141,5 +141,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
-# An unexpected error under /api/ is answered as JSON in the API's error format (ADR 0011).
+# Under /api/, an unknown URL and an unexpected error are answered in the API's error format
+# (ADR 0011); pages keep their pages.
+handler404 = "pssm.core.api.page_not_found"
 handler500 = "pssm.core.api.server_error"

@@ -70,6 +70,17 @@ def parse_error_response(message: str) -> Response:
     )
 
 
+def page_not_found(request, exception=None, *args, **kwargs):
+    """Django's ``handler404``: a URL under /api/ that names nothing is answered in the API's
+    error format; a page keeps the not-found page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "message": _("Not found."), "details": {}},
+            status=status.HTTP_404_NOT_FOUND,
+        )
+    return defaults.page_not_found(request, exception, *args, **kwargs)
+
+
 def server_error(request, *args, **kwargs):
     """Django's ``handler500``: an unexpected error under /api/ is answered in the API's error
     format (no traceback: the log has it); a page keeps the server-error page."""

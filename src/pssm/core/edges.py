@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from pssm.domain.errors import ValidationError, gettext_noop
+from pssm.domain.errors import NotFoundError, ValidationError, gettext_noop
 
 JSON_MEDIA_TYPES = ("application/json",)
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -99,6 +99,20 @@ def input_error(name: str) -> ValidationError:
         params={"parameter": label},
         details={label: gettext_noop("Contains a character that is not allowed.")},
     )
+
+
+MAX_ID = 2**63 - 1  # the largest value of a 64-bit integer column
+
+
+def out_of_range(view_kwargs: dict) -> bool:
+    """Whether an id taken from the URL is beyond any database integer (nothing has it)."""
+    return any(
+        isinstance(value, int) and not 0 <= value <= MAX_ID for value in view_kwargs.values()
+    )
+
+
+def too_large_id() -> NotFoundError:
+    return NotFoundError(gettext_noop("Not found."))
 
 
 def whole_number(value, name: str) -> int | None:

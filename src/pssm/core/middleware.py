@@ -91,8 +91,10 @@ class ErrorMiddleware:
 class InputGuardMiddleware:
     """Refuses, before any view runs, input that no database column can hold: a NUL character
     or a lone surrogate in a query parameter, a form field, a JSON body or a URL part (PostgreSQL
-    rejects NUL in text; SQLite stores it). The answer is a 400 naming the parameter, in the
-    API's error format or as the error page (see :mod:`pssm.core.edges`)."""
+    rejects NUL in text; SQLite stores it), and an id in the URL beyond any database integer
+    (SQLite cannot even compare it: an OverflowError). The answer is a 400 naming the
+    parameter (a 404 for the id), in the API's error format or as the error page (see
+    :mod:`pssm.core.edges`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -101,9 +103,11 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from .edges import find_bad_input, input_error
+        from .edges import find_bad_input, input_error, out_of_range, too_large_id
 
         bad = find_bad_input(request, view_kwargs)
-        if bad is None:
-            return None
-        return error_response(request, input_error(bad))
+        if bad is not None:
+            return error_response(request, input_error(bad))
+        if out_of_range(view_kwargs):
+            return error_response(request, too_large_id())
+        return None
