@@ -236,3 +236,15 @@ def test_an_unexpected_page_error_keeps_a_page(db, failing_urls):
 
     assert response.status_code == 500 and b"<html" in response.content
     assert b"secret" not in response.content
+
+
+def test_an_id_beyond_any_integer_column_and_an_unknown_api_url_are_json_404s(wide, api_client):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {wide.token}")
+
+    huge = api_client.get(f"/api/v1/vouchers/{2**64}/")
+    unknown = api_client.get("/api/v1/no-such-thing/")
+    page = api_client.get("/no-such-page/")
+
+    for response in (huge, unknown):
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert page.status_code == 404 and "text/html" in page["Content-Type"]
