@@ -248,3 +248,14 @@ def test_an_id_beyond_any_integer_column_and_an_unknown_api_url_are_json_404s(wi
     for response in (huge, unknown):
         assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert page.status_code == 404 and "text/html" in page["Content-Type"]
+
+
+def test_a_nul_in_a_posted_web_form_is_a_400_page_naming_the_field(db, client):
+    from axes.models import AccessAttempt
+
+    response = client.post(
+        "/accounts/login/", {"username": NUL, "password": "x"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert response.status_code == 400 and "username" in response.content.decode()
+    assert not AccessAttempt.objects.exists()  # refused before the sign-in ran
