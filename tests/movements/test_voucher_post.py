@@ -131,17 +131,21 @@ def test_issuing_a_weapon_already_issued_fails_and_changes_nothing(kti):
     assert weapon("AK-0001").custodian_unit == "Section 1"
 
 
-def test_line_for_a_weapon_of_another_site_is_refused(kti, seg):
+def test_line_for_a_weapon_of_another_site_is_refused(kti, seg, make):
     seg.receive("AK-0900")
     voucher = services.voucher_create(
         actor=kti.keeper, site=kti.site, kind="issue", custodian_unit="Section 1"
     )
+    admin = make.user("administrator")
 
-    with pytest.raises(LedgerError) as exc:
+    with pytest.raises(NotFoundError) as hidden:  # the keeper may not see ML-SEG's weapons
         services.voucher_line_add(actor=kti.keeper, voucher=voucher, serial="AK-0900")
+    with pytest.raises(LedgerError) as seen:  # who sees both sites is told where it is not
+        services.voucher_line_add(actor=admin, voucher=voucher, serial="AK-0900")
 
-    assert "held by another site" in exc.value.render()
-    assert "ML-SEG" not in exc.value.render()
+    assert "at this site" in hidden.value.render() and "ML-SEG" not in hidden.value.render()
+    assert "held by another site" in seen.value.render()
+    assert "ML-SEG" not in seen.value.render()
 
 
 def test_unknown_serial_is_named(kti):

@@ -173,7 +173,11 @@ def _site(request, code):
 class NatureListApi(GenericAPIView):
     serializer_class = NatureOut
 
-    @extend_schema(parameters=[OpenApiParameter("q", str)], operation_id="nature_list")
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str)],
+        responses=NatureOut(many=True),
+        operation_id="nature_list",
+    )
     def get(self, request):
         qs = selectors.nature_list(user=request.user, query=request.query_params.get("q", ""))
         page = self.paginate_queryset(qs)
@@ -190,7 +194,9 @@ class LotListApi(GenericAPIView):
     serializer_class = LotOut
 
     @extend_schema(
-        parameters=[OpenApiParameter(n, str) for n in ("site", "q")], operation_id="lot_list"
+        parameters=[OpenApiParameter(n, str) for n in ("site", "q")],
+        responses=LotOut(many=True),
+        operation_id="lot_list",
     )
     def get(self, request):
         site_code = request.query_params.get("site", "")
@@ -256,7 +262,11 @@ class QdCheckApi(GenericAPIView):
 class LicenceListApi(GenericAPIView):
     serializer_class = LicenceOut
 
-    @extend_schema(parameters=[OpenApiParameter("site", str)], operation_id="licence_list")
+    @extend_schema(
+        parameters=[OpenApiParameter("site", str)],
+        responses=LicenceOut(many=True),
+        operation_id="licence_list",
+    )
     def get(self, request):
         code = request.query_params.get("site", "")
         qs = selectors.licence_list(user=request.user, site=_site(request, code) if code else None)
@@ -274,7 +284,11 @@ class LicenceListApi(GenericAPIView):
 class WaiverListApi(GenericAPIView):
     serializer_class = WaiverOut
 
-    @extend_schema(parameters=[OpenApiParameter("site", str)], operation_id="waiver_list")
+    @extend_schema(
+        parameters=[OpenApiParameter("site", str)],
+        responses=WaiverOut(many=True),
+        operation_id="waiver_list",
+    )
     def get(self, request):
         code = request.query_params.get("site", "")
         qs = selectors.waiver_list(user=request.user, site=_site(request, code) if code else None)
@@ -292,7 +306,11 @@ class WaiverListApi(GenericAPIView):
 class ExposedSiteListApi(GenericAPIView):
     serializer_class = ExposedSiteOut
 
-    @extend_schema(parameters=[OpenApiParameter("site", str)], operation_id="exposed_site_list")
+    @extend_schema(
+        parameters=[OpenApiParameter("site", str)],
+        responses=ExposedSiteOut(many=True),
+        operation_id="exposed_site_list",
+    )
     def get(self, request):
         site = _site(request, request.query_params.get("site", ""))
         page = self.paginate_queryset(selectors.exposed_site_list(user=request.user, site=site))
@@ -379,6 +397,7 @@ class SuspensionListApi(GenericAPIView):
             OpenApiParameter("state", str, enum=["active", "lifted", "all"]),
             OpenApiParameter("q", str),
         ],
+        responses=SuspensionOut(many=True),
         operation_id="lot_suspension_list",
     )
     def get(self, request):

@@ -148,3 +148,8 @@ urlpatterns = [
         name="api_docs",
     ),
 ]
+
+# Under /api/, an unknown URL and an unexpected error are answered in the API's error format
+# (ADR 0011); pages keep their pages.
+handler404 = "pssm.core.api.page_not_found"
+handler500 = "pssm.core.api.server_error"

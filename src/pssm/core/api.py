@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
@@ -30,12 +31,16 @@ def _flatten(detail):
     return str(detail)
 
 
+def error_body(exc: e.PssmError) -> dict:
+    """The ``{code, message, details}`` answer to a :class:`PssmError`, in the active language."""
+    return {"code": exc.code, "message": errors.message(exc), "details": errors.details(exc)}
+
+
 def exception_handler(exc, context):
     """Every API error is ``{code, message, details}`` with a fitting HTTP status."""
     if isinstance(exc, e.PssmError):
         set_rollback()
-        body = {"code": exc.code, "message": errors.message(exc), "details": errors.details(exc)}
-        return Response(body, status=errors.http_status(exc))
+        return Response(error_body(exc), status=errors.http_status(exc))
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -63,3 +68,29 @@ def parse_error_response(message: str) -> Response:
         {"code": "parse_error", "message": message, "details": {}},
         status=status.HTTP_400_BAD_REQUEST,
     )
+
+
+def page_not_found(request, exception=None, *args, **kwargs):
+    """Django's ``handler404``: a URL under /api/ that names nothing is answered in the API's
+    error format; a page keeps the not-found page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "message": _("Not found."), "details": {}},
+            status=status.HTTP_404_NOT_FOUND,
+        )
+    return defaults.page_not_found(request, exception, *args, **kwargs)
+
+
+def server_error(request, *args, **kwargs):
+    """Django's ``handler500``: an unexpected error under /api/ is answered in the API's error
+    format (no traceback: the log has it); a page keeps the server-error page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "code": "server_error",
+                "message": _("An unexpected error occurred on the server."),
+                "details": {},
+            },
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return defaults.server_error(request, *args, **kwargs)

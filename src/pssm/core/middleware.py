@@ -41,6 +41,32 @@ class LanguageMiddleware:
         return settings.LANGUAGE_CODE
 
 
+def error_response(request, exc):
+    """A raised :class:`PssmError` as the answer to ``request``: ``{code, message, details}``
+    under /api/, else the translated error page, with the error's HTTP status."""
+    from django.shortcuts import render
+
+    from . import errors
+
+    status = errors.http_status(exc)
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        from .api import error_body
+
+        return JsonResponse(error_body(exc), status=status)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "error_message": errors.message(exc),
+            "error_code": exc.code,
+            "status": status,
+        },
+        status=status,
+    )
+
+
 class ErrorMiddleware:
     """Shows a raised :class:`PssmError` as a translated page with the right status."""
 
@@ -52,27 +78,39 @@ class ErrorMiddleware:
 
     def process_exception(self, request, exception):
         from django.contrib.auth.views import redirect_to_login
-        from django.shortcuts import render
 
         from pssm.domain.errors import NotAuthenticatedError, PssmError
-
-        from . import errors
 
         if not isinstance(exception, PssmError):
             return None
         if isinstance(exception, NotAuthenticatedError):
             return redirect_to_login(request.get_full_path())
-        status = errors.http_status(exception)
-        return render(
-            request,
-            "core/error.html",
-            {
-                "error_message": errors.message(exception),
-                "error_code": exception.code,
-                "status": status,
-            },
-            status=status,
-        )
+        return error_response(request, exception)
+
+
+class InputGuardMiddleware:
+    """Refuses, before any view runs, input that no database column can hold: a NUL character
+    or a lone surrogate in a query parameter, a form field, a JSON body or a URL part (PostgreSQL
+    rejects NUL in text; SQLite stores it), and an id in the URL beyond any database integer
+    (SQLite cannot even compare it: an OverflowError). The answer is a 400 naming the
+    parameter (a 404 for the id), in the API's error format or as the error page (see
+    :mod:`pssm.core.edges`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from .edges import find_bad_input, input_error, out_of_range, too_large_id
+
+        bad = find_bad_input(request, view_kwargs)
+        if bad is not None:
+            return error_response(request, input_error(bad))
+        if out_of_range(view_kwargs):
+            return error_response(request, too_large_id())
+        return None
 
 
 class PrivateResponseMiddleware:

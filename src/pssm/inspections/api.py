@@ -58,7 +58,11 @@ class AnswersIn(serializers.Serializer):
 class InspectionListApi(GenericAPIView):
     serializer_class = InspectionOut
 
-    @extend_schema(parameters=[OpenApiParameter("site", str)], operation_id="inspection_list")
+    @extend_schema(
+        parameters=[OpenApiParameter("site", str)],
+        responses=InspectionOut(many=True),
+        operation_id="inspection_list",
+    )
     def get(self, request):
         qs = selectors.inspection_list(
             user=request.user, site_code=request.query_params.get("site", "")
@@ -118,10 +122,10 @@ class InspectionCloseApi(GenericAPIView):
 
 class CountOut(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code")
-    building = serializers.CharField(source="building.code", default=None)
-    location = serializers.CharField(source="location.code", default=None)
+    building = serializers.CharField(source="building.code", default=None, allow_null=True)
+    location = serializers.CharField(source="location.code", default=None, allow_null=True)
     counter = serializers.CharField(source="counter.username")
-    closed_by = serializers.CharField(source="closed_by.username", default=None)
+    closed_by = serializers.CharField(source="closed_by.username", default=None, allow_null=True)
     findings = serializers.SerializerMethodField()
     scans = serializers.SerializerMethodField()
     lots_counted = serializers.SerializerMethodField()
@@ -197,7 +201,11 @@ class CountEntryIn(serializers.Serializer):
 class CountListApi(GenericAPIView):
     serializer_class = CountOut
 
-    @extend_schema(parameters=[OpenApiParameter("site", str)], operation_id="count_list")
+    @extend_schema(
+        parameters=[OpenApiParameter("site", str)],
+        responses=CountOut(many=True),
+        operation_id="count_list",
+    )
     def get(self, request):
         qs = selectors.count_list(
             user=request.user, site_code=request.query_params.get("site", "")

@@ -42,7 +42,13 @@ class LineOut(serializers.ModelSerializer):
 class VoucherOut(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code")
     location = serializers.CharField(source="location.code", default="")
-    custodian = serializers.CharField(source="custodian.__str__", default="")
+    custodian = serializers.SerializerMethodField(
+        help_text="To whom the weapons are issued, as the voucher page shows it: the person's "
+        "rank, name and service number, else the unit; empty when nobody."
+    )
+    custodian_id = serializers.IntegerField(
+        allow_null=True, help_text="The person's id (see /persons/), when a person."
+    )
     destination = serializers.CharField(source="destination.code", default="")
     dispatch = serializers.CharField(source="dispatch.number", default="")
     reverses = serializers.CharField(source="reverses.number", default="")
@@ -60,6 +66,7 @@ class VoucherOut(serializers.ModelSerializer):
             "state",
             "location",
             "custodian",
+            "custodian_id",
             "custodian_unit",
             "destination",
             "dispatch",
@@ -79,6 +86,9 @@ class VoucherOut(serializers.ModelSerializer):
             "posted_at",
             "cancelled_at",
         ]
+
+    def get_custodian(self, voucher) -> str:
+        return str(voucher.custodian) if voucher.custodian_id else voucher.custodian_unit
 
 
 class VoucherDetailOut(VoucherOut):
@@ -314,10 +324,12 @@ class VoucherCheckApi(GenericAPIView):
 class CaseOut(serializers.ModelSerializer):
     number = serializers.CharField()
     site = serializers.CharField(source="site.code")
-    lot = serializers.CharField(source="lot.lot_number", default=None)
+    lot = serializers.CharField(source="lot.lot_number", default=None, allow_null=True)
     source = serializers.SerializerMethodField()
-    recount_by = serializers.CharField(source="recount_by.username", default=None)
-    closing_voucher = serializers.CharField(source="closing_voucher.number", default=None)
+    recount_by = serializers.CharField(source="recount_by.username", default=None, allow_null=True)
+    closing_voucher = serializers.CharField(
+        source="closing_voucher.number", default=None, allow_null=True
+    )
 
     class Meta:
         model = Discrepancy
@@ -371,6 +383,7 @@ class CaseListApi(GenericAPIView):
             OpenApiParameter("kind", str),
             OpenApiParameter("q", str, description="serial"),
         ],
+        responses=CaseOut(many=True),
         operation_id="case_list",
     )
     def get(self, request):
@@ -456,7 +469,11 @@ class DestructionRecordIn(serializers.Serializer):
 class DestructionListApi(GenericAPIView):
     serializer_class = DestructionOut
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)], operation_id="destruction_list")
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses=DestructionOut(many=True),
+        operation_id="destruction_list",
+    )
     def get(self, request):
         from .destruction import destruction_list
 

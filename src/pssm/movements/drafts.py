@@ -273,7 +273,10 @@ def _lock_draft(actor, voucher: Voucher) -> Voucher:
     return locked
 
 
-def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
+def _find_weapon(actor, voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
+    """The weapon of the voucher's site with ``serial``. A serial the actor may not see
+    elsewhere gets the same answer as a serial that does not exist: a storekeeper cannot probe
+    the national register through a voucher (issue 17)."""
     norm = serials.normalise(serial)
     if not norm:
         raise invalid(gettext_noop("Type the serial number."), "serial")
@@ -295,7 +298,7 @@ def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
             "weapon_type",
             serial=serial,
         )
-    if found:
+    if any(authz.can(actor, Action.SERIALS_VIEW, w.site) for w in found):
         raise LedgerError(
             gettext_noop(
                 "The weapon with serial %(serial)s is held by another site, not by %(site)s."
@@ -304,9 +307,9 @@ def _find_weapon(voucher: Voucher, serial: str, weapon_type=None) -> Weapon:
             details={"serial": gettext_noop("Held by another site.")},
         )
     raise NotFoundError(
-        gettext_noop("No weapon with serial %(serial)s is in the register."),
+        gettext_noop("No weapon with serial %(serial)s at this site."),
         params={"serial": serial},
-        details={"serial": gettext_noop("Unknown serial.")},
+        details={"serial": gettext_noop("Not held at this site.")},
     )
 
 
@@ -341,7 +344,7 @@ def voucher_line_add(
     On a transfer receipt, marks the weapon as received (or records an unexpected one)."""
     with transaction.atomic():
         voucher = _lock_draft(actor, voucher)
-        line = _add_line(voucher, serial, weapon_type, location, details)
+        line = _add_line(actor, voucher, serial, weapon_type, location, details)
         journal_append(
             actor=actor,
             kind="voucher.line_added",
@@ -364,6 +367,7 @@ def voucher_lines_add(*, actor, voucher: Voucher, items: list[dict]) -> list[Vou
             try:
                 lines.append(
                     _add_line(
+                        actor,
                         voucher,
                         item.get("serial", ""),
                         item.get("weapon_type"),
@@ -383,7 +387,7 @@ def voucher_lines_add(*, actor, voucher: Voucher, items: list[dict]) -> list[Vou
     return lines
 
 
-def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
+def _add_line(actor, voucher, serial, weapon_type, location, details) -> VoucherLine:
     serial_clean = serials.clean(serial)
     if len(serial_clean) > serials.MAX_SERIAL_LENGTH:
         raise invalid(gettext_noop("A serial number has at most 64 characters."), "serial")
@@ -394,7 +398,7 @@ def _add_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
         return _new_weapon_line(voucher, serial_clean, weapon_type, location, details or {})
     if k is Kind.TRANSFER_RECEIPT:
         return _mark_received(voucher, serial_clean, weapon_type)
-    weapon = _find_weapon(voucher, serial_clean, weapon_type)
+    weapon = _find_weapon(actor, voucher, serial_clean, weapon_type)
     if voucher.lines.filter(weapon=weapon).exists():
         raise ConflictError(
             gettext_noop("Serial %(serial)s is already on this voucher."),

@@ -134,7 +134,9 @@ class WeaponListApi(GenericAPIView):
     serializer_class = WeaponOut
 
     @extend_schema(
-        parameters=[OpenApiParameter(n, str) for n in WEAPON_FILTERS],
+        parameters=[
+            OpenApiParameter(n, int if n == "weapon_type" else str) for n in WEAPON_FILTERS
+        ],
         responses=WeaponOut(many=True),
         operation_id="weapon_list",
     )
@@ -152,7 +154,10 @@ class WeaponDetailApi(GenericAPIView):
 
 
 class WeaponSearchApi(GenericAPIView):
+    """The best matches first, at most a few hundred: one list, not pages."""
+
     serializer_class = MatchOut
+    pagination_class = None
 
     @extend_schema(
         parameters=[

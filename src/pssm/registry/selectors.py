@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from pssm.accounts import authz
+from pssm.core.edges import whole_number
 from pssm.domain import serials
 from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, gettext_noop
@@ -40,8 +41,9 @@ def weapon_list(*, user, filters: dict | None = None) -> QuerySet[Weapon]:
         qs = qs.filter(status=f["status"])
     if f.get("category"):
         qs = qs.filter(weapon_type__category=f["category"])
-    if f.get("weapon_type"):
-        qs = qs.filter(weapon_type_id=f["weapon_type"])
+    weapon_type = whole_number(f.get("weapon_type"), "weapon_type")
+    if weapon_type is not None:
+        qs = qs.filter(weapon_type_id=weapon_type)
     if f.get("owner"):
         qs = qs.filter(owner__code=f["owner"])
     if f.get("type_q"):

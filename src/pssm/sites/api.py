@@ -242,6 +242,7 @@ def _list_schema(create_in, out, filter_names, extra=()):
         get=extend_schema(
             operation_id=f"{name}_list",
             parameters=[OpenApiParameter(n, str) for n in filter_names] + list(extra),
+            responses=out(many=True),
         ),
         post=extend_schema(request=create_in, responses={201: out}),
     )
