@@ -243,3 +243,16 @@ def test_the_temporary_password_cannot_be_kept(admin, keeper):
 
     assert "new_password" in exc.value.details
     assert User.objects.get(pk=keeper.pk).password_change_required
+
+
+def test_the_node_operator_unlocks_and_resets_from_the_console(client, keeper, settings):
+    from django.core.management import call_command
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "keeper", "wrong-password")
+
+    call_command("user", "unlock", "keeper")
+    call_command("user", "deactivate", "keeper")
+
+    assert JournalEntry.objects.get(kind="user.unlocked").actor == "system:cli"
+    assert not User.objects.get(pk=keeper.pk).is_active
