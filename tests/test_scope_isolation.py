@@ -72,6 +72,52 @@ ENDPOINTS = {
         "methods": ["post"],
         "kwargs": lambda c: {"username": "userb", "pk": c["grant_b"].pk},
     },
+    "accounts:token_revoke": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"token_id": c["token_b"].digest},
+    },
+    "accounts:user_token_revoke": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"username": "userb", "token_id": c["token_b"].digest},
+    },
+    "accounts:user_deactivate": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"username": "userb"},
+    },
+    "accounts:user_reactivate": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"username": "userb"},
+    },
+    "accounts:user_unlock": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"username": "userb"},
+    },
+    "accounts:user_temporary_password": {
+        "kind": "object",
+        "kwargs": lambda c: {"username": "userb"},
+        "post": lambda c: {
+            "password": "an-intruders-pass-42",
+            "password_again": "an-intruders-pass-42",
+        },
+    },
+    "accounts:user_second_factor_reset": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"username": "userb"},
+    },
+    "accounts:second_factor_enrol": {"kind": "shared"},
+    "accounts:second_factor_verify": {"kind": "open"},
+    "accounts:country_second_factor": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"code": "ML"},
+        "post": lambda c: {"required": "yes"},
+    },
     "sites:country_list": {"kind": "shared"},
     "sites:country_create": {
         "kind": "create",
@@ -237,6 +283,25 @@ ENDPOINTS = {
     # API
     "api:me": {"kind": "shared", "api": True},
     "api:token": {"kind": "open", "api": True},
+    "api:token_list": {"kind": "shared", "api": True},
+    "api:token_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["delete"],
+        "kwargs": lambda c: {"token_id": c["token_b"].digest},
+    },
+    "api:user_token_list": {
+        "kind": "object",
+        "api": True,
+        "methods": ["get"],
+        "kwargs": lambda c: {"username": "userb"},
+    },
+    "api:user_token_detail": {
+        "kind": "object",
+        "api": True,
+        "methods": ["delete"],
+        "kwargs": lambda c: {"username": "userb", "token_id": c["token_b"].digest},
+    },
     "api:country_list": {"kind": "shared", "api": True},
     "api:country_detail": {
         "kind": "object",
@@ -717,7 +782,12 @@ def world(make, two_sites):
     user_b = make.user("storekeeper", two_sites["b"], username="userb")
     commander_b = make.user("site_commander", two_sites["b"], username="cmdb")
     b = _site_b_movements(two_sites, user_b, commander_b)
-    return dict(two_sites, user_a=user_a, user_b=user_b, grant_b=user_b.grants.get(), **b)
+    from knox.models import AuthToken
+
+    token_b, _ = AuthToken.objects.create(user=user_b)
+    return dict(
+        two_sites, user_a=user_a, user_b=user_b, grant_b=user_b.grants.get(), token_b=token_b, **b
+    )
 
 
 def _site_b_movements(ctx, keeper, commander):
@@ -851,6 +921,9 @@ def _site_b_lot(ctx, keeper, commander):
 
 
 def _state():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from knox.models import AuthToken
+
     from pssm.accounts.models import RoleGrant, User
     from pssm.ammunition.models import (
         ExposedSite,
@@ -885,6 +958,8 @@ def _state():
         StorageLocation,
         User,
         RoleGrant,
+        AuthToken,
+        TOTPDevice,
         Weapon,
         Person,
         Voucher,

@@ -83,13 +83,13 @@ def test_api_language_change_via_me(api_client, mali_user):
 
 
 def test_token_api_answers_in_the_users_language(api_client, nigeria_user, mali_user):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    ng_token = Token.objects.create(user=nigeria_user)
-    ml_token = Token.objects.create(user=mali_user)
+    _, ng_token = AuthToken.objects.create(user=nigeria_user)
+    _, ml_token = AuthToken.objects.create(user=mali_user)
 
-    ng = api_client.get("/api/v1/sites/NOPE/", HTTP_AUTHORIZATION=f"Token {ng_token.key}")
-    ml = api_client.get("/api/v1/sites/NOPE/", HTTP_AUTHORIZATION=f"Token {ml_token.key}")
+    ng = api_client.get("/api/v1/sites/NOPE/", HTTP_AUTHORIZATION=f"Token {ng_token}")
+    ml = api_client.get("/api/v1/sites/NOPE/", HTTP_AUTHORIZATION=f"Token {ml_token}")
 
     assert ng.status_code == ml.status_code == 404
     assert ng.json()["message"] == "No site NOPE."

@@ -115,7 +115,7 @@ def test_api_token_for_good_credentials_and_error_body_for_bad(api_client, keepe
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert good.status_code == 200 and len(good.json()["token"]) == 40
+    assert good.status_code == 200 and len(good.json()["token"]) == 64
     assert bad.status_code == 401
     assert bad.json() == {
         "code": "not_authenticated",

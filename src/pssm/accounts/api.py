@@ -1,17 +1,19 @@
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
-from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from pssm.domain.errors import NotAuthenticatedError, PssmError, gettext_noop
-from pssm.journal.services import journal_append
+from pssm.domain.errors import (
+    NotAuthenticatedError,
+    PermissionDeniedError,
+    PssmError,
+    gettext_noop,
+)
 
-from . import authz, services
+from . import authz, selectors, services
 from .models import User
 
 
@@ -72,6 +74,16 @@ class MeApi(GenericAPIView):
 class TokenIn(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The code of the authenticator application, for an account with a second factor.",
+    )
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+    expiry = serializers.DateTimeField()
 
 
 class LockedError(PssmError):
@@ -82,18 +94,19 @@ class LockedError(PssmError):
 
 
 class TokenApi(GenericAPIView):
-    """Exchange a user name and password for an API token (failed attempts are throttled)."""
+    """Exchange a user name and password (and the second-factor code, field ``otp``, when the
+    account has or needs one) for a new API token that expires (failed attempts are throttled).
+    """
 
     permission_classes = [AllowAny]
     authentication_classes = []
     serializer_class = TokenIn
 
-    @extend_schema(
-        request=TokenIn, responses=inline_serializer("Token", {"token": serializers.CharField()})
-    )
+    @extend_schema(request=TokenIn, responses=TokenOut)
     def post(self, request):
         serializer = TokenIn(data=request.data)
         serializer.is_valid(raise_exception=True)
+        otp = serializer.validated_data.pop("otp", "")
         try:
             user = authenticate(request, **serializer.validated_data)
         except AxesBackendPermissionDenied:
@@ -105,10 +118,91 @@ class TokenApi(GenericAPIView):
             raise LockedError()
         if user is None or not user.is_active:
             raise NotAuthenticatedError(gettext_noop("Wrong user name or password."))
-        with transaction.atomic():
-            token, created = Token.objects.get_or_create(user=user)
-            if created:
-                journal_append(
-                    actor=user, kind="user.token_issued", payload={"username": user.username}
+        if user.password_change_required:
+            raise PermissionDeniedError(
+                gettext_noop("You must choose a new password before you continue."),
+                code="password_change_required",
+            )
+        state = selectors.second_factor_state(user)
+        if state["enrolled"]:
+            if not otp:
+                raise NotAuthenticatedError(
+                    gettext_noop("Give the code of your authenticator application."),
+                    code="otp_required",
+                    details={"otp": gettext_noop("This field is required.")},
                 )
-        return Response({"token": token.key})
+            try:
+                services.second_factor_verify(user=user, code=otp)
+            except PssmError:
+                raise NotAuthenticatedError(
+                    gettext_noop("The code is wrong or has expired."),
+                    code="otp_invalid",
+                    details={"otp": gettext_noop("The code is wrong or has expired.")},
+                ) from None
+        elif state["required"]:
+            raise PermissionDeniedError(
+                gettext_noop(
+                    "Your country requires a second factor: set it up before you continue."
+                ),
+                code="second_factor_enrolment_required",
+            )
+        token, clear = services.token_issue(actor=user, user=user)
+        return Response({"token": clear, "expiry": token.expiry})
+
+
+class TokenItemOut(serializers.Serializer):
+    id = serializers.CharField(source="digest", help_text="The token's identifier (its hash).")
+    starts_with = serializers.SerializerMethodField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+
+    def get_starts_with(self, token) -> str:
+        return token.token_key[:8]
+
+
+class TokenListApi(GenericAPIView):
+    """The caller's API tokens that have not expired."""
+
+    serializer_class = TokenItemOut
+    pagination_class = None
+
+    def get(self, request):
+        tokens = selectors.token_list(user=request.user, owner=request.user)
+        return Response(TokenItemOut(tokens, many=True).data)
+
+
+class TokenDetailApi(GenericAPIView):
+    """Revoke one of the caller's API tokens."""
+
+    serializer_class = TokenItemOut
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, token_id):
+        token = selectors.token_get(user=request.user, owner=request.user, token_id=token_id)
+        services.token_revoke(actor=request.user, token=token)
+        return Response(status=204)
+
+
+class UserTokenListApi(GenericAPIView):
+    """The API tokens of an account, for an administrator who manages it."""
+
+    serializer_class = TokenItemOut
+    pagination_class = None
+
+    def get(self, request, username):
+        owner = selectors.user_get(user=request.user, username=username)
+        tokens = selectors.token_list(user=request.user, owner=owner)
+        return Response(TokenItemOut(tokens, many=True).data)
+
+
+class UserTokenDetailApi(GenericAPIView):
+    """Revoke an API token of an account, for an administrator who manages it."""
+
+    serializer_class = TokenItemOut
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, username, token_id):
+        owner = selectors.user_get(user=request.user, username=username)
+        token = selectors.token_get(user=request.user, owner=owner, token_id=token_id)
+        services.token_revoke(actor=request.user, token=token)
+        return Response(status=204)

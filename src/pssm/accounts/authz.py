@@ -167,3 +167,32 @@ def scoped(user, action: Action, queryset: QuerySet, paths: dict[str, str] | Non
     if r.sites:
         condition |= Q(**{f"{paths['site']}__in": sorted(r.sites)})
     return queryset.filter(condition)
+
+
+def _account_scopes(target) -> list[Scope]:
+    from .models import RoleGrant
+
+    grants = RoleGrant.objects.filter(user_id=target.pk, revoked_at__isnull=True).select_related(
+        "site__organisation__country", "organisation__country", "country"
+    )
+    return [g.scope for g in grants] or [Scope()]
+
+
+def can_user_manage(actor, target) -> bool:
+    """Whether ``actor`` may act on ``target``'s account (deactivate, unlock, set a temporary
+    password, reset the second factor, revoke tokens): their role management must cover every
+    role ``target`` holds, so a site administrator cannot lock out a national authority who
+    also holds a role at the site; an account with no role needs a global administrator."""
+    if not can_anywhere(actor, Action.ROLES_MANAGE):
+        return False
+    return all(can(actor, Action.ROLES_MANAGE, s) for s in _account_scopes(target))
+
+
+def check_user_manage(actor, target) -> None:
+    if not _active(actor):
+        raise NotAuthenticatedError()
+    if not can_user_manage(actor, target):
+        raise PermissionDeniedError(
+            gettext_noop("You are not allowed to manage this account."),
+            details={"action": str(Action.ROLES_MANAGE)},
+        )

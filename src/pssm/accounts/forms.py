@@ -40,3 +40,31 @@ class UserCreateForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     rank = forms.CharField(label=_("Rank"), max_length=60, required=False)
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+
+
+class TemporaryPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Temporary password"),
+        widget=forms.PasswordInput,
+        help_text=_("Give it to the user in person; they must change it at the next sign-in."),
+    )
+    password_again = forms.CharField(
+        label=_("Temporary password again"), widget=forms.PasswordInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class SecondFactorCodeForm(forms.Form):
+    otp = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        help_text=_("The 6-digit code shown by your authenticator application."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

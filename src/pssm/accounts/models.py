@@ -15,6 +15,9 @@ class User(AbstractUser):
     )
     rank = models.CharField(_("rank"), max_length=60, blank=True)
     service_number = models.CharField(_("service number"), max_length=40, blank=True)
+    # Set with a temporary password given by an administrator: until the user chooses their
+    # own, every page but the password change and sign-out sends them to the password change.
+    password_change_required = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -88,9 +90,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "pssm.core.middleware.LanguageMiddleware",
     "pssm.core.middleware.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pssm.accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "pssm.core.middleware.ErrorMiddleware",
@@ -213,6 +217,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pssm.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Accounts: API tokens, second factor, support contact (ADR 0010).
+# API tokens (django-rest-knox) are stored hashed and expire after this many hours; a new
+# sign-in gives a new token; a password change or a deactivation revokes them all.
+PSSM_API_TOKEN_HOURS = float(os.environ.get("PSSM_API_TOKEN_HOURS", "24"))
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": None,
+}
+# TOTP second factor (django-otp): the issuer name shown in authenticator applications.
+OTP_TOTP_ISSUER = os.environ.get("PSSM_OTP_ISSUER", "PSSM")
+# Who a locked-out user should contact (shown on the lock-out page when set), e.g.
+# "Commission nationale, +223 20 00 00 00, securite@example.org".
+PSSM_SUPPORT_CONTACT = os.environ.get("PSSM_SUPPORT_CONTACT", "")
 
 LANGUAGE_CODE = os.environ.get("PSSM_DEFAULT_LANGUAGE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -13,6 +13,18 @@ from pssm.sites import api as sites_api
 api_v1 = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("auth/token/", accounts_api.TokenApi.as_view(), name="token"),
+    path("auth/tokens/", accounts_api.TokenListApi.as_view(), name="token_list"),
+    path("auth/tokens/<str:token_id>/", accounts_api.TokenDetailApi.as_view(), name="token_detail"),
+    path(
+        "users/<str:username>/tokens/",
+        accounts_api.UserTokenListApi.as_view(),
+        name="user_token_list",
+    ),
+    path(
+        "users/<str:username>/tokens/<str:token_id>/",
+        accounts_api.UserTokenDetailApi.as_view(),
+        name="user_token_detail",
+    ),
     path("countries/", sites_api.CountryListApi.as_view(), name="country_list"),
     path("countries/<str:code>/", sites_api.CountryDetailApi.as_view(), name="country_detail"),
     path("organisations/", sites_api.OrganisationListApi.as_view(), name="organisation_list"),

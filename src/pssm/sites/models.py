@@ -68,6 +68,9 @@ class Country(Stamped):
     default_language = models.CharField(
         _("default language"), max_length=8, choices=[("fr", "Français"), ("en", "English")]
     )
+    # The country's approvers, national authorities and administrators must sign in with a
+    # second factor (TOTP); set by pssm.accounts.services.country_second_factor_set.
+    second_factor_required = models.BooleanField(_("second factor required"), default=False)
     SCOPE_PATHS = {
         "country": "code",
         "organisation": "organisations__code",
