@@ -14,7 +14,7 @@ from tests.movements.conftest import Armoury
 
 class World:
     def __init__(self, make):
-        from rest_framework.authtoken.models import Token
+        from knox.models import AuthToken
 
         from pssm.accounts import services as account_services
         from pssm.inspections import services as inspections
@@ -56,7 +56,7 @@ class World:
                 account_services.role_grant(
                     actor=make.actor, user=self.user, role=role, level="site", site=site
                 )
-        self.token = Token.objects.create(user=self.user).key
+        self.token = AuthToken.objects.create(user=self.user)[1]
 
     def path_values(self) -> dict[str, dict[str, str]]:
         """Real values for the path parameters of each operation, by path template."""

@@ -25,10 +25,10 @@ PATH_VALUES = {
 @pytest.fixture
 def wide(make):
     """A user with wide rights (the administrator everywhere) and an API token."""
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user = make.user("administrator", username="wide")
-    user.token = Token.objects.create(user=user).key
+    user.token = AuthToken.objects.create(user=user)[1]
     return user
 
 

@@ -172,3 +172,56 @@ def test_a_killed_import_leaves_whole_chunks_and_completes_when_run_again(scratc
         check=True,
     )
     assert json.loads(verify.stdout)["ok"] is True
+
+
+@pytest.mark.postgres
+def test_an_import_that_loses_its_database_says_so_and_keeps_whole_chunks(scratch, tmp_path):
+    """The database server drops the import's connection in the middle (as a restarted
+    server or a cut link would): a translated message, not a traceback, and whole chunks."""
+    import psycopg
+
+    url, query = scratch
+    env = _env(url)
+    subprocess.run([str(PSSM), "migrate", "-v0"], env=env, check=True, timeout=DEADLINE)
+    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=DEADLINE)
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "N° de série;Type d'arme;Emplacement\n"
+        + "".join(f"AK-{i:06d};AKM;R01\n" for i in range(ROWS)),
+        encoding="utf-8",
+    )
+    command = [str(PSSM), "import", "weapons", str(register), "--site", "BN-IMP"]
+    command += ["--as", "importer", "--chunk", str(CHUNK), "--json"]
+    name = url.rsplit("/", 1)[1]
+    default = settings.DATABASES["default"]
+    server = (
+        f"host={default['HOST'] or 'localhost'} port={default['PORT'] or 5432} "
+        f"user={default['USER']} dbname={default['NAME']}"
+    )
+
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_for(
+            lambda: query("SELECT COUNT(*) FROM imports_importjob WHERE last_row > 0")[0][0],
+            "the first committed chunk",
+        )
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+        out, err = run.communicate(timeout=DEADLINE)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    text = err.decode()
+    if run.returncode == 0:
+        pytest.fail("the import ended before its connection was dropped: " + text)
+    assert run.returncode == 6, text
+    assert "Traceback" not in text
+    assert "connection to the database was lost" in text or "base de données a été perdue" in text
+    weapons = query("SELECT COUNT(*) FROM registry_weapon")[0][0]
+    assert weapons % CHUNK == 0  # whole chunks only
+    assert query("SELECT state FROM imports_importjob") == [("failed",)]

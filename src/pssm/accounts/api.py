@@ -166,6 +166,7 @@ class TokenListApi(GenericAPIView):
     serializer_class = TokenItemOut
     pagination_class = None
 
+    @extend_schema(responses=TokenItemOut(many=True))
     def get(self, request):
         tokens = selectors.token_list(user=request.user, owner=request.user)
         return Response(TokenItemOut(tokens, many=True).data)
@@ -189,6 +190,7 @@ class UserTokenListApi(GenericAPIView):
     serializer_class = TokenItemOut
     pagination_class = None
 
+    @extend_schema(responses=TokenItemOut(many=True))
     def get(self, request, username):
         owner = selectors.user_get(user=request.user, username=username)
         tokens = selectors.token_list(user=request.user, owner=owner)
