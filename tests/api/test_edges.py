@@ -19,6 +19,7 @@ PATH_VALUES = {
     "id": "1",
     "line_id": "1",
     "uuid": "0" * 8 + "-0000-0000-0000-" + "0" * 12,
+    "username": "wide",
 }
 
 

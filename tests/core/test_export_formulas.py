@@ -160,3 +160,15 @@ def test_neutralised_text_never_runs_and_reads_back(text):
     assert not _runnable(written)
     assert unquote(written) == text or (text.startswith("'") and is_formula(text[1:]))
     assert is_formula(text) == _runnable(text)
+
+
+def test_a_rejected_row_longer_than_the_headers_keeps_its_row_number_and_reason_aligned(
+    tmp_path,
+):
+    from pssm.imports.readers import write_rejects
+
+    path = tmp_path / "rejects.csv"
+    write_rejects(path, ["serial", "type"], [(3, ["+SUM(1", "2)", "AKM", "R01"], "bad type")])
+    head, row = (line.split(";") for line in path.read_text("utf-8-sig").splitlines())
+    assert len(head) == len(row) == 6
+    assert row[head.index("ligne / row")] == "3" and row[-1] == "bad type"

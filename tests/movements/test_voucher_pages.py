@@ -101,3 +101,20 @@ def test_serial_search_page_lists_best_matches_first(kti, client):
         ("AK470015", "near"),
         ("AK470016", "near"),
     ]
+
+
+def test_an_inspector_reads_an_open_voucher_without_its_approval_check(kti, make, client):
+    from pssm.movements import services
+
+    voucher = services.voucher_create(
+        actor=kti.keeper, site=kti.site, kind="receipt", reason="acquisition", location=kti.rack
+    )
+    services.voucher_line_add(actor=kti.keeper, voucher=voucher, serial="AK-9", weapon_type=kti.ak)
+    services.voucher_submit(actor=kti.keeper, voucher=voucher)
+    inspector = make.user("inspector", kti.site.organisation.country, username="insp-v")
+    client.force_login(inspector)
+
+    page = client.get(reverse("movements:voucher_detail", args=[voucher.pk]))
+
+    assert page.status_code == 200 and "AK-9" in page.content.decode()
+    assert page.context["check"] is None and 'id="approve-voucher"' not in page.content.decode()

@@ -75,7 +75,8 @@ class AccountGateMiddleware:
 
     @staticmethod
     def _refuse(request, gate):
-        if request.path_info.startswith("/api/"):
+        api = request.path_info.startswith("/api/")
+        if api and not request.path_info.startswith(("/api/docs/", "/api/schema/")):
             body = {"code": gate_code(gate), "message": gate_message(gate), "details": {}}
             return JsonResponse(body, status=403)
         target = reverse(GATE_URLS[gate])

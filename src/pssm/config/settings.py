@@ -204,10 +204,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Browser features a page may use: the camera (serial scanning) on this site only.
-PSSM_PERMISSIONS_POLICY = (
-    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), interest-cohort=()"
-)
+PSSM_PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Failed logins: 5 wrong passwords for one user name from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("PSSM_LOGIN_FAILURE_LIMIT", "5"))

@@ -256,8 +256,11 @@ def write_rejects(path, headers: list[str], rejects: list[tuple[int, list[str], 
     from pssm.core.sheets import csv_row, xlsx_book
 
     path = Path(path)
-    head = [*headers, "ligne / row", "motif / reason"]
-    rows = ([*cells, number, reason] for number, cells, reason in rejects)
+    width = max([len(headers), *(len(cells) for _n, cells, _r in rejects)])
+    head = [*headers, *[""] * (width - len(headers)), "ligne / row", "motif / reason"]
+    rows = (
+        [*cells, *[""] * (width - len(cells)), number, reason] for number, cells, reason in rejects
+    )
     if path.suffix.lower() == ".xlsx":
         path.write_bytes(xlsx_book("rejects", [head, *rows]))
         return

@@ -108,7 +108,10 @@ def _detail_context(request, voucher, line_form=None, lot_form=None):
         else authz.can(user, Action.VOUCHER_APPROVE, voucher)
     )
     draft = voucher.state == Voucher.State.DRAFT
-    check = services.voucher_check(actor=user, voucher=voucher)
+    # What the posting would meet, for those who prepare or approve; others read the voucher.
+    check = (
+        services.voucher_check(actor=user, voucher=voucher) if can_prepare or can_approve else None
+    )
     may_approve = (
         voucher.state == Voucher.State.SUBMITTED
         and can_approve

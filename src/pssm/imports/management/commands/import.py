@@ -105,15 +105,19 @@ class Command(PssmCommand):
 
     def _stopped(self, message: str) -> None:
         """Mark this process's running job failed with ``message`` and say it."""
-        try:
-            ids = list(
-                ImportJob.objects.filter(
-                    pid=os.getpid(), state=ImportJob.State.RUNNING
-                ).values_list("pk", flat=True)
-            )
-        except DatabaseError:
-            connection.close()
-            ids = []
+        ids = []
+        for attempt in range(2):  # on a fresh connection when the one in use was lost
+            try:
+                ids = list(
+                    ImportJob.objects.filter(
+                        pid=os.getpid(), state=ImportJob.State.RUNNING
+                    ).values_list("pk", flat=True)
+                )
+                break
+            except DatabaseError:
+                connection.close()
+                if attempt:
+                    ids = []
         for pk in ids:
             job_runner.fail(ImportJob(pk=pk), message)
         self.stderr.write(message)
