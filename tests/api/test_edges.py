@@ -166,9 +166,9 @@ def test_the_web_pages_are_found():
 def test_a_nul_in_a_page_filter_is_a_translated_400_page(wide, client, page):
     client.force_login(wide)
     shown = client.get(page)
-    if shown.status_code != 200 or "html" not in shown.get("Content-Type", ""):
-        pytest.skip(f"{page} is not a page shown by GET ({shown.status_code})")
-    names = filter_names(shown.content.decode()) or ["q"]
+    # a page that only redirects or takes POST is guarded all the same, before its view
+    is_page = shown.status_code == 200 and "html" in shown.get("Content-Type", "")
+    names = (filter_names(shown.content.decode()) if is_page else []) or ["q"]
 
     for name in names:
         response = client.get(page, {name: NUL}, HTTP_ACCEPT_LANGUAGE="fr")
