@@ -223,6 +223,9 @@ def open_table(path, kind: str, limits: Limits, *, first_rows: int | None = None
     except BaseException:
         child.close()
         raise
+    if first_rows == 0:  # the head alone: the reading process is not needed any more
+        child.close()
+        return readers.Table(headers, header_row, iter(()), table_kind, size, {"bytes": 0})
     progress = {"bytes": 0, "rows": 0}
 
     def rows() -> Iterator[tuple[int, list[str]]]:
