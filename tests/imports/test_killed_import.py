@@ -108,9 +108,9 @@ def _wait_for(condition, what):
         time.sleep(0.02)
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-def test_a_killed_import_leaves_whole_chunks_and_completes_when_run_again(scratch, tmp_path):
-    url, query = scratch
+def _prepared(url, tmp_path) -> tuple[dict, list[str]]:
+    """The scratch database migrated with an armoury and its importer, and the command that
+    imports a register of ROWS weapons into it in chunks of CHUNK."""
     env = _env(url)
     subprocess.run([str(PSSM), "migrate", "-v0"], env=env, check=True, timeout=DEADLINE)
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=DEADLINE)
@@ -122,6 +122,13 @@ def test_a_killed_import_leaves_whole_chunks_and_completes_when_run_again(scratc
     )
     command = [str(PSSM), "import", "weapons", str(register), "--site", "BN-IMP"]
     command += ["--as", "importer", "--chunk", str(CHUNK), "--json"]
+    return env, command
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_killed_import_leaves_whole_chunks_and_completes_when_run_again(scratch, tmp_path):
+    url, query = scratch
+    env, command = _prepared(url, tmp_path)
 
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -181,17 +188,7 @@ def test_an_import_that_loses_its_database_says_so_and_keeps_whole_chunks(scratc
     import psycopg
 
     url, query = scratch
-    env = _env(url)
-    subprocess.run([str(PSSM), "migrate", "-v0"], env=env, check=True, timeout=DEADLINE)
-    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=DEADLINE)
-    register = tmp_path / "register.csv"
-    register.write_text(
-        "N° de série;Type d'arme;Emplacement\n"
-        + "".join(f"AK-{i:06d};AKM;R01\n" for i in range(ROWS)),
-        encoding="utf-8",
-    )
-    command = [str(PSSM), "import", "weapons", str(register), "--site", "BN-IMP"]
-    command += ["--as", "importer", "--chunk", str(CHUNK), "--json"]
+    env, command = _prepared(url, tmp_path)
     name = url.rsplit("/", 1)[1]
     default = settings.DATABASES["default"]
     server = (

@@ -186,6 +186,23 @@ def user_set_language(*, actor, user: User, language: str) -> User:
     return user
 
 
+def _password_set(actor, user: User, password: str, *, temporary: bool) -> User:
+    """Check and set ``password`` (``temporary``: to be changed at the next sign-in), revoke
+    every API token of the account, and journal it; one transaction."""
+    _check_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_change_required = temporary
+        user.save(update_fields=["password", "password_change_required"])
+        revoked = _tokens_revoke_all(user)
+        journal_append(
+            actor=actor,
+            kind="user.temporary_password_set" if temporary else "user.password_changed",
+            payload={"username": user.username, "tokens_revoked": revoked},
+        )
+    return user
+
+
 def user_change_password(*, actor, user: User, old_password: str, new_password: str) -> User:
     """A user chooses a new password; it clears a temporary password's mark and revokes every
     API token of the account (a client that knew the old password signs in again)."""
@@ -201,18 +218,7 @@ def user_change_password(*, actor, user: User, old_password: str, new_password: 
             gettext_noop("Choose a password different from the current one."),
             details={"new_password": gettext_noop("This is the current password.")},
         )
-    _check_password(new_password, user)
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.password_change_required = False
-        user.save(update_fields=["password", "password_change_required"])
-        revoked = _tokens_revoke_all(user)
-        journal_append(
-            actor=actor,
-            kind="user.password_changed",
-            payload={"username": user.username, "tokens_revoked": revoked},
-        )
-    return user
+    return _password_set(actor, user, new_password, temporary=False)
 
 
 # API tokens (django-rest-knox: stored as a hash, with an expiry; ADR 0010)
@@ -336,18 +342,7 @@ def user_set_temporary_password(*, actor, user: User, password: str) -> User:
             gettext_noop("Change your own password on your account page."),
             details={"password": gettext_noop("Change your own password on your account page.")},
         )
-    _check_password(password, user)
-    with transaction.atomic():
-        user.set_password(password)
-        user.password_change_required = True
-        user.save(update_fields=["password", "password_change_required"])
-        revoked = _tokens_revoke_all(user)
-        journal_append(
-            actor=actor,
-            kind="user.temporary_password_set",
-            payload={"username": user.username, "tokens_revoked": revoked},
-        )
-    return user
+    return _password_set(actor, user, password, temporary=True)
 
 
 # Second factor (TOTP, django-otp)

@@ -177,7 +177,8 @@ def start_next() -> list[int]:
     returns the ids started."""
     reap()
     started = []
-    while True:
+    # a look every page poll makes: the queue is locked only when someone is waiting
+    while ImportJob.objects.filter(state=ImportJob.State.QUEUED).exists():
         with transaction.atomic():
             _lock_queue()
             running = ImportJob.objects.filter(state=ImportJob.State.RUNNING).count()

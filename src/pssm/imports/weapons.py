@@ -264,23 +264,15 @@ class _WeaponRun:
             except queue.Empty:
                 if reader.is_alive():
                     continue
-            if sandbox.killed(reader):
-                raise sandbox.stopped(reader.exitcode, limits) or ReadingStopped(
-                    params={
-                        "reason": Text(gettext_noop("exit code %(code)s"), code=reader.exitcode)
-                    }
-                )
+            ended = sandbox.stopped(reader.exitcode, limits) or ReadingStopped(
+                params={"reason": Text(gettext_noop("exit code %(code)s"), code=reader.exitcode)}
+            )
+            if sandbox.killed(reader):  # what it was writing may be cut: its pipe is not read
+                raise ended
             try:  # it may have sent its last message just before it ended
                 return chunks.get(timeout=parsing.PARENT_CHECK)
             except queue.Empty:
-                known = sandbox.stopped(reader.exitcode, limits)
-                if known:
-                    raise known from None
-                raise ReadingStopped(
-                    params={
-                        "reason": Text(gettext_noop("exit code %(code)s"), code=reader.exitcode)
-                    }
-                ) from None
+                raise ended from None
 
     def tick(self, progress):
         self.record()
