@@ -52,6 +52,10 @@ class Action(StrEnum):
     # Approve a write-off or adjustment voucher that settles a discrepancy case; only a grant
     # above the site level counts (domain-rules §4: "approved above the custodian level").
     WRITE_OFF_APPROVE = "writeoff.approve"
+    # Synchronisation: make a node, bootstrap a depot, hand a site over, revoke a node,
+    # resolve a fork (SYNC_MANAGE); carry bundles and see the sync page (SYNC_RUN).
+    SYNC_MANAGE = "sync.manage"
+    SYNC_RUN = "sync.run"
 
 
 _ALL = frozenset(Action)
@@ -71,6 +75,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VOUCHER_APPROVE,
             Action.WRITE_OFF_APPROVE,
             Action.DATA_IMPORT,
+            Action.SYNC_RUN,
         }
     ),
     Role.AMMUNITION_TECHNICIAN: frozenset(
@@ -110,6 +115,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.DATA_IMPORT,
             Action.WRITE_OFF_APPROVE,
             Action.LOT_SUSPEND,
+            Action.SYNC_MANAGE,
+            Action.SYNC_RUN,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.
