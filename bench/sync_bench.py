@@ -69,25 +69,34 @@ def _depot_day(vouchers: int, lines: int) -> None:
         .order_by("pk")
         .values_list("serial", "location_id")
     )
-    batches = [weapons[i * lines : (i + 1) * lines] for i in range(vouchers // 2)]
-    assert all(len(b) == lines for b in batches), "not enough weapons in store at ML-KTI"
+    batches = [weapons[i : i + lines] for i in range(0, len(weapons) - lines + 1, lines)]
+    assert batches, "not enough weapons in store at ML-KTI"
     from pssm.sites.models import StorageLocation
 
-    for kind in ("issue", "return"):
-        for n, batch in enumerate(batches):
-            extra = (
-                {"custodian": persons[n % len(persons)]}
-                if kind == "issue"
-                else {"location": StorageLocation.objects.get(pk=batch[0][1])}
-            )
-            v = services.voucher_create(actor=clerk, site=site, kind=kind, reason="", **extra)
+    locations = {pk: StorageLocation.objects.get(pk=pk) for _s, pk in weapons}
+    for n in range(vouchers // 2):  # each batch issued, then returned to where it was
+        batch = batches[n % len(batches)]
+        issue = services.voucher_create(
+            actor=clerk, site=site, kind="issue", reason="", custodian=persons[n % len(persons)]
+        )
+        back = None
+        for kind, v in (("issue", issue), ("return", None)):
+            if kind == "return":
+                v = back = services.voucher_create(
+                    actor=clerk,
+                    site=site,
+                    kind="return",
+                    reason="",
+                    location=locations[batch[0][1]],
+                )
             services.voucher_lines_add(
                 actor=clerk,
                 voucher=v,
-                items=[{"serial": s, "weapon_type": None} for s, _loc in batch],
+                items=[{"serial": s, "weapon_type": None} for s, _l in batch],
             )
             services.voucher_submit(actor=clerk, voucher=v)
             services.voucher_approve(actor=boss, voucher=v)
+        assert back is not None
 
 
 class ShapedLink:

@@ -761,6 +761,7 @@ ENDPOINTS = {
     },
     # synchronisation: the national node's page and bundles, per depot site
     "sync:status": {"kind": "list"},
+    "sync:regional": {"kind": "list"},
     "sync:export": {"kind": "object", "methods": ["post"], "post": lambda c: {"to": "siteb-depot"}},
     "sync:import": {
         "kind": "object",

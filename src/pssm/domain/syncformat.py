@@ -38,7 +38,7 @@ AGE_MAGIC = b"age-encryption.org/v1\n"
 # OLDEST_READABLE.
 PROTOCOL_VERSION = 1
 OLDEST_READABLE = 1
-KINDS = ("bootstrap", "push", "pull", "ack")
+KINDS = ("bootstrap", "push", "pull", "ack", "regional")
 MAX_BODY = 2 * 1024**3  # a bundle body larger than this once decompressed is refused
 
 
@@ -282,4 +282,11 @@ def request_message(node: str, action: str, bundle_id: str, offset: int, digest:
     request repeats an idempotent step (the same chunk at the same offset, the same ack)."""
     return (
         f"PSSM-SYNC {PROTOCOL_VERSION}\n{node}\n{action}\n{bundle_id}\n{offset}\n{digest}".encode()
+    )
+
+
+def is_public_key(value: str) -> bool:
+    """An Ed25519 public key as the project writes it: 64 lowercase hex digits."""
+    return (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
     )

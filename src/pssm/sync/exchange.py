@@ -28,9 +28,9 @@ from pssm.domain.errors import ConflictError, gettext_noop
 from pssm.journal.models import JournalEntry, JournalHead
 from pssm.journal.services import journal_append
 
-from . import facts, files, rows, tables
+from . import facts, files, nodes, rows, tables
 from .models import Bundle, Change, Fork, Peer, RowMap, ThisNode
-from .nodes import _header, closure, export_rows, node_key, require_role, this_node
+from .nodes import closure, export_rows, node_key, require_role, this_node
 
 INGESTED = "sync.ingested"
 RECEIVED = "sync.received"
@@ -144,7 +144,9 @@ def push(*, user) -> bytes:
         }
         bundle_id = str(uuid.uuid4())
         data = fmt.pack(
-            _header(bundle_id, "push", node.node_id, national.node_id, key), body, key.sign
+            nodes.bundle_header(bundle_id, "push", node.node_id, national.node_id, key),
+            body,
+            key.sign,
         )
         Peer.objects.filter(pk=national.pk).update(sent_change=last)
         Bundle.objects.create(
@@ -488,7 +490,9 @@ def response(*, peer: Peer, acked: str = "") -> bytes:
         }
         bundle_id = str(uuid.uuid4())
         data = fmt.pack(
-            _header(bundle_id, "ack", national.node_id, peer.node_id, key), body, key.sign
+            nodes.bundle_header(bundle_id, "ack", national.node_id, peer.node_id, key),
+            body,
+            key.sign,
         )
         Peer.objects.filter(pk=peer.pk).update(
             sent_change=last, bytes_out=peer.bytes_out + len(data)

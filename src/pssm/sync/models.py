@@ -160,3 +160,38 @@ class Fork(models.Model):
 
     def __str__(self):
         return f"{self.peer}#{self.seq}"
+
+
+class TrustedNational(models.Model):
+    """On a regional node: a national node whose figures it takes, with its public key."""
+
+    node_id = models.CharField(_("node"), max_length=64, unique=True)
+    public_key = models.CharField(_("public key"), max_length=64)
+    trusted_at = models.DateTimeField(_("trusted since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trusted national node")
+        verbose_name_plural = _("trusted national nodes")
+
+    def __str__(self):
+        return self.node_id
+
+
+class RegionalFigures(models.Model):
+    """On a regional node: the aggregate figures of one country, as one national node sent
+    them (codes and counts, never a serial or a name)."""
+
+    bundle_id = models.CharField(_("bundle"), max_length=40, unique=True)
+    national = models.CharField(_("national node"), max_length=64)
+    country = models.CharField(_("country"), max_length=2)
+    figures_at = models.CharField(_("figures at"), max_length=32)
+    figures = models.JSONField(_("figures"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["country", "-received_at"]
+        verbose_name = _("regional figures")
+        verbose_name_plural = _("regional figures")
+
+    def __str__(self):
+        return f"{self.country} {self.figures_at}"

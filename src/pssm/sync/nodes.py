@@ -182,7 +182,7 @@ def find_site(site_code: str) -> Site:
 
 
 def check_new_node_id(national: ThisNode, node_id: str) -> None:
-    if not _valid_node_id(node_id):
+    if not valid_node_id(node_id):
         raise ValidationError(
             gettext_noop(
                 "A node name has 3 to 64 letters, digits, dots or hyphens: %(node)s is not one."
@@ -250,7 +250,7 @@ def enrol(
             "change": last,
         }
         data = fmt.pack(
-            _header(bundle_id, "bootstrap", national.node_id, node_id, key), body, key.sign
+            bundle_header(bundle_id, "bootstrap", national.node_id, node_id, key), body, key.sign
         )
         Bundle.objects.create(
             bundle_id=bundle_id,
@@ -264,13 +264,13 @@ def enrol(
     return data, peer
 
 
-def _valid_node_id(value: str) -> bool:
+def valid_node_id(value: str) -> bool:
     import re
 
     return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{2,63}", value or ""))
 
 
-def _header(bundle_id: str, kind: str, sender: str, recipient: str, key) -> dict:
+def bundle_header(bundle_id: str, kind: str, sender: str, recipient: str, key) -> dict:
     return {
         "id": bundle_id,
         "kind": kind,

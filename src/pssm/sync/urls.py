@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.sync_export, name="export"),
     path("import/", views.sync_import, name="import"),
     path("revoke/", views.sync_revoke, name="revoke"),
+    path("regional/", views.regional_figures, name="regional"),
     path("api/bundles/<str:bundle_id>/", transport.upload, name="api_upload"),
     path("api/bundles/<str:bundle_id>/complete/", transport.complete, name="api_complete"),
     path("api/bundles/<str:bundle_id>/ack/", transport.ack, name="api_ack"),

@@ -143,3 +143,16 @@ def sync_fork_resolve(request, pk):
     else:
         messages.success(request, _("The fork of node %(node)s is resolved.") % {"node": fork.peer})
     return redirect("sync:status")
+
+
+@login_required
+def regional_figures(request):
+    """On a regional node: the last figures of each country, per site."""
+    from . import regional
+
+    authz.check_anywhere(request.user, Action.AGGREGATES_VIEW)
+    return render(
+        request,
+        "sync/regional.html",
+        {"node": nodes.this_node(), "countries": regional.latest()},
+    )

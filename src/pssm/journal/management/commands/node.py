@@ -16,6 +16,18 @@ class Command(PssmCommand):
             action="store_true",
             help="make this node the national node of the synchronisation",
         )
+        init.add_argument(
+            "--regional",
+            action="store_true",
+            help="make this node a regional node (aggregate figures only)",
+        )
+        init.add_argument(
+            "--trust",
+            action="append",
+            default=[],
+            metavar="NODE=KEY",
+            help="on a regional node: a national node and its public key (`pssm node key`)",
+        )
         join = sub.add_parser(
             "join", help="make this empty database the depot node of a bootstrap bundle"
         )
@@ -28,7 +40,13 @@ class Command(PssmCommand):
 
     def handle(self, *args, **options):
         actor = self.actor(options)
-        if options["action"] == "init" and options.get("national"):
+        if options["action"] == "init" and options.get("regional"):
+            from pssm.sync import regional
+
+            trusted = dict(t.partition("=")[::2] for t in options["trust"])
+            node = regional.regional_init(user=actor, trusted=trusted)
+            self.stdout.write(f"regional node {node.node_id} ready, trusting {', '.join(trusted)}")
+        elif options["action"] == "init" and options.get("national"):
             from pssm.sync import nodes
 
             node = nodes.national_init(user=actor)

@@ -51,6 +51,10 @@ class Command(PssmCommand):
         run.add_argument(
             "--every", type=float, default=0, help="minutes between runs (0: run once)"
         )
+        reg = sub.add_parser("regional", help="write a country's figures for a regional node")
+        reg.add_argument("--country", required=True, help="country code, e.g. ML")
+        reg.add_argument("--to", required=True, help="name of the regional node")
+        reg.add_argument("--out", required=True, help="file to write")
         hand = sub.add_parser(
             "handover", help="move a site's writer to a new depot node (revokes the old one)"
         )
@@ -88,15 +92,38 @@ class Command(PssmCommand):
             if node is not None and node.role == "national":
                 if not options["to"]:
                     raise CommandError("on the national node, name the depot with --to NODE")
-                data = exchange.response(peer=selectors.peer(options["to"]))
+                from pssm.accounts import authz
+                from pssm.domain.access import Action
+
+                peer = selectors.peer(options["to"])
+                if peer.site_id:
+                    authz.check(actor, Action.SYNC_RUN, peer.site)
+                data = exchange.response(peer=peer)
             else:
                 data = exchange.push(user=actor)
             _write(options["out"], data)
             self.stdout.write(f"bundle written to {options['out']} ({len(data)} bytes)")
+        elif action == "regional":
+            from pssm.sync import regional
+
+            data = regional.regional_export(
+                user=actor, country_code=options["country"], to=options["to"]
+            )
+            _write(options["out"], data)
+            self.stdout.write(
+                f"figures of {options['country'].upper()} for {options['to']} written to "
+                f"{options['out']}"
+            )
         elif action == "import":
             data = _read(options["file"])
             node = nodes.this_node()
-            if node is not None and node.role == "national":
+            if node is not None and node.role == "regional":
+                from pssm.sync import regional
+
+                record = regional.regional_receive(user=actor, data=data)
+                state = "already kept" if getattr(record, "duplicate", False) else "kept"
+                self.stdout.write(f"figures of {record.country} from {record.national}: {state}")
+            elif node is not None and node.role == "national":
                 record, ack = exchange.ingest(user=actor, data=data)
                 out = options["ack_out"] or f"{options['file']}.ack"
                 _write(out, ack)
