@@ -26,6 +26,7 @@ PG_BENCH_DB = "pssm_bench"
 LOAD_CLIENTS = int(os.environ.get("PSSM_BENCH_LOAD_CLIENTS", "20"))
 LOAD_SECONDS = int(os.environ.get("PSSM_BENCH_LOAD_SECONDS", "60"))
 XLSX_ROWS = int(os.environ.get("PSSM_BENCH_XLSX_ROWS", "200000"))
+SYNC_ENTRIES = int(os.environ.get("PSSM_BENCH_SYNC_ENTRIES", "1000000"))
 NO_DATABASE = {"readers"}
 # Which parts and databases to run (all by default), e.g. PSSM_BENCH_ONLY=registry,import
 # and PSSM_BENCH_DATABASES=postgresql.
@@ -119,6 +120,12 @@ PARTS = [
         "\nSynchronisation: a busy depot day (200 vouchers, 2,000 lines) to the national node, by file and over a shaped 2G link",
         "sync_bench.py",
         [],
+    ),
+    (
+        "sync_ingest",
+        f"\nSynchronisation: the national node ingesting {SYNC_ENTRIES:,} journal entries from 20 depots",
+        "sync_ingest_bench.py",
+        [str(SYNC_ENTRIES), "20"],
     ),
     (
         "readers",

@@ -157,6 +157,7 @@ def main() -> int:
     home = Path(os.environ["PSSM_HOME"])
     url = os.environ["DATABASE_URL"]
     database = "postgresql" if url.startswith("postgres") else "sqlite"
+    home = home / f"sync-{database}"
     nat = _env(home / "national", "ml-national", url)
     dep = _env(home / "depot", "ml-kti-depot", f"sqlite:///{home}/depot.sqlite3")
     for env in (nat, dep):
