@@ -16,7 +16,11 @@ import time
 import django
 
 KB = 1024
-TARGETS = {"registry": (40 * KB, 10 * KB), "voucher": (40 * KB, 10 * KB), "count": (40 * KB, 10 * KB)}
+TARGETS = {
+    "registry": (40 * KB, 10 * KB),
+    "voucher": (40 * KB, 10 * KB),
+    "count": (40 * KB, 10 * KB),
+}
 
 
 def main() -> int:
@@ -40,9 +44,7 @@ def main() -> int:
     transfer = Voucher.objects.filter(kind="transfer").order_by("pk").first()
     count = Count.objects.filter(site__code="ML-KTI").order_by("-pk").first()
     client = Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br", HTTP_HOST="localhost")
-    client.post(
-        "/accounts/login/", {"username": "autorite", "password": demo.DEMO_PASSWORD}
-    )
+    client.post("/accounts/login/", {"username": "autorite", "password": demo.DEMO_PASSWORD})
     pages = [
         ("dashboard", "/"),
         ("registry", "/registry/weapons/"),
@@ -53,9 +55,15 @@ def main() -> int:
         ("persons", "/registry/persons/"),
     ]
     vendor = connection.vendor
-    print(f"Demo data loaded in {time.monotonic() - started:.0f} s ({vendor}); signed in as autorite")
-    print("| database   | page            | HTML B | gzip B | static gzip B | first load KB | cached KB | target first/cached | met |")
-    print("|------------|-----------------|--------|--------|---------------|---------------|-----------|---------------------|-----|")
+    print(
+        f"Demo data loaded in {time.monotonic() - started:.0f} s ({vendor}); signed in as autorite"
+    )
+    print(
+        "| database   | page            | HTML B | gzip B | static gzip B | first load KB | cached KB | target first/cached | met |"
+    )
+    print(
+        "|------------|-----------------|--------|--------|---------------|---------------|-----------|---------------------|-----|"
+    )
     failed = False
     static_seen: dict[str, int] = {}
     for name, url in pages:

@@ -70,8 +70,10 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
     ) == counts
     assert "0 sites" in out and "0 weapons" in out and "pssm-demo-2026" in out
     # Every login the README's journeys need, the per-site accounts included, with its role.
-    logins = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and "[" not in line}
-    assert {"magasinier", "commandant", "inspecteur", "cdt.sev", "mag.gao", "cdt.gao"} <= set(logins)
+    listed = [line for line in out.splitlines() if line.startswith("  ") and "[" not in line]
+    logins = {line.split()[0]: line for line in listed}
+    needed = {"magasinier", "commandant", "inspecteur", "cdt.sev", "mag.gao", "cdt.gao"}
+    assert needed <= set(logins)
     assert "site_commander" in logins["cdt.gao"] and "ML-GAO" in logins["cdt.gao"]
     assert Site.objects.filter(is_model_installation=True).count() == 2
     assert journal_verify(user=User.objects.get(username="inspecteur")).ok

@@ -424,5 +424,6 @@ def logins() -> list[tuple[str, str, str]]:
         roles, scopes = rows.setdefault(g.user.username, ([], []))
         roles.append(g.role)
         scopes.append(scope)
-    order = sorted(rows, key=lambda name: (name not in main, main.index(name) if name in main else 0, name))
+    rank = {name: i for i, name in enumerate(main)}
+    order = sorted(rows, key=lambda name: (rank.get(name, len(main)), name))
     return [(name, ", ".join(rows[name][0]), ", ".join(rows[name][1])) for name in order]

@@ -21,7 +21,8 @@ class Command(PssmCommand):
         self.stdout.write("loading the demo data (about a minute the first time):")
         created = demo.load(progress=progress)
         summary = ", ".join(f"{n} {k}" for k, n in created.items())
-        self.stdout.write(f"demo data loaded in {time.monotonic() - started:.0f} s ({summary} created)")
+        seconds = time.monotonic() - started
+        self.stdout.write(f"demo data loaded in {seconds:.0f} s ({summary} created)")
         if not options["quiet_logins"]:
             self.stdout.write(f"demo logins (password for all: {demo.DEMO_PASSWORD}):")
             for username, role, scope in demo.logins():
