@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_filters",
+    "django_tables2",
     "pssm.core",
     "pssm.demo",
     "pssm.dashboard",
@@ -254,6 +256,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "pssm.core.storage.StaticStorage"},
 }
+
+# Lists: sorted by ?sort=column (-column for descending), paginated by ?page=.
+DJANGO_TABLES2_TEMPLATE = "core/_table.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "list"}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
