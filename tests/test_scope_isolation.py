@@ -195,7 +195,12 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"pk": c["weapon_b"].pk, "photo_id": 1},
     },
-    "registry:person_list": {"kind": "list"},
+    "registry:person_list": {"kind": "list", "query": {"q": "SERB"}},
+    "registry:person_detail": {"kind": "object", "kwargs": lambda c: {"pk": c["person_b"].pk}},
+    "registry:overdue_list": {"kind": "list"},
+    "search": {"kind": "list", "query": {"q": "SERB"}},
+    "help": {"kind": "shared"},
+    "help_guide": {"kind": "shared", "kwargs": lambda c: {"role": "storekeeper"}},
     "registry:person_create": {
         "kind": "create",
         "post": lambda c: {
@@ -812,6 +817,15 @@ def _site_b_movements(ctx, keeper, commander):
         actor=keeper, site=ctx["b"], kind="issue", custodian_unit="Section B"
     )
     line = services.voucher_line_add(actor=keeper, voucher=draft, serial="SERB-1")
+    from pssm.registry import services as registry_services
+
+    person = registry_services.person_create(
+        actor=keeper,
+        site=ctx["b"],
+        service_number="SERB-P1",
+        first_name="Bakary",
+        last_name="Serbsitebperson",
+    )
     lot = _site_b_lot(ctx, keeper, commander)
     from pssm.imports.models import ImportJob
     from pssm.inspections.models import CorrectiveAction, Inspection
@@ -868,6 +882,7 @@ def _site_b_movements(ctx, keeper, commander):
         "voucher_b": draft,
         "line_b": line,
         "weapon_b": line.weapon,
+        "person_b": person,
         "lot_b": lot,
     }
 

@@ -310,6 +310,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PSSM_LOG_LEVEL", "WARNING")},
 }
 
+# When a weapon handed to a person or a unit is due back (overdue-returns list, ADR 0019):
+# loans after PSSM_LOAN_DAYS, issues after PSSM_ISSUE_DAYS (0: an issue is never due back).
+PSSM_LOAN_DAYS = int(os.environ.get("PSSM_LOAN_DAYS", "30"))
+PSSM_ISSUE_DAYS = int(os.environ.get("PSSM_ISSUE_DAYS", "0"))
+
+# The user guides shown by the interface's help (docs/guide/<language>/<role>.md).
+PSSM_DOCS_DIR = Path(os.environ.get("PSSM_DOCS_DIR", HOME_DIR / "docs")).resolve()
+
 # Photos taken as evidence during inspections, stored by content hash (SHA-256).
 PSSM_PHOTO_DIR = Path(os.environ.get("PSSM_PHOTO_DIR", VAR_DIR / "photos"))
 PSSM_PHOTO_MAX_MB = int(os.environ.get("PSSM_PHOTO_MAX_MB", "8"))
