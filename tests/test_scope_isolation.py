@@ -195,10 +195,10 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"pk": c["weapon_b"].pk, "photo_id": 1},
     },
-    "registry:person_list": {"kind": "list", "query": {"q": "SERB"}},
+    "registry:person_list": {"kind": "list", "query": {"q": "sitebperson"}},
     "registry:person_detail": {"kind": "object", "kwargs": lambda c: {"pk": c["person_b"].pk}},
     "registry:overdue_list": {"kind": "list"},
-    "search": {"kind": "list", "query": {"q": "SERB"}},
+    "search": {"kind": "list", "query": {"q": "sitebperson serb-1"}},
     "help": {"kind": "shared"},
     "help_guide": {"kind": "shared", "kwargs": lambda c: {"role": "storekeeper"}},
     "registry:person_create": {

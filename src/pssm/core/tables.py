@@ -36,9 +36,10 @@ class FilterSet(django_filters.FilterSet):
         return self.qs
 
 
-def configure(request, table: Table, per_page: int = PAGE_SIZE) -> Table:
+def configure(request, table: Table, filterset=None, per_page: int = PAGE_SIZE) -> Table:
     """Sort by the ``sort`` parameter and paginate by ``page`` (an unknown column is ignored,
-    an out-of-range page shows the last one)."""
+    an out-of-range page shows the last one); the table shows ``filterset``'s form above it."""
+    table.filter = filterset
     RequestConfig(request, paginate={"per_page": per_page, "orphans": 0}).configure(table)
     return table
 

@@ -68,7 +68,7 @@ class WeaponFilter(FilterSet):
 
 
 class WeaponTable(Table):
-    serial = tables.Column(verbose_name=_("Serial number"), order_by=("serial_norm", "pk"))
+    serial = tables.Column(verbose_name=_("Serial number"), order_by=("serial", "pk"))
     weapon_type = tables.Column(
         verbose_name=_("Type"), order_by=("weapon_type__make", "weapon_type__model", "pk")
     )
@@ -182,7 +182,7 @@ class OverdueFilter(FilterSet):
 
 class OverdueTable(Table):
     serial = tables.Column(
-        verbose_name=_("Serial number"), accessor="weapon__serial", order_by=("weapon__serial_norm",)
+        verbose_name=_("Serial number"), accessor="weapon__serial", order_by=("weapon__serial",)
     )
     weapon_type = tables.Column(verbose_name=_("Type"), accessor="weapon__weapon_type")
     holder = tables.Column(verbose_name=_("Held by"), empty_values=(), orderable=False)

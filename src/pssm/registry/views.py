@@ -39,7 +39,7 @@ def weapon_list(request):
         rows = sorted(rows, key=lambda w: order[w.pk][0])
         for weapon in rows:
             weapon.match = order[weapon.pk][1]
-    table = configure(request, tables.WeaponTable(rows))
+    table = configure(request, tables.WeaponTable(rows), filterset)
     return render(
         request,
         "registry/weapon_list.html",
@@ -100,7 +100,7 @@ def person_list(request):
         queryset=selectors.person_list_with_holdings(user=request.user),
         sites=sites,
     )
-    table = configure(request, tables.PersonTable(filterset.listed))
+    table = configure(request, tables.PersonTable(filterset.listed), filterset)
     return render(
         request,
         "registry/person_list.html",
@@ -137,7 +137,7 @@ def overdue_list(request):
         if filterset.errors_or_none()
         else custody.overdue_list(user=request.user, filters=filterset.cleaned())
     )
-    table = configure(request, tables.OverdueTable(rows))
+    table = configure(request, tables.OverdueTable(rows), filterset)
     return render(
         request,
         "registry/overdue_list.html",
