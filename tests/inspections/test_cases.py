@@ -287,15 +287,25 @@ def test_the_compliance_dashboard_shows_counts_due_cases_and_losses(kti, make, c
     client.force_login(kti.national)
     page = client.get("/inspections/compliance/").content.decode()
     assert "AK-2" in page  # the loss is on the national dashboard at once
-    rows = client.get("/inspections/compliance/?by=country&format=csv").getvalue().decode()
-    header, line = rows.splitlines()[:2]
-    assert header.startswith("country,name,sites,counts_overdue")
-    values = dict(zip(header.split(","), line.split(","), strict=True))
-    assert (values["country"], values["open_cases"], values["losses_open"]) == ("ML", "1", "1")
+    rows = client.get("/inspections/compliance/?by=country&format=csv").getvalue()
+    header, line = rows.decode("utf-8-sig").splitlines()[:2]
+    from django.utils import translation
+
+    from pssm.core.exports import HEADERS
+
+    with translation.override("fr"):
+        label = {key: str(text) for key, text in HEADERS.items()}
+    assert header.startswith(";".join(label[k] for k in ("country", "name", "sites")))
+    values = dict(zip(header.split(";"), line.split(";"), strict=True))
+    assert (
+        values[label["country"]],
+        values[label["open_cases"]],
+        values[label["losses_open"]],
+    ) == ("ML", "1", "1")
     # the monthly inventory is done: only the annual count is overdue
     site_rows = client.get("/inspections/compliance/?format=csv").getvalue().decode()
     assert "KTI" in site_rows
-    assert values["counts_overdue"] == "0"
+    assert values[label["counts_overdue"]] == "0"
 
 
 def test_a_voucher_prepared_before_the_freeze_is_refused_at_approval(kti):

@@ -63,13 +63,18 @@ def test_weapon_list_exports_csv_and_xlsx_of_the_filtered_list(kti, client):
 
     csv_text = b"".join(
         client.get(url, {"serial": "AK-0001", "format": "csv"}).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     xlsx = client.get(url, {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    client.post(reverse("accounts:language"), {"language": "en", "next": url})
+    english = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
 
-    assert csv_text.splitlines()[0].startswith("serial,type,category,status,site")
+    # French: semicolons, translated headers and statuses in words, never codes.
+    assert csv_text.splitlines()[0].startswith("Numéro de série;Type d'arme;Catégorie;Statut;Site")
     assert "AK-0001" in csv_text and "MAT-1" not in csv_text
-    assert sheet.max_row == 4 and sheet["A1"].value == "serial"
+    assert "in_store" not in csv_text and ";En magasin;" in csv_text
+    assert sheet.max_row == 4 and sheet["A1"].value == "Numéro de série"
+    assert english.splitlines()[0].startswith("Serial number,Weapon type,Category,Status,Site")
 
 
 def test_weapon_page_shows_the_history(kti, client):
