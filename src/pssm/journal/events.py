@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "discrepancy.settlement_submitted": _("Settlement of a discrepancy submitted"),
     "exposed_site.created": _("Exposed site recorded"),
     "import.ammunition": _("Ammunition stock list imported"),
+    "import.value_mapped": _("Value mapped in imports"),
     "import.weapons": _("Weapons register imported"),
     "inspection.answered": _("Inspection answers recorded"),
     "inspection.closed": _("Inspection closed"),
