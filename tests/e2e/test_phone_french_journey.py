@@ -77,7 +77,10 @@ def _check_page(page, name, shots, width):
 
 
 def test_phone_journey_in_french_with_nothing_left_in_english(
-    live_server, make, browser, french_catalogue  # noqa: F811
+    live_server,
+    make,
+    browser,
+    french_catalogue,  # noqa: F811
 ):
     site, person = _depot(make)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -96,9 +99,11 @@ def test_phone_journey_in_french_with_nothing_left_in_english(
 
     # The weapon list is a pile of cards, each cell named by its column.
     page.goto(f"{base}/registry/weapons/")
-    assert not page.locator("table.list thead").first.is_visible() or page.evaluate(
-        "getComputedStyle(document.querySelector('.cards thead')).position"
-    ) == "absolute"
+    assert (
+        not page.locator("table.list thead").first.is_visible()
+        or page.evaluate("getComputedStyle(document.querySelector('.cards thead')).position")
+        == "absolute"
+    )
     label = page.evaluate(
         "getComputedStyle(document.querySelector('.cards td'), '::before').content"
     )
@@ -133,9 +138,7 @@ def test_phone_journey_in_french_with_nothing_left_in_english(
     phone.close()
 
     # The inspector's checklist can be answered on the phone: every answer is on screen.
-    inspection = inspections.inspection_start(
-        actor=make_user_lookup("inspecteur"), site=site
-    )
+    inspection = inspections.inspection_start(actor=make_user_lookup("inspecteur"), site=site)
     phone = browser.new_context(viewport=PHONE, is_mobile=True)
     page = phone.new_page()
     _sign_in(page, base, "inspecteur")
@@ -151,7 +154,10 @@ def test_phone_journey_in_french_with_nothing_left_in_english(
     page = desktop.new_page()
     _sign_in(page, base, "magasinier")
     assert page.locator("#main-menu").is_visible() and not page.locator("#menu-toggle").is_visible()
-    for name, path in (("weapons", "/registry/weapons/"), ("person", f"/registry/persons/{person.pk}/")):
+    for name, path in (
+        ("weapons", "/registry/weapons/"),
+        ("person", f"/registry/persons/{person.pk}/"),
+    ):
         page.goto(f"{base}{path}")
         _check_page(page, name, SHOTS, 1280)
     desktop.close()

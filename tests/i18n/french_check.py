@@ -16,10 +16,40 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "src" / "pssm" / "locale" / "f
 RAW_CODE = re.compile(r"(?<![\w./-])([a-z]+(?:_[a-z]+)+|[a-z]+\.[a-z]+(?:_[a-z]+)*)(?![\w/-])")
 # Words that are the same in both languages or are names, never evidence of English.
 SAME_IN_BOTH = {
-    "Site", "Sites", "Type", "Nature", "Total", "Code", "Position", "Notes", "Format", "Photos",
-    "Date", "Description", "Distance", "Service", "Menu", "Journal", "Inspection", "Inspections",
-    "PSSM", "Source", "Article", "Destination", "Action", "Actions", "Surveillance", "Compatibilité",
-    "Transit", "Condition", "Stock", "Stocks", "Local", "Contact", "Signature", "Organisation",
+    "Site",
+    "Sites",
+    "Type",
+    "Nature",
+    "Total",
+    "Code",
+    "Position",
+    "Notes",
+    "Format",
+    "Photos",
+    "Date",
+    "Description",
+    "Distance",
+    "Service",
+    "Menu",
+    "Journal",
+    "Inspection",
+    "Inspections",
+    "PSSM",
+    "Source",
+    "Article",
+    "Destination",
+    "Action",
+    "Actions",
+    "Surveillance",
+    "Compatibilité",
+    "Transit",
+    "Condition",
+    "Stock",
+    "Stocks",
+    "Local",
+    "Contact",
+    "Signature",
+    "Organisation",
 }
 
 
@@ -62,11 +92,17 @@ class _Text(HTMLParser):
         if tag in SKIPPED:
             self._skip += 1
         for name, value in attrs:
-            if name in {"title", "placeholder", "aria-label", "alt"} and value and not (
-                CITATION.search(value)
+            if (
+                name in {"title", "placeholder", "aria-label", "alt"}
+                and value
+                and not (CITATION.search(value))
             ):
                 self.parts.append(value)
-            if tag == "input" and name == "value" and dict(attrs).get("type") in {"submit", "button"}:
+            if (
+                tag == "input"
+                and name == "value"
+                and dict(attrs).get("type") in {"submit", "button"}
+            ):
                 self.parts.append(value or "")
 
     def handle_endtag(self, tag):

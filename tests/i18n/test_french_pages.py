@@ -89,13 +89,11 @@ def _crawl(client: Client) -> tuple[int, dict[str, set[str]]]:
             href = href.replace("&amp;", "&")
             if not any(part in href for part in SKIPPED_LINKS) and href not in seen:
                 queue.append(href)
-    return len([n for n in per_name.values()]), problems
+    return len(per_name), problems
 
 
 @pytest.mark.parametrize("username", ["admin", "magasinier"])
-def test_every_page_in_french_has_no_english_label_and_no_raw_code(
-    db, french_catalogue, username
-):
+def test_every_page_in_french_has_no_english_label_and_no_raw_code(db, french_catalogue, username):
     call_command("demo", "--quiet-logins", verbosity=0)
     client = Client()
     client.post("/accounts/login/", {"username": username, "password": "pssm-demo-2026"})

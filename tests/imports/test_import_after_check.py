@@ -163,15 +163,20 @@ def test_the_cli_map_option_maps_a_value_and_the_next_file_remembers_it(armoury,
 @pytest.mark.parametrize(
     "bad", ["Kalachnikov=AK-47", "Type d'arme:Kalachnikov", "Couleur:rouge=AK-47"]
 )
-def test_a_malformed_map_option_is_refused_and_nothing_is_imported(
-    armoury, tmp_path, capsys, bad
-):
+def test_a_malformed_map_option_is_refused_and_nothing_is_imported(armoury, tmp_path, capsys, bad):
     path = _kalachnikov_register(tmp_path / "a.csv", ["KA-1"])
 
     with pytest.raises(SystemExit):
         call_command(
-            "import", "weapons", str(path), "--site", "ML-KTI", "--as",
-            armoury.commander.username, "--map", bad,
+            "import",
+            "weapons",
+            str(path),
+            "--site",
+            "ML-KTI",
+            "--as",
+            armoury.commander.username,
+            "--map",
+            bad,
         )
 
     assert not Weapon.objects.exists() and not ValueMapping.objects.exists()
@@ -181,7 +186,10 @@ def test_a_malformed_map_option_is_refused_and_nothing_is_imported(
 
 def test_a_mapping_names_one_type_and_wins_over_the_catalogue():
     index = parsing.TypeIndex(
-        [(1, "Kalashnikov AKM", "Kalashnikov", "AKM", ""), (2, "Kalashnikov AK-47", "Kalashnikov", "AK-47", "")],
+        [
+            (1, "Kalashnikov AKM", "Kalashnikov", "AKM", ""),
+            (2, "Kalashnikov AK-47", "Kalashnikov", "AK-47", ""),
+        ],
         overrides={parsing.value_key("Kalachnikov"): 2, parsing.value_key("ghost"): 99},
     )
 

@@ -1,7 +1,7 @@
 """Vouchers through the web pages: a storekeeper prepares, a commander approves."""
 
-import re
 import io
+import re
 
 from django.urls import reverse
 from openpyxl import load_workbook

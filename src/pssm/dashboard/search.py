@@ -33,7 +33,8 @@ class Results:
     @property
     def count(self) -> int:
         return sum(
-            len(part) for part in (self.serials, self.partial, self.vouchers, self.persons, self.lots)
+            len(part)
+            for part in (self.serials, self.partial, self.vouchers, self.persons, self.lots)
         )
 
 

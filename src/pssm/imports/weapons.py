@@ -156,7 +156,10 @@ class _WeaponRun:
         self.rules = parsing.WeaponRules(
             mapping=dict(mapping),
             types=parsing.TypeIndex(
-                ((wt.pk, str(wt), wt.make, wt.model, wt.aliases) for wt in WeaponType.objects.all()),
+                (
+                    (wt.pk, str(wt), wt.make, wt.model, wt.aliases)
+                    for wt in WeaponType.objects.all()
+                ),
                 overrides=mappings.weapon_type_overrides(site.organisation.country),
             ),
             **_location_tables(site),

@@ -216,7 +216,9 @@ def person_list(*, user, filters: dict | None = None) -> QuerySet[Person]:
 
 def person_list_with_holdings(*, user) -> QuerySet[Person]:
     """Persons with ``held``: how many weapons each holds now."""
-    return person_list(user=user).annotate(held=Count("weapons", filter=Q(weapons__status="issued")))
+    return person_list(user=user).annotate(
+        held=Count("weapons", filter=Q(weapons__status="issued"))
+    )
 
 
 def person_get(*, user, pk: int) -> Person:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 import django_tables2 as tables
+from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +75,9 @@ class WeaponTable(Table):
     status = tables.Column(verbose_name=_("Status"))
     site = tables.Column(verbose_name=_("Site"), accessor="site__code", order_by=("site__code",))
     holder = tables.Column(
-        verbose_name=_("Location / custody"), empty_values=(), orderable=True,
+        verbose_name=_("Location / custody"),
+        empty_values=(),
+        orderable=True,
         order_by=("location__code", "destination__code", "custodian__last_name", "custodian_unit"),
     )
 
@@ -91,7 +93,10 @@ class WeaponTable(Table):
             badge = " model" if match == "exact" else ""
             return format_html(
                 '<a class="mono" href="{}">{}</a> <span class="badge{}">{}</span>',
-                url, value, badge, MATCH_LABELS.get(match, ""),
+                url,
+                value,
+                badge,
+                MATCH_LABELS.get(match, ""),
             )
         return format_html('<a class="mono" href="{}">{}</a>', url, value)
 
@@ -137,7 +142,9 @@ class PersonFilter(FilterSet):
 
 
 class PersonTable(Table):
-    service_number = tables.Column(verbose_name=_("Service number"), attrs={"td": {"class": "mono"}})
+    service_number = tables.Column(
+        verbose_name=_("Service number"), attrs={"td": {"class": "mono"}}
+    )
     name = tables.Column(
         verbose_name=_("Name"), empty_values=(), order_by=("last_name", "first_name", "pk")
     )
@@ -152,7 +159,11 @@ class PersonTable(Table):
     def render_name(self, record):
         url = reverse("registry:person_detail", args=[record.pk])
         return format_html(
-            '<a href="{}">{} {} {}</a>', url, record.rank, record.last_name.upper(), record.first_name
+            '<a href="{}">{} {} {}</a>',
+            url,
+            record.rank,
+            record.last_name.upper(),
+            record.first_name,
         )
 
 

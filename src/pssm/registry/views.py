@@ -121,9 +121,7 @@ def person_detail(request, pk):
         {
             "person": person,
             "holdings": custody.person_holdings(user=request.user, person=person),
-            "history": paginate(
-                request, custody.person_history(user=request.user, person=person)
-            ),
+            "history": paginate(request, custody.person_history(user=request.user, person=person)),
         },
     )
 

@@ -9,9 +9,8 @@ from django.db import DatabaseError, connection
 from django.utils.translation import gettext as translate
 
 from pssm.core.management.base import PssmCommand
-from pssm.imports import mappings
+from pssm.imports import mappings, services
 from pssm.imports import runner as job_runner
-from pssm.imports import services
 from pssm.imports.models import ImportJob
 from pssm.imports.readers import write_rejects
 from pssm.sites import selectors as site_selectors
@@ -43,7 +42,7 @@ class Command(PssmCommand):
             default=[],
             metavar="COLUMN:VALUE=MEANING",
             help="what a value of the file means, remembered for the country's next files, "
-            "e.g. --map \"Type d'arme:Kalachnikov=AK-47\" (may be given several times)",
+            'e.g. --map "Type d\'arme:Kalachnikov=AK-47" (may be given several times)',
         )
         parser.add_argument(
             "--chunk", type=int, default=services.CHUNK, help="rows per transaction"
