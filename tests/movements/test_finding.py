@@ -247,3 +247,21 @@ def test_a_bad_overdue_filter_is_named(kti, client, bad):
 
     assert response.status_code == 200
     assert set(bad) <= set(response.context["table"].filter.form.errors)
+
+
+def test_the_voucher_list_sorts_filters_and_names_a_bad_filter(kti, client):
+    receipt = kti.receive("A-100")
+    person = _person(kti)
+    issue = kti.post("issue", ["A-100"], custodian=person)
+    client.force_login(kti.keeper)
+    url = reverse("movements:voucher_list")
+
+    by_number = [v.pk for v in _records(client.get(url, {"sort": "number"}))]
+    issues = [v.pk for v in _records(client.get(url, {"kind": "issue"}))]
+    bad = client.get(url, {"state": "lost"})
+
+    assert by_number == sorted(
+        [receipt.pk, issue.pk], key=lambda pk: Voucher.objects.get(pk=pk).number
+    )
+    assert issues == [issue.pk]
+    assert _records(bad) == [] and "state" in bad.context["table"].filter.form.errors
