@@ -202,3 +202,17 @@ def test_a_mapping_names_one_type_and_wins_over_the_catalogue():
         "Kalachnikov",
         "AK-47",
     )
+
+
+def test_the_import_list_filters_by_state_and_sorts(armoury, client):
+    client.force_login(armoury.commander)
+    checked = _dry_run(armoury, client)
+    client.post(f"/imports/{checked.pk}/import-now/")
+
+    dry = client.get("/imports/", {"state": "checked"})
+    newest_first = client.get("/imports/")
+    bad = client.get("/imports/", {"kind": "bombs"})
+
+    assert [j.pk for j in (r.record for r in dry.context["table"].page)] == [checked.pk]
+    assert [r.record.pk for r in newest_first.context["table"].page][-1] == checked.pk
+    assert "kind" in bad.context["table"].filter.form.errors

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.core.errors import message as error_message
-from pssm.core.web import paginate
 from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, PssmError, gettext_noop
 
@@ -41,8 +40,17 @@ def _job(user, pk) -> ImportJob:
 def job_list(request):
     authz.check_anywhere(request.user, Action.DATA_IMPORT)
     runner.start_next()
+    from pssm.core.tables import configure
+    from pssm.registry.forms import sites_where
+
+    from .tables import JobFilter, JobTable
+
     jobs = authz.scoped(request.user, Action.DATA_IMPORT, ImportJob.objects.select_related("site"))
-    return render(request, "imports/job_list.html", {"page_obj": paginate(request, jobs)})
+    filterset = JobFilter(
+        request.GET or None, queryset=jobs, sites=sites_where(request.user, Action.DATA_IMPORT)
+    )
+    table = configure(request, JobTable(filterset.listed), filterset)
+    return render(request, "imports/job_list.html", {"table": table})
 
 
 @login_required
