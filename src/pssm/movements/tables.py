@@ -60,7 +60,7 @@ class VoucherTable(Table):
     def render_kind(self, record):
         if record.destination_id:
             return format_html(
-                '{} → <span class="mono">{}</span>',
+                '<span>{} → <span class="mono">{}</span></span>',
                 record.get_kind_display(),
                 record.destination.code,
             )

@@ -92,7 +92,7 @@ class WeaponTable(Table):
         if match:
             badge = " model" if match == "exact" else ""
             return format_html(
-                '<a class="mono" href="{}">{}</a> <span class="badge{}">{}</span>',
+                '<span><a class="mono" href="{}">{}</a> <span class="badge{}">{}</span></span>',
                 url,
                 value,
                 badge,
@@ -223,5 +223,7 @@ class OverdueTable(Table):
         label = dict(KIND_CHOICES).get(record.kind, "—")
         if record.voucher_id:
             url = reverse("movements:voucher_detail", args=[record.voucher_id])
-            return format_html('{} <a class="mono" href="{}">{}</a>', label, url, record.number)
+            return format_html(
+                '<span>{} <a class="mono" href="{}">{}</a></span>', label, url, record.number
+            )
         return label
