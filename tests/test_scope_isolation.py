@@ -571,6 +571,17 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"pk": c["job_b"].pk},
     },
+    "imports:job_import_now": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["job_b"].pk},
+    },
+    "imports:job_values": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["job_b"].pk},
+        "post": lambda c: {"value_1": "Kalachnikov", "target_1": "AK-47"},
+    },
     "inspections:inspection_list": {"kind": "list"},
     "inspections:inspection_create": {
         "kind": "object",
