@@ -94,11 +94,19 @@ def person_holdings(*, user, person: Person, now: datetime | None = None) -> lis
 
 def person_history(*, user, person: Person) -> QuerySet[VoucherLine]:
     """Every posted movement that handed a weapon to ``person`` or took one back, newest
-    first (what the person held before and after is in each line's holdings)."""
+    first (what the person held before and after is in each line's holdings).
+
+    The weapons ever handed to the person are found first (an indexed look-up by the
+    vouchers' custodian), then only their lines are read."""
     ref = custodian_ref(person.pk)
-    visible = weapons_visible(user)
+    handed = VoucherLine.objects.filter(
+        voucher__custodian=person, voucher__state=Voucher.State.POSTED, weapon__isnull=False
+    ).values_list("weapon_id", flat=True)
+    weapon_ids = list(
+        weapons_visible(user).filter(pk__in=list(handed)).values_list("pk", flat=True)
+    )
     return (
-        VoucherLine.objects.filter(voucher__state=Voucher.State.POSTED, weapon__in=visible)
+        VoucherLine.objects.filter(voucher__state=Voucher.State.POSTED, weapon_id__in=weapon_ids)
         .filter(Q(voucher__custodian=person) | Q(before__custodian=ref) | Q(after__custodian=ref))
         .select_related("voucher", "voucher__site", "weapon", "weapon__weapon_type")
         .order_by("-voucher__posted_at", "-pk")
