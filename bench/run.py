@@ -115,16 +115,16 @@ PARTS = [
         [str(LOAD_CLIENTS), str(LOAD_SECONDS)],
     ),
     (
-        "weight",
-        "\nPage weight on the demo data: bytes of the main pages, compressed, first load and cached",
-        "page_weight_bench.py",
-        [],
-    ),
-    (
         "readers",
         "\nXLSX readers, openpyxl and python-calamine in one run, each in a confined child process",
         "reader_bench.py",
         [str(XLSX_ROWS)],
+    ),
+    (
+        "weight",
+        "\nPage weight on the demo data: bytes of the main pages, compressed, first load and cached",
+        "page_weight_bench.py",
+        [],
     ),
 ]
 
