@@ -25,12 +25,17 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## demo: install, migrate the SQLite database, load the demo data and serve on 127.0.0.1:8000
+## with gunicorn, as production does
 demo: install
+	@echo "preparing the database (var/pssm.sqlite3)..."
 	$(BIN)/pssm migrate --noinput -v 0
+	@echo "compressing the static files..."
+	$(BIN)/pssm collectstatic --noinput -v 0
 	$(BIN)/pssm demo
 	@echo ""
 	@echo "PSSM is starting at http://$(HOST):$(PORT)/  (sign in with a demo login above; Ctrl+C stops it)"
-	$(BIN)/pssm runserver $(HOST):$(PORT) --noreload
+	$(BIN)/gunicorn pssm.config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--access-logfile - --log-level warning
 
 ## demo-depot: after `make demo`, make its database the national node and serve a depot node
 ## of site ML-SEV beside it on port 8001 (its own SQLite database under var/demo-depot)

@@ -133,6 +133,12 @@ PARTS = [
         "reader_bench.py",
         [str(XLSX_ROWS)],
     ),
+    (
+        "weight",
+        "\nPage weight on the demo data: bytes of the main pages, compressed, first load and cached",
+        "page_weight_bench.py",
+        [],
+    ),
 ]
 
 

@@ -196,7 +196,12 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"pk": c["weapon_b"].pk, "photo_id": 1},
     },
-    "registry:person_list": {"kind": "list"},
+    "registry:person_list": {"kind": "list", "query": {"q": "sitebperson"}},
+    "registry:person_detail": {"kind": "object", "kwargs": lambda c: {"pk": c["person_b"].pk}},
+    "registry:overdue_list": {"kind": "list"},
+    "search": {"kind": "list", "query": {"q": "sitebperson serb-1"}},
+    "help": {"kind": "shared"},
+    "help_guide": {"kind": "shared", "kwargs": lambda c: {"role": "storekeeper"}},
     "registry:person_create": {
         "kind": "create",
         "post": lambda c: {
@@ -567,6 +572,17 @@ ENDPOINTS = {
         "methods": ["get"],
         "kwargs": lambda c: {"pk": c["job_b"].pk},
     },
+    "imports:job_import_now": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["job_b"].pk},
+    },
+    "imports:job_values": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["job_b"].pk},
+        "post": lambda c: {"value_1": "Kalachnikov", "target_1": "AK-47"},
+    },
     "inspections:inspection_list": {"kind": "list"},
     "inspections:inspection_create": {
         "kind": "object",
@@ -887,6 +903,15 @@ def _site_b_movements(ctx, keeper, commander):
         actor=keeper, site=ctx["b"], kind="issue", custodian_unit="Section B"
     )
     line = services.voucher_line_add(actor=keeper, voucher=draft, serial="SERB-1")
+    from pssm.registry import services as registry_services
+
+    person = registry_services.person_create(
+        actor=keeper,
+        site=ctx["b"],
+        service_number="SERB-P1",
+        first_name="Bakary",
+        last_name="Serbsitebperson",
+    )
     lot = _site_b_lot(ctx, keeper, commander)
     from pssm.imports.models import ImportJob
     from pssm.inspections.models import CorrectiveAction, Inspection
@@ -943,6 +968,7 @@ def _site_b_movements(ctx, keeper, commander):
         "voucher_b": draft,
         "line_b": line,
         "weapon_b": line.weapon,
+        "person_b": person,
         "lot_b": lot,
     }
 

@@ -198,12 +198,13 @@ def test_lot_and_voucher_lists_export_what_the_filter_shows(depot, client):
     lots_csv = b"".join(client.get("/ammunition/lots/?q=M82&format=csv").streaming_content)
     vouchers = client.get(f"/movements/vouchers/?site={depot.site.code}&format=xlsx")
 
-    text = lots_csv.decode()
-    assert text.splitlines()[0].startswith("lot_number,nature")
-    assert "M82-9" in text and "TNT-7" not in text and ",65" in text  # 100 × 0.65 kg
+    assert lots_csv.startswith(b"\xef\xbb\xbf")  # a byte-order mark for French Excel
+    text = lots_csv.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Numéro de lot;Nature")  # French, semicolons
+    assert "M82-9" in text and "TNT-7" not in text and ";65" in text  # 100 × 0.65 kg
     sheet = load_workbook(io.BytesIO(vouchers.content), read_only=True).active
     rows = list(sheet.values)
-    assert rows[0][0] == "number" and len(rows) == 3
+    assert rows[0][0] == "Numéro" and len(rows) == 3
 
 
 def test_rules_page_flags_provisional_values_and_national_ones(depot, client):

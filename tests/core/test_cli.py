@@ -47,6 +47,10 @@ def test_unknown_command_fails(capsys):
 
 def test_demo_loads_once_and_is_idempotent(db, capsys):
     call_command("demo", "--quiet-logins")
+    first = capsys.readouterr().out
+    # The loading says what it is doing as it goes, step by step.
+    assert "s] weapons of ML-KTI" in first and "s] destruction" in first
+    assert "demo logins" not in first
     counts = (
         Site.objects.count(),
         User.objects.count(),
@@ -65,6 +69,12 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
         JournalEntry.objects.count(),
     ) == counts
     assert "0 sites" in out and "0 weapons" in out and "pssm-demo-2026" in out
+    # Every login the README's journeys need, the per-site accounts included, with its role.
+    listed = [line for line in out.splitlines() if line.startswith("  ") and "[" not in line]
+    logins = {line.split()[0]: line for line in listed}
+    needed = {"magasinier", "commandant", "inspecteur", "cdt.sev", "mag.gao", "cdt.gao"}
+    assert needed <= set(logins)
+    assert "site_commander" in logins["cdt.gao"] and "ML-GAO" in logins["cdt.gao"]
     assert Site.objects.filter(is_model_installation=True).count() == 2
     assert journal_verify(user=User.objects.get(username="inspecteur")).ok
     assert {g.role for g in RoleGrant.objects.all()} >= {r.value for r in Role}

@@ -10,6 +10,7 @@ from pssm.movements import cases
 from pssm.movements import services as movements
 from pssm.movements.models import Discrepancy, Voucher
 from pssm.registry.models import Weapon
+from tests.i18n.test_french_pages import french_catalogue  # noqa: F401 - a fixture
 from tests.movements.conftest import Armoury
 
 
@@ -186,7 +187,11 @@ def test_a_weapon_with_an_open_case_is_not_opened_twice_and_other_sites_cannot_a
         cases.case_investigate(actor=seg.commander, case=case, note="Not my site at all here.")
 
 
-def test_the_case_pages_take_a_missing_weapon_to_its_write_off(kti, client):
+def test_the_case_pages_take_a_missing_weapon_to_its_write_off(
+    kti,
+    client,
+    french_catalogue,  # noqa: F811
+):
     _count(kti, ("AK-1", kti.rack), ("AK-3", kti.rack))
     case = Discrepancy.objects.get()
     url = f"/movements/cases/{case.pk}/"
@@ -218,7 +223,8 @@ def test_the_case_pages_take_a_missing_weapon_to_its_write_off(kti, client):
     case.refresh_from_db()
     assert (case.state, case.resolution) == ("closed", "written_off")
     page = client.get(url).content.decode()
-    assert "discrepancy.closed" in page and "Radié" in page  # French by default
+    # The case's history names its events in French, never by their code.
+    assert "Écart clos" in page and "discrepancy.closed" not in page and "Radié" in page
 
 
 def test_another_site_does_not_see_the_case(kti, make, client):
@@ -287,15 +293,25 @@ def test_the_compliance_dashboard_shows_counts_due_cases_and_losses(kti, make, c
     client.force_login(kti.national)
     page = client.get("/inspections/compliance/").content.decode()
     assert "AK-2" in page  # the loss is on the national dashboard at once
-    rows = client.get("/inspections/compliance/?by=country&format=csv").getvalue().decode()
-    header, line = rows.splitlines()[:2]
-    assert header.startswith("country,name,sites,counts_overdue")
-    values = dict(zip(header.split(","), line.split(","), strict=True))
-    assert (values["country"], values["open_cases"], values["losses_open"]) == ("ML", "1", "1")
+    rows = client.get("/inspections/compliance/?by=country&format=csv").getvalue()
+    header, line = rows.decode("utf-8-sig").splitlines()[:2]
+    from django.utils import translation
+
+    from pssm.core.exports import HEADERS
+
+    with translation.override("fr"):
+        label = {key: str(text) for key, text in HEADERS.items()}
+    assert header.startswith(";".join(label[k] for k in ("country", "name", "sites")))
+    values = dict(zip(header.split(";"), line.split(";"), strict=True))
+    assert (
+        values[label["country"]],
+        values[label["open_cases"]],
+        values[label["losses_open"]],
+    ) == ("ML", "1", "1")
     # the monthly inventory is done: only the annual count is overdue
     site_rows = client.get("/inspections/compliance/?format=csv").getvalue().decode()
     assert "KTI" in site_rows
-    assert values["counts_overdue"] == "0"
+    assert values[label["counts_overdue"]] == "0"
 
 
 def test_a_voucher_prepared_before_the_freeze_is_refused_at_approval(kti):

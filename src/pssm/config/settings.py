@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_filters",
+    "django_tables2",
     "pssm.core",
     "pssm.demo",
     "pssm.dashboard",
@@ -85,6 +87,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (about a fifth of their size on a 2G link). Django's GZip
+    # middleware pads each answer with random bytes against BREACH, and the CSRF token is
+    # masked afresh on every page (ADR 0018).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "pssm.core.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -244,10 +250,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("PSSM_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Hashed names are cached for ten years (WhiteNoise marks them immutable); the few files
+# served at fixed names (the favicon at the root) for a day.
+WHITENOISE_MAX_AGE = 86400
+WHITENOISE_ROOT = PACKAGE_DIR / "core" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "pssm.core.storage.StaticStorage"},
 }
+
+# Lists: sorted by ?sort=column (-column for descending), paginated by ?page=.
+DJANGO_TABLES2_TEMPLATE = "core/_table.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "list"}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -297,6 +311,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PSSM_LOG_LEVEL", "WARNING")},
 }
+
+# When a weapon handed to a person or a unit is due back (overdue-returns list, ADR 0019):
+# loans after PSSM_LOAN_DAYS, issues after PSSM_ISSUE_DAYS (0: an issue is never due back).
+PSSM_LOAN_DAYS = int(os.environ.get("PSSM_LOAN_DAYS", "30"))
+PSSM_ISSUE_DAYS = int(os.environ.get("PSSM_ISSUE_DAYS", "0"))
+
+# The user guides shown by the interface's help (docs/guide/<language>/<role>.md).
+PSSM_DOCS_DIR = Path(os.environ.get("PSSM_DOCS_DIR", HOME_DIR / "docs")).resolve()
 
 # Photos taken as evidence during inspections, stored by content hash (SHA-256).
 PSSM_PHOTO_DIR = Path(os.environ.get("PSSM_PHOTO_DIR", VAR_DIR / "photos"))

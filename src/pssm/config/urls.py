@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from pssm.accounts import api as accounts_api
 from pssm.ammunition import api as ammunition_api
+from pssm.dashboard import help_views, search_views
 from pssm.inspections import api as inspections_api
 from pssm.journal import api as journal_api
 from pssm.movements import api as movements_api
@@ -141,6 +142,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("pssm.dashboard.urls")),
+    path("search/", search_views.search, name="search"),
+    path("help/", help_views.help_index, name="help"),
+    path("help/<str:role>/", help_views.help_guide, name="help_guide"),
     path("accounts/", include("pssm.accounts.urls")),
     path("geo/", include("pssm.sites.urls")),
     path("journal/", include("pssm.journal.urls")),

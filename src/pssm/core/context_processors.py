@@ -39,4 +39,8 @@ def navigation(request):
             items.append(
                 {"url": reverse(name), "label": label, "active": current.startswith(prefix)}
             )
-    return {"nav_items": items}
+    return {
+        "nav_items": items,
+        # The global search box needs the serial-level view somewhere.
+        "can_search": authz.can_anywhere(user, Action.SERIALS_VIEW),
+    }

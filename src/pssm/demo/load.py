@@ -288,9 +288,12 @@ USERS = [
 ]
 
 
-def load(*, stdout=None) -> dict:
-    """Load the demo data; returns how many objects of each kind were created."""
+def load(*, stdout=None, progress=None) -> dict:
+    """Load the demo data; returns how many objects of each kind were created. ``progress``
+    (a callable taking a sentence) is told of each step as it starts."""
+    step = progress or (lambda _text: None)
     actor = SystemActor("system:demo")
+    step("geography, sites and users")
     created = {
         "countries": 0,
         "organisations": 0,
@@ -385,18 +388,42 @@ def load(*, stdout=None) -> dict:
             created["roles"] += 1
     from . import weapons as demo_weapons
 
-    created.update(demo_weapons.load(DEMO_PASSWORD))
+    created.update(demo_weapons.load(DEMO_PASSWORD, progress=step))
     from . import ammunition as demo_ammunition
 
+    step("ammunition lots, licences and surveillance")
     created.update(demo_ammunition.load(DEMO_PASSWORD))
     from . import inspections as demo_inspections
 
+    step("counts, inspections and keys")
     created.update(demo_inspections.load(DEMO_PASSWORD))
     from . import destruction as demo_destruction
 
+    step("destruction")
     created.update(demo_destruction.load(DEMO_PASSWORD))
     return created
 
 
 def logins() -> list[tuple[str, str, str]]:
-    return [(u[0], u[5], u[7] or "everywhere") for u in USERS]
+    """Every demo login with its roles: the main users first, then each site's own
+    storekeeper and commander (needed to receive a transfer at Gao, for instance)."""
+    main = [u[0] for u in USERS]
+    grants = (
+        RoleGrant.objects.filter(revoked_at__isnull=True, user__is_active=True)
+        .select_related("user", "site", "organisation", "country")
+        .order_by("user__username", "role")
+    )
+    rows: dict[str, tuple[list[str], list[str]]] = {}
+    for g in grants:
+        scope = (
+            (g.site and g.site.code)
+            or (g.organisation and g.organisation.code)
+            or (g.country and g.country.code)
+            or "everywhere"
+        )
+        roles, scopes = rows.setdefault(g.user.username, ([], []))
+        roles.append(g.role)
+        scopes.append(scope)
+    rank = {name: i for i, name in enumerate(main)}
+    order = sorted(rows, key=lambda name: (rank.get(name, len(main)), name))
+    return [(name, ", ".join(rows[name][0]), ", ".join(rows[name][1])) for name in order]

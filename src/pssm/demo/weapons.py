@@ -159,7 +159,8 @@ def _post(voucher, keeper, commander):
     return mv.voucher_approve(actor=commander, voucher=voucher)
 
 
-def load(password: str) -> dict:
+def load(password: str, progress=None) -> dict:
+    step = progress or (lambda _text: None)
     rng = random.Random(2026)  # noqa: S311 - demo data, reproducible
     catalogue.seed(WeaponType)  # normally done by migration registry.0002; idempotent
     types = {(t.make, t.model): t for t in WeaponType.objects.all()}
@@ -170,6 +171,7 @@ def load(password: str) -> dict:
         site = Site.objects.select_related("organisation").get(code=code)
         if Voucher.objects.filter(site=site).exists():
             continue
+        step(f"weapons of {code} ({count})")
         keeper, commander = staff[code] = _staff(site, password)
         racks = list(
             StorageLocation.objects.filter(building__site=site, building__kind="armoury_room")

@@ -70,3 +70,42 @@ class ImportJob(models.Model):
         if self.state in {self.State.DONE, self.State.CHECKED}:
             return 100
         return int(100 * self.bytes_read / self.size_bytes) if self.size_bytes else 0
+
+
+class ValueMapping(models.Model):
+    """What a value of a register means, said once by a user and remembered for the next
+    files of the same country: "Kalachnikov" in the "Type d'arme" column is the AK-47
+    (ADR 0019). ``value_key`` is the value simplified (case, accents, spaces and signs
+    ignored), ``target`` what it stands for (for a weapon type, the type's id)."""
+
+    class Field(models.TextChoices):
+        WEAPON_TYPE = "weapon_type", _("weapon type")
+
+    country = models.ForeignKey(
+        "sites.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    field = models.CharField(_("column"), max_length=32, choices=Field.choices)
+    value = models.CharField(_("value in the register"), max_length=120)
+    value_key = models.CharField(max_length=120, editable=False)
+    target = models.CharField(_("means"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["country", "field", "value_key"]
+        verbose_name = _("value mapping")
+        verbose_name_plural = _("value mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "field", "value_key"], name="value_mapping_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.field}: {self.value} = {self.target}"
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(country=self.country.code)

@@ -123,13 +123,23 @@ def _key(text: str) -> str:
     return columns.simplify(text).replace(" ", "")
 
 
+def value_key(text: str) -> str:
+    """How a register's value is compared: case, accents, spaces and signs ignored."""
+    return _key(text)
+
+
 class TypeIndex:
     """Finds a weapon type from what a register says: "AKM", "Kalachnikov AK-47", the
     exported form "Kalashnikov AKM (7.62×39)", an alias. Ambiguous or unknown names raise
     RowError with suggestions. Built from ``(id, label, make, model, aliases)`` of each
-    type."""
+    type; ``overrides`` (simplified value → type id) are what users said a value means in
+    the registers of the country (pssm.imports.mappings), and win over everything else."""
 
-    def __init__(self, types: Iterable[tuple[int, str, str, str, str]]):
+    def __init__(
+        self,
+        types: Iterable[tuple[int, str, str, str, str]],
+        overrides: dict[str, int] | None = None,
+    ):
         self.by_key: dict[str, set[int]] = {}
         self.primary: dict[str, set[int]] = {}
         self.labels: dict[int, str] = {}
@@ -142,7 +152,9 @@ class TypeIndex:
                 k = _key(name)
                 if k:
                     self.by_key.setdefault(k, set()).add(pk)
-        self.cache: dict[str, int] = {}
+        self.cache: dict[str, int] = {
+            k: pk for k, pk in (overrides or {}).items() if pk in self.labels
+        }
 
     def find(self, text: str) -> int:
         k = _key(text)

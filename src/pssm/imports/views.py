@@ -5,18 +5,20 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.core.errors import message as error_message
-from pssm.core.web import paginate
 from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, PssmError, gettext_noop
 
-from . import columns, forms, runner, sandbox
+from . import columns, forms, mappings, runner, sandbox, workflow
 from .jobs import node_limits
 from .models import ImportJob
 
@@ -38,8 +40,17 @@ def _job(user, pk) -> ImportJob:
 def job_list(request):
     authz.check_anywhere(request.user, Action.DATA_IMPORT)
     runner.start_next()
+    from pssm.core.tables import configure
+    from pssm.registry.forms import sites_where
+
+    from .tables import JobFilter, JobTable
+
     jobs = authz.scoped(request.user, Action.DATA_IMPORT, ImportJob.objects.select_related("site"))
-    return render(request, "imports/job_list.html", {"page_obj": paginate(request, jobs)})
+    filterset = JobFilter(
+        request.GET or None, queryset=jobs, sites=sites_where(request.user, Action.DATA_IMPORT)
+    )
+    table = configure(request, JobTable(filterset.listed), filterset)
+    return render(request, "imports/job_list.html", {"table": table})
 
 
 @login_required
@@ -116,7 +127,66 @@ def job_detail(request, pk):
                 runner.start(job)
                 return redirect("imports:job_detail", job.pk)
         context.update(form=form, headers=headers, preview=preview)
+    if job.state == ImportJob.State.CHECKED and (job.options or {}).get("dry_run"):
+        from pssm.registry.models import WeaponType
+
+        context.update(
+            can_import_now=True,
+            unrecognised=workflow.unrecognised_values(job),
+            weapon_types=WeaponType.objects.order_by("make", "model", "calibre"),
+        )
     return render(request, "imports/job_detail.html", context)
+
+
+@login_required
+@require_POST
+def job_import_now(request, pk):
+    """Import the file of a dry run, with the same mapping, for real."""
+    job = _seen(request.user, pk)
+    try:
+        real = workflow.job_import_now(actor=request.user, job=job)
+    except PssmError as exc:
+        messages.error(request, error_message(exc))
+        return redirect("imports:job_detail", job.pk)
+    return redirect("imports:job_detail", real.pk)
+
+
+@login_required
+@require_POST
+def job_values(request, pk):
+    """Remember what the values a dry run did not recognise mean (for the country)."""
+    job = _seen(request.user, pk)
+    saved = 0
+    for key in request.POST:
+        if not key.startswith("value_"):
+            continue
+        suffix = key.removeprefix("value_")
+        target = request.POST.get(f"target_{suffix}", "").strip()
+        if not target:
+            continue  # left for later
+        try:
+            mappings.value_mapping_set(
+                actor=request.user,
+                site=job.site,
+                field="weapon_type",
+                value=request.POST[key],
+                target=target,
+            )
+        except PssmError as exc:
+            messages.error(request, f"{request.POST[key]}: {error_message(exc)}")
+        else:
+            saved += 1
+    if saved:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s value remembered for the next files of the country.",
+                "%(n)s values remembered for the next files of the country.",
+                saved,
+            )
+            % {"n": saved},
+        )
+    return redirect("imports:job_detail", job.pk)
 
 
 @login_required

@@ -29,7 +29,7 @@ from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
-from . import columns, parsing, readers, sandbox
+from . import columns, mappings, parsing, readers, sandbox
 from .jobs import (
     CHUNK,
     REPORT_LIMIT,
@@ -156,7 +156,11 @@ class _WeaponRun:
         self.rules = parsing.WeaponRules(
             mapping=dict(mapping),
             types=parsing.TypeIndex(
-                (wt.pk, str(wt), wt.make, wt.model, wt.aliases) for wt in WeaponType.objects.all()
+                (
+                    (wt.pk, str(wt), wt.make, wt.model, wt.aliases)
+                    for wt in WeaponType.objects.all()
+                ),
+                overrides=mappings.weapon_type_overrides(site.organisation.country),
             ),
             **_location_tables(site),
             default_location=location.pk if location is not None else None,

@@ -24,9 +24,9 @@ from .models import KIND_CHOICES, Discrepancy, Voucher, VoucherLine
 VOUCHER_COLUMNS = [
     ("number", lambda v: v.number),
     ("site", lambda v: v.site.code),
-    ("kind", lambda v: v.kind),
+    ("kind", lambda v: v.get_kind_display()),
     ("reason", lambda v: v.reason_label),
-    ("state", lambda v: v.state),
+    ("state", lambda v: v.get_state_display()),
     ("destination", lambda v: v.destination.code if v.destination_id else ""),
     ("prepared_by", lambda v: v.prepared_by.username),
     ("created_at", lambda v: v.created_at.isoformat()),
@@ -37,24 +37,24 @@ VOUCHER_COLUMNS = [
 
 @login_required
 def voucher_list(request):
-    filters = clean_filters(request, ["site", "kind", "state", "q"])
+    from pssm.core.tables import configure
+
+    from .tables import VoucherFilter, VoucherTable
+
+    sites = sites_where(request.user, Action.SERIALS_VIEW)
+    incoming = clean_filters(request, ["incoming"])
+    qs = selectors.voucher_list(user=request.user, filters=incoming).select_related(
+        "prepared_by", "approved_by", "destination"
+    )
+    filterset = VoucherFilter(request.GET or None, queryset=qs, sites=sites)
     fmt = request.GET.get("format")
     if fmt in FORMATS:
-        qs = selectors.voucher_list(user=request.user, filters=filters).select_related(
-            "prepared_by", "approved_by", "destination"
-        )
-        return table_response(VOUCHER_COLUMNS, qs, fmt, "vouchers", _("Vouchers"))
+        return table_response(VOUCHER_COLUMNS, filterset.listed, fmt, "vouchers", _("Vouchers"))
     return render(
         request,
         "movements/voucher_list.html",
         {
-            "page_obj": paginate(
-                request, selectors.voucher_list(user=request.user, filters=filters)
-            ),
-            "filters": filters,
-            "kinds": KIND_CHOICES,
-            "states": Voucher.State.choices,
-            "sites": sites_where(request.user, Action.SERIALS_VIEW),
+            "table": configure(request, VoucherTable(filterset.listed), filterset),
             "can_create": authz.can_anywhere(request.user, Action.VOUCHER_PREPARE),
             "export_query": request.GET.urlencode(),
         },

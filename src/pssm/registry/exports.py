@@ -9,8 +9,8 @@ from pssm.core.exports import table_response
 COLUMNS = [
     ("serial", lambda w: w.serial),
     ("type", lambda w: str(w.weapon_type)),
-    ("category", lambda w: w.weapon_type.category),
-    ("status", lambda w: w.status),
+    ("category", lambda w: w.weapon_type.get_category_display()),
+    ("status", lambda w: w.get_status_display()),
     ("site", lambda w: w.site.code),
     ("location", lambda w: w.location.code if w.location_id else ""),
     ("custodian", lambda w: w.custodian_label),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from pssm.accounts import authz
 from pssm.core.edges import whole_number
@@ -212,6 +212,13 @@ def person_list(*, user, filters: dict | None = None) -> QuerySet[Person]:
             Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(service_number__icontains=q)
         )
     return qs
+
+
+def person_list_with_holdings(*, user) -> QuerySet[Person]:
+    """Persons with ``held``: how many weapons each holds now."""
+    return person_list(user=user).annotate(
+        held=Count("weapons", filter=Q(weapons__status="issued"))
+    )
 
 
 def person_get(*, user, pk: int) -> Person:

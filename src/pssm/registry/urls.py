@@ -9,4 +9,6 @@ urlpatterns = [
     path("weapons/<int:pk>/photos/<int:photo_id>/", views.weapon_photo, name="weapon_photo"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/new/", views.person_create, name="person_create"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("overdue/", views.overdue_list, name="overdue_list"),
 ]

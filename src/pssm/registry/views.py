@@ -7,47 +7,43 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pssm.accounts import authz
+from pssm.core.tables import configure
 from pssm.core.web import call_service, clean_filters, paginate
 from pssm.domain.access import Action
 from pssm.movements.selectors import weapon_history
 from pssm.sites import selectors as site_selectors
 
-from . import exports, forms, selectors, services
-from .models import STATUS_CHOICES, WeaponPhoto, WeaponType
-
-WEAPON_FILTERS = ["site", "status", "category", "serial", "near", "type_q"]
+from . import custody, exports, forms, selectors, services, tables
+from .models import STATUS_CHOICES, WeaponPhoto
 
 
 @login_required
 def weapon_list(request):
-    filters = clean_filters(request, WEAPON_FILTERS)
-    qs = selectors.weapon_list(user=request.user, filters=filters)
+    wanted = clean_filters(request, ["serial", "near"])
+    sites = site_selectors.site_list(user=request.user)
+    qs = selectors.weapon_list(user=request.user, filters=wanted)
+    filterset = tables.WeaponFilter(request.GET or None, queryset=qs, sites=sites)
+    rows = filterset.listed
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
-        return exports.weapons_response(qs, fmt)
-    if filters["serial"]:
+        return exports.weapons_response(rows, fmt)
+    if wanted["serial"] and not filterset.errors_or_none():
         # A serial search lists the best matches first, each with how it matched.
         found = selectors.weapon_search(
             user=request.user,
-            query=filters["serial"],
+            query=wanted["serial"],
             limit=500,
-            near=selectors.wants_near(filters),
+            near=selectors.wants_near(wanted),
         )
         order = {hit.id: (i, m) for i, (m, hit) in enumerate(found)}
-        qs = sorted(qs, key=lambda w: order[w.pk][0])
-        for weapon in qs:
+        rows = sorted(rows, key=lambda w: order[w.pk][0])
+        for weapon in rows:
             weapon.match = order[weapon.pk][1]
+    table = configure(request, tables.WeaponTable(rows), filterset)
     return render(
         request,
         "registry/weapon_list.html",
-        {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
-            "statuses": STATUS_CHOICES,
-            "categories": WeaponType.Category.choices,
-            "sites": site_selectors.site_list(user=request.user),
-            "export_query": request.GET.urlencode(),
-        },
+        {"table": table, "filter": filterset, "export_query": request.GET.urlencode()},
     )
 
 
@@ -98,17 +94,52 @@ def weapon_photo(request, pk, photo_id):
 
 @login_required
 def person_list(request):
-    filters = clean_filters(request, ["site", "q"])
+    sites = site_selectors.site_list(user=request.user)
+    filterset = tables.PersonFilter(
+        request.GET or None,
+        queryset=selectors.person_list_with_holdings(user=request.user),
+        sites=sites,
+    )
+    table = configure(request, tables.PersonTable(filterset.listed), filterset)
     return render(
         request,
         "registry/person_list.html",
         {
-            "page_obj": paginate(
-                request, selectors.person_list(user=request.user, filters=filters)
-            ),
-            "filters": filters,
+            "table": table,
+            "filter": filterset,
             "can_create": authz.can_anywhere(request.user, Action.VOUCHER_PREPARE),
         },
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    person = selectors.person_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "holdings": custody.person_holdings(user=request.user, person=person),
+            "history": paginate(request, custody.person_history(user=request.user, person=person)),
+        },
+    )
+
+
+@login_required
+def overdue_list(request):
+    sites = site_selectors.site_list(user=request.user)
+    filterset = tables.OverdueFilter(request.GET or None, sites=sites)
+    rows = (
+        []
+        if filterset.errors_or_none()
+        else custody.overdue_list(user=request.user, filters=filterset.cleaned())
+    )
+    table = configure(request, tables.OverdueTable(rows), filterset)
+    return render(
+        request,
+        "registry/overdue_list.html",
+        {"table": table, "filter": filterset, "policy": custody.return_policy()},
     )
 
 

@@ -9,8 +9,8 @@ from django.db import DatabaseError, connection
 from django.utils.translation import gettext as translate
 
 from pssm.core.management.base import PssmCommand
+from pssm.imports import mappings, services
 from pssm.imports import runner as job_runner
-from pssm.imports import services
 from pssm.imports.models import ImportJob
 from pssm.imports.readers import write_rejects
 from pssm.sites import selectors as site_selectors
@@ -37,6 +37,14 @@ class Command(PssmCommand):
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
         parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN:VALUE=MEANING",
+            help="what a value of the file means, remembered for the country's next files, "
+            'e.g. --map "Type d\'arme:Kalachnikov=AK-47" (may be given several times)',
+        )
+        parser.add_argument(
             "--chunk", type=int, default=services.CHUNK, help="rows per transaction"
         )
 
@@ -48,6 +56,13 @@ class Command(PssmCommand):
         location = None
         if options["location"]:
             location = site_selectors.location_get(user=actor, code=options["location"].upper())
+        for text in options["map"]:
+            field, value, target = mappings.parse_map_option(text)
+            if options["what"] != "weapons":
+                raise CommandError("--map applies to weapons registers")
+            mappings.value_mapping_set(
+                actor=actor, site=site, field=field, value=value, target=target
+            )
         show = not options["json"] and sys.stderr.isatty()
         job_runner.reap()  # an earlier import whose process died is marked failed first
 
@@ -91,11 +106,18 @@ class Command(PssmCommand):
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(
-                f"{'checked' if options['dry_run'] else 'imported'} {summary['imported']}, "
-                f"rejected {summary['rejected']}, skipped {summary['skipped']} "
-                f"(of {summary['rows']} rows; job {summary['job']})"
-            )
+            if options["dry_run"]:  # nothing was written: say what an import would do
+                self.stdout.write(
+                    f"dry run, nothing written: would be imported {summary['imported']}, "
+                    f"would be rejected {summary['rejected']}, already present "
+                    f"{summary['skipped']} (of {summary['rows']} rows; job {summary['job']})"
+                )
+            else:
+                self.stdout.write(
+                    f"imported {summary['imported']}, rejected {summary['rejected']}, "
+                    f"skipped {summary['skipped']} (of {summary['rows']} rows; "
+                    f"job {summary['job']})"
+                )
             for item in summary["rejects"][:20]:
                 self.stdout.write(f"  row {item['row']}: {item['reason']}")
             if outcome.rejected > 20:
