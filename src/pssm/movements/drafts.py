@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from pssm.accounts import authz
 from pssm.ammunition.models import CONDITION_CHOICES
@@ -136,6 +137,13 @@ def voucher_create(
         ):
             raise invalid(gettext_noop("Choose a posted transfer sent to this site."), "dispatch")
         _check_location(location, site)
+        outstanding = _outstanding_lines(dispatch)
+        if not outstanding:
+            raise invalid(
+                gettext_noop("Everything sent by transfer %(number)s has been received."),
+                "dispatch",
+                number=dispatch.number,
+            )
     elif k is Kind.LOSS:
         if reason not in {Status.LOST, Status.STOLEN}:
             raise invalid(gettext_noop("Say whether the weapons were lost or stolen."), "reason")
@@ -183,7 +191,7 @@ def voucher_create(
                     quantity=line.quantity,
                     received=False,
                 )
-                for line in dispatch.lines.all()
+                for line in outstanding
             )
         journal_append(
             actor=actor, kind="voucher.created", payload=voucher_header(voucher), scope=site.scope
@@ -479,23 +487,38 @@ def _new_weapon_line(voucher, serial, weapon_type, location, details) -> Voucher
     )
 
 
+def _outstanding_lines(dispatch: Voucher) -> list[VoucherLine]:
+    """The lines of a posted dispatch not received yet: its weapons still in transit to the
+    destination, and its lots when no receipt of it was posted (a late receipt after a
+    shortfall lists only what is still on the way)."""
+    lines = dispatch.lines.filter(
+        Q(weapon__status=Status.IN_TRANSIT, weapon__destination_id=dispatch.destination_id)
+        | Q(lot__isnull=False)
+    ).order_by("pk")
+    if dispatch.receipts.filter(state=Voucher.State.POSTED).exists():
+        lines = lines.filter(lot__isnull=True)
+    return list(lines)
+
+
 def _mark_received(voucher, serial, weapon_type) -> VoucherLine:
+    """Tick a scanned serial on a transfer receipt: one indexed read of the line, whatever
+    the number of lines on the voucher."""
     norm = serials.normalise(serial)
-    for line in voucher.lines.select_related("weapon"):
-        if (
-            line.weapon_id
-            and line.weapon.serial_norm == norm
-            and (weapon_type is None or line.weapon.weapon_type_id == weapon_type.pk)
-        ):
-            if line.received:
-                raise ConflictError(
-                    gettext_noop("Serial %(serial)s was already scanned."),
-                    params={"serial": serial},
-                    details={"serial": gettext_noop("Scanned twice.")},
-                )
-            line.received = True
-            line.save(update_fields=["received"])
-            return line
+    candidates = voucher.lines.filter(weapon__serial_norm=norm).select_related("weapon")
+    if weapon_type is not None:
+        candidates = candidates.filter(weapon__weapon_type=weapon_type)
+    found = list(candidates.order_by("received", "pk")[:1])
+    if found:
+        line = found[0]
+        if line.received:
+            raise ConflictError(
+                gettext_noop("Serial %(serial)s was already scanned."),
+                params={"serial": serial},
+                details={"serial": gettext_noop("Scanned twice.")},
+            )
+        line.received = True
+        line.save(update_fields=["received"])
+        return line
     if voucher.lines.filter(weapon__isnull=True, serial=serial).exists():
         raise ConflictError(
             gettext_noop("Serial %(serial)s was already scanned."), params={"serial": serial}

@@ -94,9 +94,11 @@ class VoucherForm(forms.Form):
                 Site.objects.filter(is_active=True).exclude(pk=site.pk).order_by("code")
             )
         if "dispatch" in self.fields:
-            self.fields["dispatch"].queryset = Voucher.objects.filter(
-                kind=Kind.TRANSFER, state=Voucher.State.POSTED, destination=site
-            ).exclude(receipts__state=Voucher.State.POSTED)
+            from .transit import dispatches_outstanding
+
+            self.fields["dispatch"].queryset = dispatches_outstanding(
+                Voucher.objects.filter(destination=site)
+            )
 
 
 class LineForm(forms.Form):

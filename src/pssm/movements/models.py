@@ -311,12 +311,22 @@ class Discrepancy(models.Model):
         EXPLAINED = "explained", _("Explained")
         WRITTEN_OFF = "written_off", _("Written off")
         ADJUSTED = "adjusted", _("Adjusted")
+        FOUND = "found", _("Found (received late)")
 
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="discrepancies", verbose_name=_("site")
     )
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="discrepancies", null=True, blank=True
+    )
+    # The site that sent a transfer found short at its receipt: it sees and settles the case too.
+    origin_site = models.ForeignKey(
+        "sites.Site",
+        on_delete=models.PROTECT,
+        related_name="discrepancies_sent",
+        null=True,
+        blank=True,
+        verbose_name=_("sending site"),
     )
     count = models.ForeignKey(
         "inspections.Count",
@@ -365,6 +375,7 @@ class Discrepancy(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     SCOPE_PATHS = site_scope_paths("site__")
+    ORIGIN_PATHS = site_scope_paths("origin_site__")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

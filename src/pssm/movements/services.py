@@ -19,6 +19,7 @@ from django.db import transaction
 from pssm.accounts import authz
 from pssm.core.services import invalid
 from pssm.domain.access import Action
+from pssm.domain.ledger import Kind
 from pssm.domain.errors import PermissionDeniedError, PssmError, gettext_noop
 from pssm.journal.services import journal_append
 from pssm.registry.models import Person
@@ -80,15 +81,21 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
                 ),
                 code="two_person_rule",
             )
+        if v.above_site:
+            cases.check_settlement_approver(actor, v)
         now = engine.now()
         outcome = engine.post(v, now)  # approval and posting are one step
         if outcome.cases:
             full = v.model()
+            origin = full.dispatch.site if v.kind == Kind.TRANSFER_RECEIPT else None
             for found in outcome.cases:
-                cases.open_case(site=full.site, voucher=full, **found)
+                cases.open_case(site=full.site, voucher=full, origin_site=origin, **found)
         engine.mark_posted(v, actor, now)
         if v.above_site:
             cases.settle_by_voucher(actor, v, now)
+        if v.kind == Kind.TRANSFER_RECEIPT:
+            received = [r["weapon"] for r in outcome.records if r.get("weapon")]
+            cases.settle_by_receipt(actor, v, received, now)
         journal_append(
             actor=actor,
             kind="voucher.posted",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transit_views, views
 
 app_name = "movements"
 urlpatterns = [
@@ -32,6 +32,7 @@ urlpatterns = [
         views.destruction_photo,
         name="destruction_photo",
     ),
+    path("in-transit/", transit_views.in_transit, name="in_transit"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
 ]
