@@ -10,40 +10,7 @@ from pssm.movements import cases, selectors, services, transit
 from pssm.movements.models import Discrepancy, Voucher
 from pssm.registry.models import Weapon
 
-from .conftest import Armoury
-
-SERIALS = [f"TR-{n:04d}" for n in range(1, 6)]
-
-
-@pytest.fixture
-def route(make):
-    """ML-KTI sends five weapons to ML-SEV (two organisations of one country); SEV receives
-    four of them. A national authority of the country and an inspector are there too."""
-    kti, sev = Armoury(make, "KTI"), Armoury(make, "SEV")
-    kti.receive(*SERIALS)
-    dispatch = kti.post("transfer", SERIALS, destination=sev.site)
-    receipt = services.voucher_create(
-        actor=sev.keeper,
-        site=sev.site,
-        kind="transfer_receipt",
-        dispatch=dispatch,
-        location=sev.rack,
-    )
-    services.voucher_lines_add(
-        actor=sev.keeper, voucher=receipt, items=[{"serial": s} for s in SERIALS[:4]]
-    )
-    services.voucher_submit(actor=sev.keeper, voucher=receipt)
-    services.voucher_approve(actor=sev.commander, voucher=receipt)
-    country = kti.site.organisation.country
-    national = make.user("national_authority", country, username="national")
-    return {
-        "kti": kti,
-        "sev": sev,
-        "dispatch": dispatch,
-        "receipt": receipt,
-        "national": national,
-        "case": Discrepancy.objects.get(voucher=receipt),
-    }
+from .conftest import SERIALS
 
 
 def _ready(case, recounter, author):

@@ -6,6 +6,8 @@ from pssm.domain.access import Action
 from pssm.journal.selectors import journal_entry_list
 from pssm.sites.selectors import site_list, site_summary
 
+from .queue import work_queue
+
 
 @login_required
 def dashboard(request):
@@ -17,6 +19,7 @@ def dashboard(request):
         "summary": None,
         "model_sites": [],
         "recent": [],
+        "queue": work_queue(user),
     }
     if authz.can_anywhere(user, Action.GEO_VIEW):
         context["summary"] = site_summary(user=user)

@@ -34,9 +34,7 @@ def vouchers_visible(user) -> QuerySet[Voucher]:
         user, Action.SERIALS_VIEW, Voucher.objects.all(), paths=DESTINATION_PATHS
     )
     # The sender of a transfer sees its receipts too (what arrived, what did not).
-    receipts = authz.scoped(
-        user, Action.SERIALS_VIEW, Voucher.objects.all(), paths=DISPATCH_PATHS
-    )
+    receipts = authz.scoped(user, Action.SERIALS_VIEW, Voucher.objects.all(), paths=DISPATCH_PATHS)
     return Voucher.objects.filter(
         Q(pk__in=own.values("pk"))
         | Q(pk__in=incoming.values("pk"))
@@ -86,7 +84,16 @@ def weapon_history(weapon) -> QuerySet[VoucherLine]:
     )
 
 
-CASE_RELATED = ("site", "origin_site", "weapon", "lot", "count", "voucher", "closing_voucher", "recount_by")
+CASE_RELATED = (
+    "site",
+    "origin_site",
+    "weapon",
+    "lot",
+    "count",
+    "voucher",
+    "closing_voucher",
+    "recount_by",
+)
 
 
 def case_list(*, user, filters: dict | None = None) -> QuerySet[Discrepancy]:

@@ -19,8 +19,8 @@ from django.db import transaction
 from pssm.accounts import authz
 from pssm.core.services import invalid
 from pssm.domain.access import Action
-from pssm.domain.ledger import Kind
 from pssm.domain.errors import PermissionDeniedError, PssmError, gettext_noop
+from pssm.domain.ledger import Kind
 from pssm.journal.services import journal_append
 from pssm.registry.models import Person
 

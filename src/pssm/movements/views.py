@@ -359,6 +359,15 @@ def case_detail(request, pk):
             )
             if voucher is not None:
                 return redirect("movements:voucher_detail", voucher.pk)
+        elif op == "receive":
+            voucher = run_service(
+                request,
+                cases.case_receive,
+                _("Late receipt opened: scan what arrived, then submit it."),
+                case=case,
+            )
+            if voucher is not None:
+                return redirect("movements:voucher_detail", voucher.pk)
         else:
             messages.error(request, _("Unknown action."))
         return redirect("movements:case_detail", pk)
@@ -383,6 +392,7 @@ def case_detail(request, pk):
             "history": history,
             **{f"can_{step}": step in steps for step in cases.STEPS},
             "needs_reason": case.kind == Discrepancy.Kind.MISSING and case.weapon_id,
+            "in_transit": cases.in_transit(case),
         },
     )
 
