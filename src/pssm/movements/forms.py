@@ -102,7 +102,22 @@ class VoucherForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    serial = forms.CharField(label=_("Serial number"), max_length=64)
+    # One serial, or a list pasted or scanned one per line (see movements.entry).
+    serial = forms.CharField(
+        label=_("Serial number, or a list (one per line)"),
+        max_length=40000,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+                "data-entry-field": "",
+            }
+        ),
+    )
     weapon_type = forms.ModelChoiceField(
         label=_("Weapon type"), required=False, queryset=WeaponType.objects.all()
     )
