@@ -78,6 +78,7 @@ class VoucherOut(serializers.ModelSerializer):
             "dispatch",
             "reverses",
             "notes",
+            "order_reference",
             "importer",
             "import_date",
             "exporting_state",
@@ -124,6 +125,9 @@ class VoucherIn(serializers.Serializer):
     destination = serializers.CharField(required=False, allow_blank=True, default="")
     dispatch = serializers.IntegerField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    order_reference = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, default=""
+    )
     importer = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     import_date = serializers.DateField(required=False, allow_null=True, default=None)
     exporting_state = serializers.CharField(

@@ -94,6 +94,7 @@ def voucher_create(
     destination=None,
     dispatch=None,
     notes: str = "",
+    order_reference: str = "",
     planned_destruction: bool = False,
     **documents,
 ) -> Voucher:
@@ -178,6 +179,7 @@ def voucher_create(
             destination=destination,
             dispatch=dispatch,
             notes=notes,
+            order_reference=(order_reference or "").strip()[:120],
             prepared_by=actor,
             **documents,
         )
@@ -263,7 +265,7 @@ def voucher_header(voucher: Voucher) -> dict:
 def documents_of(voucher) -> dict:
     """The document fields a voucher carries, for its journal entries (empty ones left out)."""
     out = {}
-    for name in (*IMPORT_FIELDS, "police_report"):
+    for name in (*IMPORT_FIELDS, "police_report", "order_reference"):
         value = getattr(voucher, name, None)
         if value not in (None, ""):
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value

@@ -72,12 +72,15 @@ class VoucherForm(forms.Form):
     police_report = forms.CharField(
         label=_("Police or loss report reference"), required=False, max_length=80
     )
+    order_reference = forms.CharField(
+        label=_("Order or authority reference"), required=False, max_length=120
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, site, kind, **kwargs):
         super().__init__(*args, **kwargs)
         k = Kind(kind)
-        keep = [*FIELDS.get(k, []), "notes"]
+        keep = [*FIELDS.get(k, []), "order_reference", "notes"]
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]

@@ -108,6 +108,10 @@ class Voucher(models.Model):
         verbose_name=_("reverses"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The order, movement authority or letter the voucher carries out (printed on it).
+    order_reference = models.CharField(
+        _("order or authority reference"), max_length=120, blank=True, default=""
+    )
     # A receipt from abroad: the import record (ISACS 05.30, ITI; ATT reports).
     importer = models.CharField(_("importer"), max_length=150, blank=True, default="")
     import_date = models.DateField(_("import date"), null=True, blank=True)
