@@ -219,8 +219,16 @@ class VoucherLineListApi(GenericAPIView):
             component_name="LineOrLines",
             serializers=[LineIn, LineIn(many=True)],
             resource_type_field_name=None,
+            many=False,
         ),
-        responses={201: LineOut},
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="LineOrLinesOut",
+                serializers=[LineOut, LineOut(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            )
+        },
         description="One line (an object), or a batch of weapons (a list of objects with "
         "``serial`` and optionally ``weapon_type``, ``location`` and ``details``): the batch is "
         "added all or nothing, as one journal entry, and answered with the list of its lines.",
