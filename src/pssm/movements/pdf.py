@@ -10,28 +10,16 @@ from __future__ import annotations
 from collections import Counter
 
 from django.http import HttpResponse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from pssm.core.pdf import latin1, qr_png
+from pssm.core.pdf import latin1, number, qr_png, when
 from pssm.domain.ledger import Kind
 
 from .models import KIND_LABELS
 from .words import Names
 
 _t = latin1
-
-
-def when(value) -> str:
-    """A date and time in the active language's format, with its time zone."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
-
-
-def number(value) -> str:
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 def _name(user) -> str:
