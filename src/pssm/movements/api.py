@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from pssm.ammunition.models import Nature
@@ -213,6 +214,8 @@ class VoucherDetailApi(GenericAPIView):
 
 class VoucherLineListApi(GenericAPIView):
     serializer_class = LineOut
+    # JSON only: a list of lines has no form encoding.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=PolymorphicProxySerializer(

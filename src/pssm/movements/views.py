@@ -194,7 +194,7 @@ def voucher_line_add(request, pk):
             )
         results = None
     if results is not None:
-        answers = [_entered(r) for r in results]
+        answers = _answers(results)
         if partial:
             return render(
                 request,
@@ -223,6 +223,26 @@ def voucher_line_add(request, pk):
         _detail_context(request, voucher, line_form=form),
         status=400,
     )
+
+
+ANSWERS_ONE_BY_ONE = 3  # more serials added at once are said in one line
+
+
+def _answers(results) -> list[dict]:
+    """What the page says of an entry: each serial refused or unexpected on its own line,
+    and the serials added one by one (with an undo) or, for a list, in one line."""
+    answers = [_entered(r) for r in results]
+    added = [a for a in answers if a["ok"]]
+    if len(added) <= ANSWERS_ONE_BY_ONE:
+        return answers
+    serials = ", ".join(a["line"].serial for a in added)
+    summary = {
+        "ok": True,
+        "text": _("%(n)s serials added: %(serials)s.") % {"n": len(added), "serials": serials},
+        "line": None,
+        "suggestions": [],
+    }
+    return [summary, *(a for a in answers if not a["ok"])]
 
 
 def _raise(*, error):
