@@ -162,3 +162,49 @@ def test_as_after_the_subcommand_acts_as_that_user(kti, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["state"] == "posted"
     assert Voucher.objects.get(pk=voucher.pk).approved_by == kti.commander
+
+
+def test_a_receipt_batch_ticks_the_lines_once_and_records_the_unexpected(kti, seg):
+    receipt, serials = _receipt_with(kti, seg, 5)
+    entries = JournalEntry.objects.count()
+
+    lines = services.voucher_lines_add(
+        actor=seg.keeper,
+        voucher=receipt,
+        items=[{"serial": s.lower()} for s in serials[:3]] + [{"serial": "NOT-SENT-1"}],
+    )
+    from pssm.domain.errors import ConflictError
+
+    with pytest.raises(ConflictError) as twice:
+        services.voucher_lines_add(
+            actor=seg.keeper,
+            voucher=receipt,
+            items=[{"serial": serials[3]}, {"serial": serials[0]}],
+        )
+
+    assert [line.serial for line in lines] == [*serials[:3], "NOT-SENT-1"]
+    assert set(receipt.lines.filter(received=True).values_list("serial", flat=True)) == {
+        *serials[:3],
+        "NOT-SENT-1",
+    }
+    assert twice.value.details["row"] == 2
+    assert not receipt.lines.get(serial=serials[3]).received  # all or nothing
+    assert JournalEntry.objects.count() == entries + 1
+
+
+def test_a_batch_with_an_item_the_site_does_not_hold_names_its_row(kti, seg):
+    kti.receive("MIX-1", "MIX-2")
+    seg.receive("MIX-3")
+    voucher = _issue(kti)
+
+    from pssm.domain.errors import PssmError
+
+    with pytest.raises(PssmError) as err:
+        services.voucher_lines_add(
+            actor=kti.keeper,
+            voucher=voucher,
+            items=[{"serial": "MIX-1"}, {"serial": "MIX-2"}, {"serial": "MIX-3"}],
+        )
+
+    assert err.value.details["row"] == 3
+    assert not voucher.lines.exists()

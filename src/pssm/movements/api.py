@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from pssm.ammunition.models import Nature
@@ -214,16 +213,19 @@ class VoucherDetailApi(GenericAPIView):
 
 class VoucherLineListApi(GenericAPIView):
     serializer_class = LineOut
-    # JSON only: a list of lines has no form encoding.
-    parser_classes = [JSONParser]
 
     @extend_schema(
-        request=PolymorphicProxySerializer(
-            component_name="LineOrLines",
-            serializers=[LineIn, LineIn(many=True)],
-            resource_type_field_name=None,
-            many=False,
-        ),
+        request={
+            # A list has no form encoding: it is sent as JSON.
+            "application/json": PolymorphicProxySerializer(
+                component_name="LineOrLines",
+                serializers=[LineIn, LineIn(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            "multipart/form-data": LineIn,
+            "application/x-www-form-urlencoded": LineIn,
+        },
         responses={
             201: PolymorphicProxySerializer(
                 component_name="LineOrLinesOut",

@@ -364,39 +364,6 @@ def voucher_line_add(
     return line
 
 
-def voucher_lines_add(*, actor, voucher: Voucher, items: list[dict]) -> list[VoucherLine]:
-    """Add a batch of weapons (a scanned list, an import) in one go: all or nothing. Each item
-    has ``serial`` and optionally ``weapon_type``, ``location`` and ``details``; an error names
-    the item's position in ``details['row']``."""
-    from pssm.domain.errors import PssmError
-
-    with transaction.atomic():
-        voucher = _lock_draft(actor, voucher)
-        lines = []
-        for row, item in enumerate(items, start=1):
-            try:
-                lines.append(
-                    _add_line(
-                        actor,
-                        voucher,
-                        item.get("serial", ""),
-                        item.get("weapon_type"),
-                        item.get("location"),
-                        item.get("details"),
-                    )
-                )
-            except PssmError as exc:
-                exc.details["row"] = row
-                raise
-        journal_append(
-            actor=actor,
-            kind="voucher.lines_added",
-            payload={"number": voucher.number, "serials": [line.serial for line in lines]},
-            scope=voucher.scope,
-        )
-    return lines
-
-
 def _add_line(actor, voucher, serial, weapon_type, location, details) -> VoucherLine:
     serial_clean = serials.clean(serial)
     if len(serial_clean) > serials.MAX_SERIAL_LENGTH:

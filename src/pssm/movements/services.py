@@ -25,6 +25,7 @@ from pssm.journal.services import journal_append
 from pssm.registry.models import Person
 
 from . import cases, drafts, engine
+from .batches import voucher_lines_add  # noqa: F401
 from .drafts import (  # noqa: F401 - the interfaces call them through this module
     NEW_WEAPON_FIELDS,
     lock_voucher,
@@ -34,7 +35,6 @@ from .drafts import (  # noqa: F401 - the interfaces call them through this modu
     voucher_header,
     voucher_line_add,
     voucher_line_remove,
-    voucher_lines_add,
     voucher_lot_line_add,
     voucher_reverse,
     voucher_submit,
