@@ -59,3 +59,45 @@ class Names:
                 "destination": self.site(h["destination"]),
             }
         return _("%(status)s (%(site)s)") % {"status": label, "site": self.site(h.get("site", ""))}
+
+
+def history(lines) -> list[dict]:
+    """The posted movements of a weapon (voucher lines with their voucher, oldest first) as
+    sentences: when, what, from where to where, by whom; the line's own data kept for those
+    who open it."""
+    from django.utils import formats, timezone
+
+    from .models import KIND_LABELS
+
+    lines = list(lines)
+    names = Names([h for line in lines for h in (line.before, line.after)])
+    out = []
+    for line in lines:
+        v = line.voucher
+        approver = (
+            v.approved_by.get_full_name() or v.approved_by.username if v.approved_by_id else ""
+        )
+        what = str(KIND_LABELS.get(v.kind_enum, v.kind))
+        if line.before:
+            text = _("%(what)s: from %(before)s to %(after)s.") % {
+                "what": what,
+                "before": names.holding(line.before),
+                "after": names.holding(line.after),
+            }
+        else:
+            text = _("%(what)s: registered, %(after)s.") % {
+                "what": what,
+                "after": names.holding(line.after),
+            }
+        if approver:
+            text += " " + _("Approved by %(name)s.") % {"name": approver}
+        when = timezone.localtime(v.posted_at) if v.posted_at else None
+        out.append(
+            {
+                "line": line,
+                "voucher": v,
+                "when": formats.date_format(when, "DATETIME_FORMAT") if when else "",
+                "text": text,
+            }
+        )
+    return out
