@@ -4,6 +4,7 @@ from django.shortcuts import render
 from pssm.accounts import authz
 from pssm.domain.access import Action
 from pssm.journal.selectors import journal_entry_list
+from pssm.notices.selectors import notice_list, unread_count
 from pssm.sites.selectors import site_list, site_summary
 
 from .queue import work_queue
@@ -20,6 +21,8 @@ def dashboard(request):
         "model_sites": [],
         "recent": [],
         "queue": work_queue(user),
+        "notices": list(notice_list(user=user).filter(read_at__isnull=True)[:10]),
+        "unread": unread_count(user),
     }
     if authz.can_anywhere(user, Action.GEO_VIEW):
         context["summary"] = site_summary(user=user)

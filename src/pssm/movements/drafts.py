@@ -34,7 +34,7 @@ from pssm.journal.services import journal_append
 from pssm.registry.models import Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
-from . import lots
+from . import lots, tell
 from .engine import frozen_error, holding_of
 from .models import Voucher, VoucherLine, VoucherSequence
 
@@ -598,6 +598,7 @@ def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
         journal_append(
             actor=actor, kind="voucher.submitted", payload={"number": v.number}, scope=v.scope
         )
+        tell.submitted(actor, v)
     return v
 
 

@@ -24,7 +24,7 @@ from pssm.domain.ledger import Kind
 from pssm.journal.services import journal_append
 from pssm.registry.models import Person
 
-from . import cases, drafts, engine
+from . import cases, drafts, engine, tell
 from .batches import voucher_lines_add  # noqa: F401
 from .drafts import (  # noqa: F401 - the interfaces call them through this module
     NEW_WEAPON_FIELDS,
@@ -88,8 +88,14 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
         if outcome.cases:
             full = v.model()
             origin = full.dispatch.site if v.kind == Kind.TRANSFER_RECEIPT else None
-            for found in outcome.cases:
+            opened = [
                 cases.open_case(site=full.site, voucher=full, origin_site=origin, **found)
+                for found in outcome.cases
+            ]
+            if origin is not None:
+                tell.arrived_short(actor, full, opened)
+        if v.kind == Kind.TRANSFER:
+            tell.dispatched(actor, v.model(), len(outcome.records))
         engine.mark_posted(v, actor, now)
         if v.above_site:
             cases.settle_by_voucher(actor, v, now)
@@ -239,6 +245,7 @@ def voucher_send_back(*, actor, voucher: Voucher, reason: str) -> Voucher:
         v.save(
             update_fields=["state", "submitted_at", "returned_reason", "returned_at", "returned_by"]
         )
+        tell.sent_back(actor, v)
         journal_append(
             actor=actor,
             kind="voucher.sent_back",
