@@ -382,12 +382,33 @@ def _add_line(actor, voucher, serial, weapon_type, location, details) -> Voucher
             params={"serial": weapon.serial},
             details={"serial": gettext_noop("Already on this voucher.")},
         )
+    if k is Kind.RETURN and location is None:
+        location = came_from(weapon, voucher.site)
     line = VoucherLine(voucher=voucher, weapon=weapon, serial=weapon.serial, location=location)
     if weapon.on_hold and k in BLOCKED_WHEN_FROZEN:
         raise frozen_error(weapon.pk, weapon.serial)
     apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
     line.save()
     return line
+
+
+def came_from(weapon: Weapon, site: Site) -> StorageLocation | None:
+    """The storage location a weapon was issued or lent from (where a return puts it back by
+    default), if it is still an active location of ``site``."""
+    issued = (
+        VoucherLine.objects.filter(
+            weapon=weapon,
+            voucher__kind__in=[Kind.ISSUE, Kind.LOAN],
+            voucher__state=Voucher.State.POSTED,
+        )
+        .order_by("-voucher__posted_at", "-pk")
+        .values_list("before", flat=True)
+        .first()
+    )
+    code = (issued or {}).get("location") if isinstance(issued, dict) else None
+    if not code:
+        return None
+    return StorageLocation.objects.filter(building__site=site, code=code, is_active=True).first()
 
 
 def _new_weapon_line(voucher, serial, weapon_type, location, details) -> VoucherLine:

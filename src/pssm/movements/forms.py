@@ -38,7 +38,10 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_where(user, Action.VOUCHER_PREPARE)
+        sites = sites_where(user, Action.VOUCHER_PREPARE)
+        self.fields["site"].queryset = sites
+        if len(sites[:2]) == 1:  # the only site is preselected
+            self.fields["site"].initial = sites[0].code
 
 
 class VoucherForm(forms.Form):

@@ -39,3 +39,20 @@ def in_transit(request):
             "sites": sites_where(request.user, Action.SERIALS_VIEW),
         },
     )
+
+
+@login_required
+def person_options(request):
+    """The persons of a site matching what is typed (name or service number), as the options
+    of the voucher form's person list: the list narrows as one types (htmx)."""
+    from pssm.registry.selectors import person_list
+
+    filters = clean_filters(request, ["site", "q"])
+    people = (
+        person_list(user=request.user, filters={"site": filters["site"].upper(), "q": filters["q"]})
+        .filter(is_active=True)
+        .order_by("last_name", "first_name")[:50]
+        if filters["site"]
+        else []
+    )
+    return render(request, "movements/_person_options.html", {"people": people})

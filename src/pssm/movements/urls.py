@@ -33,6 +33,7 @@ urlpatterns = [
         name="destruction_photo",
     ),
     path("in-transit/", transit_views.in_transit, name="in_transit"),
+    path("persons/options/", transit_views.person_options, name="person_options"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
 ]
