@@ -101,3 +101,23 @@ def test_the_pdf_page_answers_a_pdf(client, kti):
 
     assert answer["Content-Type"] == "application/pdf"
     assert "PDF-W" in _text(answer.content)
+
+
+def test_a_case_pdf_reads_back_with_the_recount_the_note_and_its_signatures(client, route):
+    from pssm.movements import cases
+
+    sev, kti, case = route["sev"], route["kti"], route["case"]
+    cases.case_recount(actor=sev.commander, case=case, confirmed=True)
+    cases.case_investigate(actor=kti.keeper, case=case, note="The escort counted four weapons.")
+    client.force_login(kti.keeper)
+
+    with translation.override("en"):
+        answer = client.get(
+            reverse("movements:case_pdf", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    text = _text(answer.content)
+    assert answer["Content-Type"] == "application/pdf"
+    assert case.number in text and kti.site.name in text and sev.site.name in text
+    assert "The escort counted four weapons." in text and case.serial in text
+    assert text.count("Signature") >= 4

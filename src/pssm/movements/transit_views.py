@@ -56,3 +56,15 @@ def person_options(request):
         else []
     )
     return render(request, "movements/_person_options.html", {"people": people})
+
+
+@login_required
+def case_pdf(request, pk):
+    from django.urls import reverse
+
+    from . import case_pdf as printable
+    from .selectors import case_get
+
+    case = case_get(user=request.user, pk=pk)
+    url = request.build_absolute_uri(reverse("movements:case_detail", args=[pk]))
+    return printable.case_response(case, url)

@@ -36,4 +36,5 @@ urlpatterns = [
     path("persons/options/", transit_views.person_options, name="person_options"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/pdf/", transit_views.case_pdf, name="case_pdf"),
 ]
