@@ -149,7 +149,8 @@ def test_as_is_moved_before_the_subcommand(given, wanted):
     assert hoist_as(given) == wanted
 
 
-def test_as_after_the_subcommand_acts_as_that_user(kti, capsys):
+def test_as_after_the_subcommand_acts_as_that_user(transactional_db, kti, capsys):
+    # transactional: a command run from its command line closes the database connections.
     kti.receive("CL-1")
     voucher = _issue(kti)
     services.voucher_line_add(actor=kti.keeper, voucher=voucher, serial="CL-1")

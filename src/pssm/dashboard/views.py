@@ -22,8 +22,10 @@ def dashboard(request):
         "recent": [],
         "queue": work_queue(user),
         "notices": list(notice_list(user=user).filter(read_at__isnull=True)[:10]),
-        "unread": unread_count(user),
     }
+    # Counted only when there are more unread notices than shown.
+    shown = context["notices"]
+    context["unread"] = len(shown) if len(shown) < 10 else unread_count(user)
     if authz.can_anywhere(user, Action.GEO_VIEW):
         context["summary"] = site_summary(user=user)
         context["model_sites"] = list(site_list(user=user, filters={"model": True})[:20])
