@@ -17,24 +17,39 @@ def test_the_only_site_is_preselected_and_several_are_not(kti, make):
     assert StartForm(user=several)["site"].value() is None
 
 
-def test_a_return_goes_back_to_the_rack_it_was_issued_from(kti):
-    kti.receive("RT-1")
-    moved = services.voucher_create(
+def _issued(kti, serial):
+    kti.receive(serial)
+    issue = services.voucher_create(
         actor=kti.keeper, site=kti.site, kind="issue", custodian_unit="Section 2"
     )
-    services.voucher_line_add(actor=kti.keeper, voucher=moved, serial="RT-1")
-    services.voucher_submit(actor=kti.keeper, voucher=moved)
-    services.voucher_approve(actor=kti.commander, voucher=moved)
-    back = services.voucher_create(
-        actor=kti.keeper, site=kti.site, kind="return", location=kti.rack2
-    )
+    services.voucher_line_add(actor=kti.keeper, voucher=issue, serial=serial)
+    services.voucher_submit(actor=kti.keeper, voucher=issue)
+    services.voucher_approve(actor=kti.commander, voucher=issue)
+
+
+def test_a_return_goes_back_to_the_rack_it_was_issued_from(kti):
+    _issued(kti, "RT-1")
+    back = services.voucher_create(actor=kti.keeper, site=kti.site, kind="return")
 
     line = services.voucher_line_add(actor=kti.keeper, voucher=back, serial="RT-1")
     services.voucher_submit(actor=kti.keeper, voucher=back)
     services.voucher_approve(actor=kti.commander, voucher=back)
 
-    assert line.location == kti.rack  # where it came from, not the voucher's R02
+    assert line.location == kti.rack  # the receipt put it in R01
     assert Weapon.objects.get(serial="RT-1").location == kti.rack
+
+
+def test_a_location_chosen_on_the_return_still_wins(kti):
+    _issued(kti, "RT-2")
+    back = services.voucher_create(
+        actor=kti.keeper, site=kti.site, kind="return", location=kti.rack2
+    )
+
+    services.voucher_line_add(actor=kti.keeper, voucher=back, serial="RT-2")
+    services.voucher_submit(actor=kti.keeper, voucher=back)
+    services.voucher_approve(actor=kti.commander, voucher=back)
+
+    assert Weapon.objects.get(serial="RT-2").location == kti.rack2
 
 
 def test_persons_are_found_by_name_or_service_number_as_one_types(client, kti, seg):

@@ -123,7 +123,8 @@ def voucher_create(
         if custodian is not None and custodian.site_id != site.pk:
             raise invalid(gettext_noop("This person belongs to another site."), "custodian")
     elif k is Kind.RETURN:
-        _check_location(location, site)
+        if location is not None:  # none: each weapon goes back where it was issued from
+            _check_location(location, site)
     elif k is Kind.TRANSFER:
         if destination is None or destination.pk == site.pk:
             raise invalid(
@@ -382,7 +383,7 @@ def _add_line(actor, voucher, serial, weapon_type, location, details) -> Voucher
             params={"serial": weapon.serial},
             details={"serial": gettext_noop("Already on this voucher.")},
         )
-    if k is Kind.RETURN and location is None:
+    if k is Kind.RETURN and location is None and voucher.location_id is None:
         location = came_from(weapon, voucher.site)
     line = VoucherLine(voucher=voucher, weapon=weapon, serial=weapon.serial, location=location)
     if weapon.on_hold and k in BLOCKED_WHEN_FROZEN:

@@ -93,6 +93,11 @@ class VoucherForm(forms.Form):
             self.fields["location"].queryset = StorageLocation.objects.filter(
                 building__site=site, is_active=True
             ).order_by("code")
+            if k is Kind.RETURN:  # by default each weapon goes back where it came from
+                self.fields["location"].required = False
+                self.fields["location"].label = _(
+                    "Storage location (empty: where each weapon was issued from)"
+                )
         if "custodian" in self.fields:
             self.fields["custodian"].queryset = Person.objects.filter(site=site, is_active=True)
         if "destination" in self.fields:
