@@ -5,7 +5,8 @@ PostgreSQL database; print the results as tables with the dataset size.
 Environment: PSSM_BENCH_N (journal entries to append, default 20000), PSSM_BENCH_WEAPONS
 (weapons in the registry dataset, default 1000000), PSSM_BENCH_IMPORT_ROWS (rows of the
 import benchmark, default 1000000), PSSM_BENCH_VERIFY_ENTRIES (journal entries of the verify
-benchmark, default 3000000), PSSM_TEST_POSTGRES_URL.
+benchmark, default 3000000), PSSM_BENCH_TRANSFER_WEAPONS (weapons of the end-to-end transfer
+benchmark, default 100000), PSSM_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ LOAD_CLIENTS = int(os.environ.get("PSSM_BENCH_LOAD_CLIENTS", "20"))
 LOAD_SECONDS = int(os.environ.get("PSSM_BENCH_LOAD_SECONDS", "60"))
 XLSX_ROWS = int(os.environ.get("PSSM_BENCH_XLSX_ROWS", "200000"))
 SYNC_ENTRIES = int(os.environ.get("PSSM_BENCH_SYNC_ENTRIES", "1000000"))
+TRANSFER_WEAPONS = int(os.environ.get("PSSM_BENCH_TRANSFER_WEAPONS", "100000"))
 NO_DATABASE = {"readers"}
 # Which parts and databases to run (all by default), e.g. PSSM_BENCH_ONLY=registry,import
 # and PSSM_BENCH_DATABASES=postgresql.
@@ -102,6 +104,14 @@ PARTS = [
         f"\nMovement engine before and after, measured in one run; {WEAPONS:,} weapons per database",
         "engine_bench.py",
         [str(WEAPONS)],
+    ),
+    (
+        "transfer",
+        f"\nA 1,000-weapon transfer end to end through the API: lines in batches of 250, dispatch, receipt scanned (one serial per request, then a handheld's buffer of 250 per request), posting; {TRANSFER_WEAPONS:,} weapons per database; seconds, and ms per scan request (median of the first and last 100)\n"
+        "| database   |   weapons | scans/request | lines s | dispatch s | scans s | receipt s | total s | first ms | last ms | target | met |\n"
+        "|------------|-----------|---------------|---------|------------|---------|-----------|---------|----------|---------|--------|-----|",
+        "transfer_bench.py",
+        [str(TRANSFER_WEAPONS)],
     ),
     (
         "import",

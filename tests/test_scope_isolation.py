@@ -39,6 +39,14 @@ def all_url_names() -> set[str]:
     return set(_names(get_resolver().url_patterns))
 
 
+def _notice_of(user):
+    from pssm.notices.models import Notice
+
+    return Notice.objects.create(
+        user=user, kind="voucher.submitted", message="SITEB waits", url="/movements/vouchers/"
+    )
+
+
 def b_entry(ctx):
     return JournalEntry.objects.filter(scope_site=ctx["b"].code).first().uuid
 
@@ -627,6 +635,20 @@ ENDPOINTS = {
         "post": lambda c: {"op": "close"},
     },
     "movements:case_list": {"kind": "list", "query": {"state": "active"}},
+    "movements:in_transit": {"kind": "list"},
+    "movements:person_options": {"kind": "list", "query": {"site": "SITEB", "q": "a"}},
+    "movements:case_pdf": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["case_b"].pk},
+    },
+    "notices:notice_list": {"kind": "list"},
+    "notices:notice_open": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": _notice_of(c["user_b"]).pk},
+    },
+    "notices:notices_read_all": {"kind": "open"},  # marks only the user's own notices
     "inspections:compliance": {"kind": "list"},
     "movements:case_detail": {
         "kind": "object",

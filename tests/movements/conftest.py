@@ -1,6 +1,7 @@
 import pytest
 
 from pssm.movements import services
+from pssm.movements.models import Discrepancy
 from pssm.registry import catalogue
 from pssm.registry.models import WeaponType
 
@@ -45,3 +46,37 @@ def kti(make):
 @pytest.fixture
 def seg(make):
     return Armoury(make, "SEG")
+
+
+SERIALS = [f"TR-{n:04d}" for n in range(1, 6)]
+
+
+@pytest.fixture
+def route(make):
+    """ML-KTI sends five weapons to ML-SEV (two organisations of one country); SEV receives
+    four of them. A national authority of the country and an inspector are there too."""
+    kti, sev = Armoury(make, "KTI"), Armoury(make, "SEV")
+    kti.receive(*SERIALS)
+    dispatch = kti.post("transfer", SERIALS, destination=sev.site)
+    receipt = services.voucher_create(
+        actor=sev.keeper,
+        site=sev.site,
+        kind="transfer_receipt",
+        dispatch=dispatch,
+        location=sev.rack,
+    )
+    services.voucher_lines_add(
+        actor=sev.keeper, voucher=receipt, items=[{"serial": s} for s in SERIALS[:4]]
+    )
+    services.voucher_submit(actor=sev.keeper, voucher=receipt)
+    services.voucher_approve(actor=sev.commander, voucher=receipt)
+    country = kti.site.organisation.country
+    national = make.user("national_authority", country, username="national")
+    return {
+        "kti": kti,
+        "sev": sev,
+        "dispatch": dispatch,
+        "receipt": receipt,
+        "national": national,
+        "case": Discrepancy.objects.get(voucher=receipt),
+    }

@@ -285,7 +285,7 @@ def test_pages_say_reasons_and_statuses_in_words(kti, client):
 
     assert "(Saisie)" in voucher_page.content.decode()
     html = history.content.decode()
-    assert ">Saisie ML-KTI-ARM01-R01<" in html and ">Détruite <" in html
+    assert f"Saisie, {kti.rack}" in html and f"Détruite ({kti.site.name})" in html
     assert ">seized" not in html and ">destroyed" not in html
 
 

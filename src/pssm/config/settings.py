@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pssm.imports",
     "pssm.inspections",
     "pssm.sync",
+    "pssm.notices",
 ]
 
 MIDDLEWARE = [
@@ -338,3 +339,19 @@ PSSM_IMPORTS_INLINE = _env_bool("PSSM_IMPORTS_INLINE", False)
 PSSM_IMPORT_CONCURRENCY = max(1, int(os.environ.get("PSSM_IMPORT_CONCURRENCY", "2")))
 PSSM_IMPORT_MAX_MEMORY_MB = int(os.environ.get("PSSM_IMPORT_MAX_MEMORY_MB", "1024"))
 PSSM_IMPORT_MAX_CPU_SECONDS = int(os.environ.get("PSSM_IMPORT_MAX_CPU_SECONDS", "3600"))
+
+
+# Notifications by e-mail, only where the depot has a mail server: PSSM_SMTP_HOST (and
+# PSSM_SMTP_PORT, PSSM_SMTP_USER, PSSM_SMTP_PASSWORD, PSSM_SMTP_TLS=1, PSSM_MAIL_FROM).
+# Without it, notifications are in PSSM only.
+if os.environ.get("PSSM_SMTP_HOST"):
+    EMAIL_HOST = os.environ["PSSM_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("PSSM_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("PSSM_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PSSM_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("PSSM_SMTP_TLS", "") == "1"
+    EMAIL_TIMEOUT = 10
+    DEFAULT_FROM_EMAIL = os.environ.get("PSSM_MAIL_FROM", "pssm@localhost")
+    PSSM_EMAIL_NOTICES = True
+else:
+    PSSM_EMAIL_NOTICES = False

@@ -27,6 +27,24 @@ def latin1(text) -> str:
     return str(text or "").translate(_REPLACE).encode("latin-1", "replace").decode("latin-1")
 
 
+def when(value) -> str:
+    """A date and time in the active language's format (``2 décembre 2026 10:31``), with
+    its time zone; empty for none."""
+    from django.utils import formats, timezone
+
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+
+
+def number(value) -> str:
+    """A count or quantity in the active language's format (``4 260`` in French)."""
+    from django.utils import formats
+
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
 def qr_png(data: str, scale: int = 4) -> io.BytesIO:
     """A QR code of ``data`` as a PNG in memory."""
     import segno

@@ -4,7 +4,10 @@ from django.shortcuts import render
 from pssm.accounts import authz
 from pssm.domain.access import Action
 from pssm.journal.selectors import journal_entry_list
+from pssm.notices.selectors import notice_list, unread_count
 from pssm.sites.selectors import site_list, site_summary
+
+from .queue import work_queue
 
 
 @login_required
@@ -17,7 +20,12 @@ def dashboard(request):
         "summary": None,
         "model_sites": [],
         "recent": [],
+        "queue": work_queue(user),
+        "notices": list(notice_list(user=user).filter(read_at__isnull=True)[:10]),
     }
+    # Counted only when there are more unread notices than shown.
+    shown = context["notices"]
+    context["unread"] = len(shown) if len(shown) < 10 else unread_count(user)
     if authz.can_anywhere(user, Action.GEO_VIEW):
         context["summary"] = site_summary(user=user)
         context["model_sites"] = list(site_list(user=user, filters={"model": True})[:20])

@@ -11,11 +11,21 @@ count page (or a voucher) like a keyboard, and a phone camera reads it on the co
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from pssm.core.pdf import latin1 as _t
-from pssm.core.pdf import qr_png
+from pssm.core.pdf import qr_png, when
+
+
+def sheet_lines(in_books: int) -> int:
+    """Rows to print for a location holding ``in_books`` weapons: room for all of them and
+    for what was not expected, rounded up to a ten so that the sheet does not tell the
+    counter the figure of the books (the count is blind)."""
+    wanted = in_books + max(5, in_books // 10)
+    return max(10, -(-wanted // 10) * 10)
 
 
 def count_sheet(count, locations, url: str, policy_title: str = "") -> bytes:
@@ -31,11 +41,11 @@ def count_sheet(count, locations, url: str, policy_title: str = "") -> bytes:
     doc.set_font("Helvetica", "", 10)
     rows = [
         (_("Site"), str(count.site)),
-        (_("Building"), count.building.code if count.building_id else _("whole site")),
-        *([(_("Storage location"), count.location.code)] if count.location_id else []),
+        (_("Building"), str(count.building) if count.building_id else _("whole site")),
+        *([(_("Storage location"), str(count.location))] if count.location_id else []),
         (_("Count policy"), policy_title or _("Unscheduled check")),
         (_("What is counted"), count.get_items_display()),
-        (_("Started"), count.started_at.strftime("%Y-%m-%d %H:%M")),
+        (_("Started"), when(count.started_at)),
         (_("Counter"), count.counter.get_full_name() or count.counter.username),
         (_("Independent witness"), count.witness),
     ]
@@ -62,6 +72,7 @@ def count_sheet(count, locations, url: str, policy_title: str = "") -> bytes:
     if count.is_sample:
         for lot, location, _qty in count.expected_lots:
             drawn.setdefault(location, []).append(lot)
+    per_location = Counter(count.expected.values()) if isinstance(count.expected, dict) else {}
     for location in locations:
         doc.ln(3)
         doc.set_font("Helvetica", "B", 11)
@@ -73,7 +84,7 @@ def count_sheet(count, locations, url: str, policy_title: str = "") -> bytes:
             for w, head in zip(widths, heads, strict=True):
                 doc.cell(w, 6, _t(head), border=1)
             doc.ln()
-            for i in range(1, 11):
+            for i in range(1, sheet_lines(per_location.get(location.code, 0)) + 1):
                 for w, value in zip(widths, (str(i), "", "", ""), strict=True):
                     doc.cell(w, 7, value, border=1)
                 doc.ln()

@@ -39,6 +39,7 @@ from .models import (
     Key,
     KeyLoan,
 )
+from .scans import check_not_scanned
 
 
 def checklist_seed() -> ChecklistTemplate:
@@ -630,6 +631,7 @@ def count_scan(*, actor, count: Count, serial: str, location) -> CountScan:
                 params={"serial": serial},
                 details={"serial": gettext_noop("Unknown serial.")},
             )
+        check_not_scanned(locked, norm)
         scan = CountScan.objects.create(
             count=locked, serial=serial_rules.clean(serial), serial_norm=norm, location=location
         )

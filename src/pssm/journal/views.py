@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from pssm.core.web import clean_filters, paginate
 
-from . import selectors
+from . import selectors, sentences
 
 
 def _date(raw: str):
@@ -21,13 +21,15 @@ def entry_list(request):
     filters = clean_filters(request, ["kind", "actor", "site", "date_from", "date_to", "q"])
     query = dict(filters, date_from=_date(filters["date_from"]), date_to=_date(filters["date_to"]))
     page = paginate(request, selectors.journal_entry_list(user=request.user, filters=query))
+    for entry in page:
+        entry.label = sentences.label(entry.kind)
     return render(
         request,
         "journal/entry_list.html",
         {
             "page_obj": page,
             "filters": filters,
-            "kinds": selectors.journal_kinds(user=request.user),
+            "kinds": [(k, sentences.label(k)) for k in selectors.journal_kinds(user=request.user)],
             "bad_dates": bool(filters["date_from"] and not query["date_from"])
             or bool(filters["date_to"] and not query["date_to"]),
         },
@@ -38,4 +40,13 @@ def entry_list(request):
 def entry_detail(request, uuid):
     entry = selectors.journal_entry_get(user=request.user, uuid=uuid)
     payload = json.dumps(json.loads(entry.payload), indent=2, ensure_ascii=False)
-    return render(request, "journal/entry_detail.html", {"entry": entry, "payload": payload})
+    return render(
+        request,
+        "journal/entry_detail.html",
+        {
+            "entry": entry,
+            "payload": payload,
+            "label": sentences.label(entry.kind),
+            "sentence": sentences.sentence(entry),
+        },
+    )

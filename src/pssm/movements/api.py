@@ -1,11 +1,17 @@
 """REST API of vouchers: create, add and remove lines, submit, approve, cancel, reverse."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from pssm.ammunition.models import Nature
+from pssm.core.services import invalid
 from pssm.domain.errors import ConflictError, NotFoundError, ValidationError, gettext_noop
 from pssm.registry import selectors as registry_selectors
 from pssm.registry.models import WeaponType
@@ -72,6 +78,7 @@ class VoucherOut(serializers.ModelSerializer):
             "dispatch",
             "reverses",
             "notes",
+            "order_reference",
             "importer",
             "import_date",
             "exporting_state",
@@ -118,6 +125,9 @@ class VoucherIn(serializers.Serializer):
     destination = serializers.CharField(required=False, allow_blank=True, default="")
     dispatch = serializers.IntegerField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    order_reference = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, default=""
+    )
     importer = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     import_date = serializers.DateField(required=False, allow_null=True, default=None)
     exporting_state = serializers.CharField(
@@ -144,6 +154,10 @@ class LineIn(serializers.Serializer):
     nature = serializers.CharField(required=False, allow_blank=True, default="")
     location = serializers.CharField(required=False, allow_blank=True, default="")
     details = serializers.DictField(required=False, default=dict)
+
+
+# Lines per batch request: a vehicle's load, well under what one transaction holds easily.
+MAX_BATCH = 5000
 
 
 def _valid(cls, request) -> dict:
@@ -200,9 +214,34 @@ class VoucherDetailApi(GenericAPIView):
 class VoucherLineListApi(GenericAPIView):
     serializer_class = LineOut
 
-    @extend_schema(request=LineIn, responses={201: LineOut})
+    @extend_schema(
+        request={
+            # A list has no form encoding: it is sent as JSON.
+            "application/json": PolymorphicProxySerializer(
+                component_name="LineOrLines",
+                serializers=[LineIn, LineIn(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            "multipart/form-data": LineIn,
+            "application/x-www-form-urlencoded": LineIn,
+        },
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="LineOrLinesOut",
+                serializers=[LineOut, LineOut(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            )
+        },
+        description="One line (an object), or a batch of weapons (a list of objects with "
+        "``serial`` and optionally ``weapon_type``, ``location`` and ``details``): the batch is "
+        "added all or nothing, as one journal entry, and answered with the list of its lines.",
+    )
     def post(self, request, pk):
         voucher = selectors.voucher_get(user=request.user, pk=pk)
+        if isinstance(request.data, list):
+            return self._batch(request, voucher)
         data = _valid(LineIn, request)
         if data["lot_number"]:
             nature = None
@@ -240,6 +279,53 @@ class VoucherLineListApi(GenericAPIView):
             details=data["details"],
         )
         return Response(LineOut(line).data, status=status.HTTP_201_CREATED)
+
+    def _batch(self, request, voucher):
+        s = LineIn(data=request.data, many=True)
+        s.is_valid(raise_exception=True)
+        rows = s.validated_data
+        if not rows:
+            raise invalid(gettext_noop("Send at least one line."), "lines")
+        if len(rows) > MAX_BATCH:
+            raise invalid(
+                gettext_noop("Send at most %(max)s lines per request."), "lines", max=MAX_BATCH
+            )
+        for row, data in enumerate(rows, start=1):
+            if data["lot_number"]:
+                raise ValidationError(
+                    gettext_noop(
+                        "Line %(row)s: a list adds weapons by serial; add lots one by one."
+                    ),
+                    params={"row": row},
+                    details={"row": row, "lot_number": gettext_noop("Not in a list.")},
+                )
+        wanted_types = {d["weapon_type"] for d in rows if d["weapon_type"]}
+        types = WeaponType.objects.in_bulk(wanted_types)
+        locations = {}
+        items = []
+        for row, data in enumerate(rows, start=1):
+            weapon_type = None
+            if data["weapon_type"]:
+                weapon_type = types.get(data["weapon_type"])
+                if weapon_type is None:
+                    raise NotFoundError(
+                        gettext_noop("Line %(row)s: no such weapon type."),
+                        params={"row": row},
+                        details={"row": row, "weapon_type": gettext_noop("Unknown.")},
+                    )
+            code = data["location"]
+            if code and code not in locations:
+                locations[code] = _location(request.user, code)
+            items.append(
+                {
+                    "serial": data["serial"],
+                    "weapon_type": weapon_type,
+                    "location": locations.get(code) if code else None,
+                    "details": data["details"],
+                }
+            )
+        lines = services.voucher_lines_add(actor=request.user, voucher=voucher, items=items)
+        return Response(LineOut(lines, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class VoucherLineDetailApi(GenericAPIView):

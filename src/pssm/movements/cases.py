@@ -92,6 +92,7 @@ def open_case(
     found_quantity: int | None = None,
     expected_location: str = "",
     found_location: str = "",
+    origin_site=None,
     actor=None,
 ) -> Discrepancy:
     """Open a case inside the caller's transaction and freeze the item. A weapon that already
@@ -125,6 +126,7 @@ def open_case(
         found_quantity=found_quantity,
         expected_location=expected_location,
         found_location=found_location,
+        origin_site=origin_site,
     )
     if actor is not None:  # a posting journals its discrepancies in the voucher's own entry
         journal_append(
@@ -149,15 +151,46 @@ def _lock(case: Discrepancy) -> Discrepancy:
     return (
         Discrepancy.objects.select_for_update(of=("self",))
         .select_related(
-            "site__organisation__country", "count", "voucher", "weapon", "lot", "closing_voucher"
+            "site__organisation__country",
+            "origin_site__organisation__country",
+            "count",
+            "voucher",
+            "weapon__site__organisation__country",
+            "lot",
+            "closing_voucher",
         )
         .get(pk=case.pk)
     )
 
 
+def _handles(user, case: Discrepancy) -> bool:
+    """Whether ``user`` handles cases at the case's site or, for a transfer found short, at
+    the site that sent it."""
+    targets = [case, *([case.origin_site] if case.origin_site_id else [])]
+    return any(authz.can(user, action, t) for action in HANDLERS for t in targets)
+
+
 def _check_handler(actor, case: Discrepancy) -> None:
-    if not any(authz.can(actor, action, case) for action in HANDLERS):
+    if not _handles(actor, case):
         authz.check(actor, Action.VOUCHER_PREPARE, case)
+
+
+def in_transit(case: Discrepancy) -> bool:
+    """Whether the case is a weapon of a transfer that has not arrived and is still in
+    transit to the case's site (settled by a late receipt or a write-off by the sender)."""
+    w = case.weapon if case.weapon_id else None
+    return (
+        w is not None
+        and case.kind == Discrepancy.Kind.MISSING
+        and w.status == Status.IN_TRANSIT
+        and w.destination_id == case.site_id
+    )
+
+
+def _write_off_site(case: Discrepancy):
+    """The site whose voucher writes the gap off: the sender's for a weapon lost in transit
+    (its books still hold it), the case's own otherwise."""
+    return case.weapon.site if in_transit(case) else case.site
 
 
 def first_counter_id(case: Discrepancy):
@@ -168,22 +201,30 @@ def first_counter_id(case: Discrepancy):
     return None
 
 
-STEPS = ("recount", "investigate", "write_off", "explain")
+STEPS = ("recount", "investigate", "write_off", "explain", "receive")
 
 
 def steps_open_to(user, case: Discrepancy) -> set[str]:
     """The steps ``user`` may take on ``case`` now (the pages show only these; each service
     still checks its own rules when called)."""
+    if case.state == Discrepancy.State.PENDING and in_transit(case):
+        # It may still arrive while its write-off waits for approval.
+        return {"receive"} if authz.can(user, Action.VOUCHER_PREPARE, case) else set()
     if case.state != Discrepancy.State.OPEN:
         return set()
     steps = set()
     counted = first_counter_id(case) == getattr(user, "pk", None)
-    if any(authz.can(user, action, case) for action in HANDLERS):
+    transit = in_transit(case)
+    if _handles(user, case):
         steps.add("investigate")
         if case.recounted_at is None and not counted:
             steps.add("recount")
-    if case.recount_confirmed and authz.can(user, Action.VOUCHER_PREPARE, case):
+    if case.recount_confirmed and authz.can(user, Action.VOUCHER_PREPARE, _write_off_site(case)):
         steps.add("write_off")
+    if transit and authz.can(user, Action.VOUCHER_PREPARE, case):
+        steps.add("receive")
+    if transit:
+        return steps  # explaining it would leave the weapon in transit for ever
     if not counted and (
         authz.can_above_site(user, Action.WRITE_OFF_APPROVE, case)
         or (not case.recount_confirmed and authz.can(user, Action.VOUCHER_APPROVE, case))
@@ -325,10 +366,27 @@ def case_explain(*, actor, case: Discrepancy, note: str) -> Discrepancy:
                 code="two_person_rule",
             )
         _require_ready(c)
+        _refuse_in_transit(c)
         if not note:
             raise invalid(gettext_noop("Say how the gap is explained."), "note")
         _close(actor, c, Discrepancy.Resolution.EXPLAINED, timezone.now(), note=note)
     return c
+
+
+def _refuse_in_transit(c: Discrepancy) -> None:
+    if in_transit(c):
+        raise ConflictError(
+            gettext_noop(
+                "Weapon %(serial)s is still in transit from %(site)s: receive it against "
+                "transfer %(dispatch)s if it arrived late, or write it off as lost in transit."
+            ),
+            params={
+                "serial": c.weapon.serial,
+                "site": c.weapon.site.name,
+                "dispatch": c.voucher.dispatch.number if c.voucher_id else "",
+            },
+            code="in_transit",
+        )
 
 
 def _settlement(c: Discrepancy, reason: str) -> tuple[str, str, dict]:
@@ -384,7 +442,8 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
     confirmed gap. It waits for an approver above the site level; its posting closes the case."""
     with transaction.atomic():
         c = _lock(case)
-        authz.check(actor, Action.VOUCHER_PREPARE, c)
+        site = _write_off_site(c)
+        authz.check(actor, Action.VOUCHER_PREPARE, site)
         _require_open(c)
         _require_ready(c)
         if not c.recount_confirmed:
@@ -399,7 +458,7 @@ def case_write_off(*, actor, case: Discrepancy, reason: str = "", notes: str = "
         place = line.get("location")
         v = drafts.voucher_create(
             actor=actor,
-            site=c.site,
+            site=site,
             kind=kind.value,
             reason=voucher_reason,
             location=place if kind in {Kind.RETURN, Kind.RECEIPT} else None,
@@ -467,3 +526,77 @@ def release_by_voucher(actor, v: Voucher) -> None:
             "discrepancy.reopened",
             cancelled_voucher=v.number,
         )
+
+
+def check_settlement_approver(actor, v) -> None:
+    """A write-off settles cases of other sites too (a weapon lost in transit is written off
+    by the sender for a case of the receiver): its approver must be above every site whose
+    case it closes, not only above the site of the voucher."""
+    sites = (
+        Discrepancy.objects.filter(closing_voucher_id=v.pk, state=Discrepancy.State.PENDING)
+        .exclude(site_id=v.site_id)
+        .select_related("site__organisation__country")
+    )
+    for c in sites:
+        authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, c.site)
+
+
+def case_receive(*, actor, case: Discrepancy) -> Voucher:
+    """Open the late receipt of a weapon found short at a transfer's receipt: a new receipt
+    voucher of the same dispatch, listing what is still in transit, into the location of the
+    first receipt. Its posting closes the cases of the weapons it receives (resolution found)."""
+    with transaction.atomic():
+        c = _lock(case)
+        authz.check(actor, Action.VOUCHER_PREPARE, c)
+        if c.state == Discrepancy.State.CLOSED:
+            _require_open(c)
+        if not in_transit(c):
+            raise ConflictError(
+                gettext_noop("Case %(case)s is not a weapon still in transit to this site."),
+                params={"case": c.number},
+            )
+        first = c.voucher
+        return drafts.voucher_create(
+            actor=actor,
+            site=c.site,
+            kind=Kind.TRANSFER_RECEIPT.value,
+            dispatch=first.dispatch,
+            location=first.location,
+            notes=c.number,
+        )
+
+
+def settle_by_receipt(actor, v, weapon_ids: list[int], now) -> None:
+    """Close the cases of the weapons a posted transfer receipt ``v`` received after they
+    were found short (late delivery against the same dispatch); a write-off still awaiting
+    approval for them is cancelled, since the weapon has arrived."""
+    if not weapon_ids:
+        return
+    found = (
+        Discrepancy.objects.select_for_update(of=("self",))
+        .select_related("site", "lot", "closing_voucher")
+        .filter(
+            weapon_id__in=weapon_ids,
+            kind=Discrepancy.Kind.MISSING,
+            voucher__dispatch_id=v.dispatch_id,
+            state__in=OPEN_STATES,
+        )
+        .order_by("pk")
+    )
+    for c in found:
+        pending = c.closing_voucher
+        if pending is not None and pending.state in {
+            Voucher.State.DRAFT,
+            Voucher.State.SUBMITTED,
+        }:
+            Voucher.objects.filter(pk=pending.pk).update(
+                state=Voucher.State.CANCELLED, cancelled_at=now, cancelled_by=actor
+            )
+            journal_append(
+                actor=actor,
+                kind="voucher.cancelled",
+                payload={"number": pending.number, "settled_by": v.number},
+                scope=pending.scope,
+                now=now,
+            )
+        _close(actor, c, Discrepancy.Resolution.FOUND, now, voucher=v.number)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from pssm.accounts import authz
 from pssm.ammunition.models import CONDITION_CHOICES
@@ -33,7 +34,7 @@ from pssm.journal.services import journal_append
 from pssm.registry.models import Weapon, WeaponType
 from pssm.sites.models import Site, StorageLocation
 
-from . import lots
+from . import lots, tell
 from .engine import frozen_error, holding_of
 from .models import Voucher, VoucherLine, VoucherSequence
 
@@ -93,6 +94,7 @@ def voucher_create(
     destination=None,
     dispatch=None,
     notes: str = "",
+    order_reference: str = "",
     planned_destruction: bool = False,
     **documents,
 ) -> Voucher:
@@ -121,7 +123,8 @@ def voucher_create(
         if custodian is not None and custodian.site_id != site.pk:
             raise invalid(gettext_noop("This person belongs to another site."), "custodian")
     elif k is Kind.RETURN:
-        _check_location(location, site)
+        if location is not None:  # none: each weapon goes back where it was issued from
+            _check_location(location, site)
     elif k is Kind.TRANSFER:
         if destination is None or destination.pk == site.pk:
             raise invalid(
@@ -136,6 +139,13 @@ def voucher_create(
         ):
             raise invalid(gettext_noop("Choose a posted transfer sent to this site."), "dispatch")
         _check_location(location, site)
+        outstanding = _outstanding_lines(dispatch)
+        if not outstanding:
+            raise invalid(
+                gettext_noop("Everything sent by transfer %(number)s has been received."),
+                "dispatch",
+                number=dispatch.number,
+            )
     elif k is Kind.LOSS:
         if reason not in {Status.LOST, Status.STOLEN}:
             raise invalid(gettext_noop("Say whether the weapons were lost or stolen."), "reason")
@@ -170,6 +180,7 @@ def voucher_create(
             destination=destination,
             dispatch=dispatch,
             notes=notes,
+            order_reference=(order_reference or "").strip()[:120],
             prepared_by=actor,
             **documents,
         )
@@ -183,7 +194,7 @@ def voucher_create(
                     quantity=line.quantity,
                     received=False,
                 )
-                for line in dispatch.lines.all()
+                for line in outstanding
             )
         journal_append(
             actor=actor, kind="voucher.created", payload=voucher_header(voucher), scope=site.scope
@@ -255,7 +266,7 @@ def voucher_header(voucher: Voucher) -> dict:
 def documents_of(voucher) -> dict:
     """The document fields a voucher carries, for its journal entries (empty ones left out)."""
     out = {}
-    for name in (*IMPORT_FIELDS, "police_report"):
+    for name in (*IMPORT_FIELDS, "police_report", "order_reference"):
         value = getattr(voucher, name, None)
         if value not in (None, ""):
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value
@@ -354,39 +365,6 @@ def voucher_line_add(
     return line
 
 
-def voucher_lines_add(*, actor, voucher: Voucher, items: list[dict]) -> list[VoucherLine]:
-    """Add a batch of weapons (a scanned list, an import) in one go: all or nothing. Each item
-    has ``serial`` and optionally ``weapon_type``, ``location`` and ``details``; an error names
-    the item's position in ``details['row']``."""
-    from pssm.domain.errors import PssmError
-
-    with transaction.atomic():
-        voucher = _lock_draft(actor, voucher)
-        lines = []
-        for row, item in enumerate(items, start=1):
-            try:
-                lines.append(
-                    _add_line(
-                        actor,
-                        voucher,
-                        item.get("serial", ""),
-                        item.get("weapon_type"),
-                        item.get("location"),
-                        item.get("details"),
-                    )
-                )
-            except PssmError as exc:
-                exc.details["row"] = row
-                raise
-        journal_append(
-            actor=actor,
-            kind="voucher.lines_added",
-            payload={"number": voucher.number, "serials": [line.serial for line in lines]},
-            scope=voucher.scope,
-        )
-    return lines
-
-
 def _add_line(actor, voucher, serial, weapon_type, location, details) -> VoucherLine:
     serial_clean = serials.clean(serial)
     if len(serial_clean) > serials.MAX_SERIAL_LENGTH:
@@ -405,12 +383,33 @@ def _add_line(actor, voucher, serial, weapon_type, location, details) -> Voucher
             params={"serial": weapon.serial},
             details={"serial": gettext_noop("Already on this voucher.")},
         )
+    if k is Kind.RETURN and location is None and voucher.location_id is None:
+        location = came_from(weapon, voucher.site)
     line = VoucherLine(voucher=voucher, weapon=weapon, serial=weapon.serial, location=location)
     if weapon.on_hold and k in BLOCKED_WHEN_FROZEN:
         raise frozen_error(weapon.pk, weapon.serial)
     apply(holding_of(weapon), _line_for_ledger(voucher, line))  # fail early
     line.save()
     return line
+
+
+def came_from(weapon: Weapon, site: Site) -> StorageLocation | None:
+    """The storage location a weapon was issued or lent from (where a return puts it back by
+    default), if it is still an active location of ``site``."""
+    issued = (
+        VoucherLine.objects.filter(
+            weapon=weapon,
+            voucher__kind__in=[Kind.ISSUE, Kind.LOAN],
+            voucher__state=Voucher.State.POSTED,
+        )
+        .order_by("-voucher__posted_at", "-pk")
+        .values_list("before", flat=True)
+        .first()
+    )
+    code = (issued or {}).get("location") if isinstance(issued, dict) else None
+    if not code:
+        return None
+    return StorageLocation.objects.filter(building__site=site, code=code, is_active=True).first()
 
 
 def _new_weapon_line(voucher, serial, weapon_type, location, details) -> VoucherLine:
@@ -479,23 +478,38 @@ def _new_weapon_line(voucher, serial, weapon_type, location, details) -> Voucher
     )
 
 
+def _outstanding_lines(dispatch: Voucher) -> list[VoucherLine]:
+    """The lines of a posted dispatch not received yet: its weapons still in transit to the
+    destination, and its lots when no receipt of it was posted (a late receipt after a
+    shortfall lists only what is still on the way)."""
+    lines = dispatch.lines.filter(
+        Q(weapon__status=Status.IN_TRANSIT, weapon__destination_id=dispatch.destination_id)
+        | Q(lot__isnull=False)
+    ).order_by("pk")
+    if dispatch.receipts.filter(state=Voucher.State.POSTED).exists():
+        lines = lines.filter(lot__isnull=True)
+    return list(lines)
+
+
 def _mark_received(voucher, serial, weapon_type) -> VoucherLine:
+    """Tick a scanned serial on a transfer receipt: one indexed read of the line, whatever
+    the number of lines on the voucher."""
     norm = serials.normalise(serial)
-    for line in voucher.lines.select_related("weapon"):
-        if (
-            line.weapon_id
-            and line.weapon.serial_norm == norm
-            and (weapon_type is None or line.weapon.weapon_type_id == weapon_type.pk)
-        ):
-            if line.received:
-                raise ConflictError(
-                    gettext_noop("Serial %(serial)s was already scanned."),
-                    params={"serial": serial},
-                    details={"serial": gettext_noop("Scanned twice.")},
-                )
-            line.received = True
-            line.save(update_fields=["received"])
-            return line
+    candidates = voucher.lines.filter(weapon__serial_norm=norm).select_related("weapon")
+    if weapon_type is not None:
+        candidates = candidates.filter(weapon__weapon_type=weapon_type)
+    found = list(candidates.order_by("received", "pk")[:1])
+    if found:
+        line = found[0]
+        if line.received:
+            raise ConflictError(
+                gettext_noop("Serial %(serial)s was already scanned."),
+                params={"serial": serial},
+                details={"serial": gettext_noop("Scanned twice.")},
+            )
+        line.received = True
+        line.save(update_fields=["received"])
+        return line
     if voucher.lines.filter(weapon__isnull=True, serial=serial).exists():
         raise ConflictError(
             gettext_noop("Serial %(serial)s was already scanned."), params={"serial": serial}
@@ -606,6 +620,7 @@ def voucher_submit(*, actor, voucher: Voucher) -> Voucher:
         journal_append(
             actor=actor, kind="voucher.submitted", payload={"number": v.number}, scope=v.scope
         )
+        tell.submitted(actor, v)
     return v
 
 

@@ -38,7 +38,10 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_where(user, Action.VOUCHER_PREPARE)
+        sites = sites_where(user, Action.VOUCHER_PREPARE)
+        self.fields["site"].queryset = sites
+        if len(sites[:2]) == 1:  # the only site is preselected
+            self.fields["site"].initial = sites[0].code
 
 
 class VoucherForm(forms.Form):
@@ -72,12 +75,15 @@ class VoucherForm(forms.Form):
     police_report = forms.CharField(
         label=_("Police or loss report reference"), required=False, max_length=80
     )
+    order_reference = forms.CharField(
+        label=_("Order or authority reference"), required=False, max_length=120
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, site, kind, **kwargs):
         super().__init__(*args, **kwargs)
         k = Kind(kind)
-        keep = [*FIELDS.get(k, []), "notes"]
+        keep = [*FIELDS.get(k, []), "order_reference", "notes"]
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -87,6 +93,11 @@ class VoucherForm(forms.Form):
             self.fields["location"].queryset = StorageLocation.objects.filter(
                 building__site=site, is_active=True
             ).order_by("code")
+            if k is Kind.RETURN:  # by default each weapon goes back where it came from
+                self.fields["location"].required = False
+                self.fields["location"].label = _(
+                    "Storage location (empty: where each weapon was issued from)"
+                )
         if "custodian" in self.fields:
             self.fields["custodian"].queryset = Person.objects.filter(site=site, is_active=True)
         if "destination" in self.fields:
@@ -94,13 +105,30 @@ class VoucherForm(forms.Form):
                 Site.objects.filter(is_active=True).exclude(pk=site.pk).order_by("code")
             )
         if "dispatch" in self.fields:
-            self.fields["dispatch"].queryset = Voucher.objects.filter(
-                kind=Kind.TRANSFER, state=Voucher.State.POSTED, destination=site
-            ).exclude(receipts__state=Voucher.State.POSTED)
+            from .transit import dispatches_outstanding
+
+            self.fields["dispatch"].queryset = dispatches_outstanding(
+                Voucher.objects.filter(destination=site)
+            )
 
 
 class LineForm(forms.Form):
-    serial = forms.CharField(label=_("Serial number"), max_length=64)
+    # One serial, or a list pasted or scanned one per line (see movements.entry).
+    serial = forms.CharField(
+        label=_("Serial number, or a list (one per line)"),
+        max_length=40000,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+                "data-entry-field": "",
+            }
+        ),
+    )
     weapon_type = forms.ModelChoiceField(
         label=_("Weapon type"), required=False, queryset=WeaponType.objects.all()
     )

@@ -108,6 +108,10 @@ class Voucher(models.Model):
         verbose_name=_("reverses"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The order, movement authority or letter the voucher carries out (printed on it).
+    order_reference = models.CharField(
+        _("order or authority reference"), max_length=120, blank=True, default=""
+    )
     # A receipt from abroad: the import record (ISACS 05.30, ITI; ATT reports).
     importer = models.CharField(_("importer"), max_length=150, blank=True, default="")
     import_date = models.DateField(_("import date"), null=True, blank=True)
@@ -325,6 +329,7 @@ class Discrepancy(models.Model):
         EXPLAINED = "explained", _("Explained")
         WRITTEN_OFF = "written_off", _("Written off")
         ADJUSTED = "adjusted", _("Adjusted")
+        FOUND = "found", _("Found (received late)")
 
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="discrepancies", verbose_name=_("site")
@@ -333,6 +338,15 @@ class Discrepancy(models.Model):
     number = models.CharField(_("number"), max_length=48, unique=True)
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="discrepancies", null=True, blank=True
+    )
+    # The site that sent a transfer found short at its receipt: it sees and settles the case too.
+    origin_site = models.ForeignKey(
+        "sites.Site",
+        on_delete=models.PROTECT,
+        related_name="discrepancies_sent",
+        null=True,
+        blank=True,
+        verbose_name=_("sending site"),
     )
     count = models.ForeignKey(
         "inspections.Count",
@@ -381,6 +395,7 @@ class Discrepancy(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     SCOPE_PATHS = site_scope_paths("site__")
+    ORIGIN_PATHS = site_scope_paths("origin_site__")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,9 +1,9 @@
-"""Reads of vouchers: a voucher is seen by those who see serials at its site, and a transfer
-also by those of its destination site."""
+"""Reads of vouchers: a voucher is seen by those who see serials at its site, a transfer
+also by those of its destination site, and a transfer's receipt by those of the sender."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from pssm.accounts import authz
 from pssm.domain.access import Action
@@ -13,6 +13,7 @@ from pssm.sites.models import site_scope_paths
 from .models import Discrepancy, Voucher, VoucherLine
 
 DESTINATION_PATHS = site_scope_paths("destination__")
+DISPATCH_PATHS = site_scope_paths("dispatch__site__")
 VOUCHER_RELATED = (
     "site",
     "site__organisation__country",
@@ -32,8 +33,12 @@ def vouchers_visible(user) -> QuerySet[Voucher]:
     incoming = authz.scoped(
         user, Action.SERIALS_VIEW, Voucher.objects.all(), paths=DESTINATION_PATHS
     )
-    return Voucher.objects.filter(pk__in=own.values("pk")) | Voucher.objects.filter(
-        pk__in=incoming.values("pk")
+    # The sender of a transfer sees its receipts too (what arrived, what did not).
+    receipts = authz.scoped(user, Action.SERIALS_VIEW, Voucher.objects.all(), paths=DISPATCH_PATHS)
+    return Voucher.objects.filter(
+        Q(pk__in=own.values("pk"))
+        | Q(pk__in=incoming.values("pk"))
+        | Q(pk__in=receipts.values("pk"))
     )
 
 
@@ -54,8 +59,24 @@ def voucher_list(*, user, filters: dict | None = None) -> QuerySet[Voucher]:
 
 
 def voucher_get(*, user, pk: int) -> Voucher:
-    voucher = vouchers_visible(user).select_related(*VOUCHER_RELATED).filter(pk=pk).first()
-    if voucher is None:
+    """The voucher ``pk`` if the user sees it (see the module), read in one statement; the
+    check is the one :func:`vouchers_visible` makes, on the row itself."""
+    authz.check_anywhere(user, Action.SERIALS_VIEW)
+    voucher = (
+        Voucher.objects.select_related(
+            *VOUCHER_RELATED,
+            "destination__organisation__country",
+            "dispatch__site__organisation__country",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    places = [] if voucher is None else [voucher.site]
+    if voucher is not None and voucher.destination_id:
+        places.append(voucher.destination)
+    if voucher is not None and voucher.dispatch_id:
+        places.append(voucher.dispatch.site)
+    if not any(authz.can(user, Action.SERIALS_VIEW, place) for place in places):
         raise NotFoundError(gettext_noop("No such voucher."))
     return voucher
 
@@ -79,16 +100,32 @@ def weapon_history(weapon) -> QuerySet[VoucherLine]:
     )
 
 
-CASE_RELATED = ("site", "weapon", "lot", "count", "voucher", "closing_voucher", "recount_by")
+CASE_RELATED = (
+    "site",
+    "origin_site",
+    "weapon",
+    "lot",
+    "count",
+    "voucher",
+    "closing_voucher",
+    "recount_by",
+)
 
 
 def case_list(*, user, filters: dict | None = None) -> QuerySet[Discrepancy]:
     """Discrepancy cases the user may see (serial-level: those who see serials at the site)."""
     authz.check_anywhere(user, Action.SERIALS_VIEW)
     filters = filters or {}
-    qs = authz.scoped(user, Action.SERIALS_VIEW, Discrepancy.objects.select_related(*CASE_RELATED))
+    own = authz.scoped(user, Action.SERIALS_VIEW, Discrepancy.objects.all())
+    sent = authz.scoped(
+        user, Action.SERIALS_VIEW, Discrepancy.objects.all(), paths=Discrepancy.ORIGIN_PATHS
+    )
+    qs = Discrepancy.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(pk__in=sent.values("pk"))
+    ).select_related(*CASE_RELATED)
     if filters.get("site"):
-        qs = qs.filter(site__code=filters["site"].upper())
+        code = filters["site"].upper()
+        qs = qs.filter(Q(site__code=code) | Q(origin_site__code=code))
     if filters.get("state") == "active":
         qs = qs.exclude(state=Discrepancy.State.CLOSED)
     elif filters.get("state") in Discrepancy.State.values:

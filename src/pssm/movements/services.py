@@ -20,10 +20,12 @@ from pssm.accounts import authz
 from pssm.core.services import invalid
 from pssm.domain.access import Action
 from pssm.domain.errors import PermissionDeniedError, PssmError, gettext_noop
+from pssm.domain.ledger import Kind
 from pssm.journal.services import journal_append
 from pssm.registry.models import Person
 
-from . import cases, drafts, engine
+from . import cases, drafts, engine, tell
+from .batches import voucher_lines_add  # noqa: F401
 from .drafts import (  # noqa: F401 - the interfaces call them through this module
     NEW_WEAPON_FIELDS,
     lock_voucher,
@@ -33,7 +35,6 @@ from .drafts import (  # noqa: F401 - the interfaces call them through this modu
     voucher_header,
     voucher_line_add,
     voucher_line_remove,
-    voucher_lines_add,
     voucher_lot_line_add,
     voucher_reverse,
     voucher_submit,
@@ -80,15 +81,27 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
                 ),
                 code="two_person_rule",
             )
+        if v.above_site:
+            cases.check_settlement_approver(actor, v)
         now = engine.now()
         outcome = engine.post(v, now)  # approval and posting are one step
         if outcome.cases:
             full = v.model()
-            for found in outcome.cases:
-                cases.open_case(site=full.site, voucher=full, **found)
+            origin = full.dispatch.site if v.kind == Kind.TRANSFER_RECEIPT else None
+            opened = [
+                cases.open_case(site=full.site, voucher=full, origin_site=origin, **found)
+                for found in outcome.cases
+            ]
+            if origin is not None:
+                tell.arrived_short(actor, full, opened)
+        if v.kind == Kind.TRANSFER:
+            tell.dispatched(actor, v.model(), len(outcome.records))
         engine.mark_posted(v, actor, now)
         if v.above_site:
             cases.settle_by_voucher(actor, v, now)
+        if v.kind == Kind.TRANSFER_RECEIPT:
+            received = [r["weapon"] for r in outcome.records if r.get("weapon")]
+            cases.settle_by_receipt(actor, v, received, now)
         journal_append(
             actor=actor,
             kind="voucher.posted",
@@ -232,6 +245,7 @@ def voucher_send_back(*, actor, voucher: Voucher, reason: str) -> Voucher:
         v.save(
             update_fields=["state", "submitted_at", "returned_reason", "returned_at", "returned_by"]
         )
+        tell.sent_back(actor, v)
         journal_append(
             actor=actor,
             kind="voucher.sent_back",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transit_views, views
 
 app_name = "movements"
 urlpatterns = [
@@ -32,6 +32,9 @@ urlpatterns = [
         views.destruction_photo,
         name="destruction_photo",
     ),
+    path("in-transit/", transit_views.in_transit, name="in_transit"),
+    path("persons/options/", transit_views.person_options, name="person_options"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/pdf/", transit_views.case_pdf, name="case_pdf"),
 ]

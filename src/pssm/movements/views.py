@@ -14,11 +14,12 @@ from pssm.core.errors import message as error_message
 from pssm.core.exports import FORMATS, table_response
 from pssm.core.web import call_service, clean_filters, paginate, run_service
 from pssm.domain.access import Action
+from pssm.domain.errors import PssmError
 from pssm.domain.ledger import LOT_ONLY, WEAPON_ONLY
 from pssm.journal.models import JournalEntry
 from pssm.registry.forms import sites_where
 
-from . import forms, pdf, selectors, services
+from . import entry, forms, pdf, selectors, services
 from .models import KIND_CHOICES, Discrepancy, Voucher, VoucherLine
 
 VOUCHER_COLUMNS = [
@@ -164,30 +165,111 @@ def voucher_detail(request, pk):
 
 @login_required
 def voucher_line_add(request, pk):
+    """One serial or a pasted or scanned list. With htmx, the answer replaces the entry
+    part of the page only (what was added, what was not and why, the lines), and the field
+    comes back empty with the focus; without, the page is reloaded with the same answer."""
     voucher = selectors.voucher_get(user=request.user, pk=pk)
     if request.method != "POST":
         return redirect("movements:voucher_detail", pk)
     form = forms.LineForm(request.POST, voucher=voucher)
+    results = None
     if form.is_valid():
-        line = call_service(
+        results = call_service(
             form,
-            services.voucher_line_add,
+            entry.voucher_lines_enter,
             actor=request.user,
             voucher=voucher,
-            serial=form.cleaned_data["serial"],
+            text=form.cleaned_data["serial"],
             weapon_type=form.cleaned_data["weapon_type"],
             location=form.cleaned_data.get("location"),
             details=form.details() if form.new_weapons else None,
         )
-        if line:
-            messages.success(request, _("Serial %(serial)s added.") % {"serial": line.serial})
-            return redirect("movements:voucher_detail", pk)
+    partial = request.headers.get("HX-Request") == "true"
+    if results is not None and len(results) == 1 and not results[0].ok:
+        # One serial refused: said on the field, which keeps what was typed.
+        call_service(form, _raise, error=results[0].error)
+        if results[0].suggestions:
+            form.add_error(
+                "serial", _("Did you mean %(near)s?") % {"near": ", ".join(results[0].suggestions)}
+            )
+        results = None
+    if results is not None:
+        answers = _answers(results)
+        if partial:
+            return render(
+                request,
+                "movements/_entry.html",
+                {
+                    "voucher": voucher,
+                    "answers": answers,
+                    "line_form": forms.LineForm(voucher=voucher),
+                    "lines": selectors.voucher_lines(voucher),
+                    "can_edit": True,
+                    "oob": True,
+                },
+            )
+        for answer in answers:
+            (messages.success if answer["ok"] else messages.error)(request, answer["text"])
+        return redirect("movements:voucher_detail", pk)
+    if partial:  # answered 200: htmx swaps no 4xx answer, and the form shows the error
+        return render(
+            request,
+            "movements/_entry.html",
+            {"voucher": voucher, "answers": [], "line_form": form, "oob": False},
+        )
     return render(
         request,
         "movements/voucher_detail.html",
         _detail_context(request, voucher, line_form=form),
         status=400,
     )
+
+
+ANSWERS_ONE_BY_ONE = 3  # more serials added at once are said in one line
+
+
+def _answers(results) -> list[dict]:
+    """What the page says of an entry: each serial refused or unexpected on its own line,
+    and the serials added one by one (with an undo) or, for a list, in one line."""
+    answers = [_entered(r) for r in results]
+    added = [a for a in answers if a["ok"]]
+    if len(added) <= ANSWERS_ONE_BY_ONE:
+        return answers
+    serials = ", ".join(a["line"].serial for a in added)
+    summary = {
+        "ok": True,
+        "text": _("%(n)s serials added: %(serials)s.") % {"n": len(added), "serials": serials},
+        "line": None,
+        "suggestions": [],
+    }
+    return [summary, *(a for a in answers if not a["ok"])]
+
+
+def _raise(*, error):
+    raise error
+
+
+def _entered(r) -> dict:
+    """One serial of an entry as the page says it."""
+    near = ", ".join(r.suggestions)
+    if r.unexpected:
+        text = _("%(serial)s is not on the transfer: recorded as found but not expected.") % {
+            "serial": r.line.serial
+        }
+        if near:
+            text += " " + _("Did you mean %(near)s?") % {"near": near}
+        return {"ok": False, "text": text, "line": r.line, "suggestions": r.suggestions}
+    if r.ok:
+        return {
+            "ok": True,
+            "text": _("Serial %(serial)s added.") % {"serial": r.line.serial},
+            "line": r.line,
+            "suggestions": [],
+        }
+    text = f"{r.serial}: {error_message(r.error)}"
+    if near:
+        text += " " + _("Did you mean %(near)s?") % {"near": near}
+    return {"ok": False, "text": text, "line": None, "suggestions": r.suggestions}
 
 
 @login_required
@@ -228,8 +310,27 @@ def voucher_lot_line_add(request, pk):
 def voucher_line_remove(request, pk, line_id):
     voucher = selectors.voucher_get(user=request.user, pk=pk)
     line = get_object_or_404(VoucherLine, pk=line_id, voucher=voucher)
-    run_service(request, services.voucher_line_remove, _("Line removed."), line=line)
-    return redirect("movements:voucher_detail", pk)
+    if request.headers.get("HX-Request") != "true":
+        run_service(request, services.voucher_line_remove, _("Line removed."), line=line)
+        return redirect("movements:voucher_detail", pk)
+    answers = []
+    try:
+        services.voucher_line_remove(actor=request.user, line=line)
+        answers.append({"ok": True, "text": _("%(serial)s taken off.") % {"serial": line.serial}})
+    except PssmError as exc:
+        answers.append({"ok": False, "text": error_message(exc)})
+    return render(
+        request,
+        "movements/_entry.html",
+        {
+            "voucher": voucher,
+            "answers": answers,
+            "line_form": forms.LineForm(voucher=voucher),
+            "lines": selectors.voucher_lines(voucher),
+            "can_edit": True,
+            "oob": True,
+        },
+    )
 
 
 def _action(service, success_text):
@@ -359,6 +460,15 @@ def case_detail(request, pk):
             )
             if voucher is not None:
                 return redirect("movements:voucher_detail", voucher.pk)
+        elif op == "receive":
+            voucher = run_service(
+                request,
+                cases.case_receive,
+                _("Late receipt opened: scan what arrived, then submit it."),
+                case=case,
+            )
+            if voucher is not None:
+                return redirect("movements:voucher_detail", voucher.pk)
         else:
             messages.error(request, _("Unknown action."))
         return redirect("movements:case_detail", pk)
@@ -383,6 +493,7 @@ def case_detail(request, pk):
             "history": history,
             **{f"can_{step}": step in steps for step in cases.STEPS},
             "needs_reason": case.kind == Discrepancy.Kind.MISSING and case.weapon_id,
+            "in_transit": cases.in_transit(case),
         },
     )
 

@@ -65,11 +65,9 @@ def weapon_detail(request, pk):
             caption=request.POST.get("caption", ""),
         )
         return redirect("registry:weapon_detail", pk)
-    labels = dict(STATUS_CHOICES)
-    history = list(weapon_history(weapon))
-    for h in history:  # the holding before and after, with the status in words
-        h.before_status = labels.get((h.before or {}).get("status"), "")
-        h.after_status = labels.get((h.after or {}).get("status"), "")
+    from pssm.movements.words import history as history_in_words
+
+    history = history_in_words(weapon_history(weapon))
     return render(
         request,
         "registry/weapon_detail.html",

@@ -20,7 +20,7 @@ def number_existing_cases(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("movements", "0008_destructions"),
+        ("movements", "0010_voucher_order_reference"),
         ("sites", "0001_initial"),
     ]
 
