@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "pssm.ammunition",
     "pssm.imports",
     "pssm.inspections",
+    "pssm.programme",
 ]
 
 MIDDLEWARE = [
