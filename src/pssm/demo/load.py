@@ -395,6 +395,9 @@ def load(*, stdout=None) -> dict:
     from . import destruction as demo_destruction
 
     created.update(demo_destruction.load(DEMO_PASSWORD))
+    from pssm.programme.demo import load as load_programme
+
+    created.update(load_programme(DEMO_PASSWORD))
     return created
 
 
