@@ -213,7 +213,7 @@ def iati_errors(tree) -> list[str]:
     schema = _schema()
     if schema.validate(tree):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [f"{e.path}: {e.message}" for e in schema.error_log]
 
 
 def iati_bytes(*, programme: Programme, countries: list[str], today: date | None = None) -> bytes:
