@@ -149,6 +149,7 @@ urlpatterns = [
     path("ammunition/", include("pssm.ammunition.urls")),
     path("imports/", include("pssm.imports.urls")),
     path("inspections/", include("pssm.inspections.urls")),
+    path("programme/", include("pssm.programme.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(

@@ -36,8 +36,22 @@ COMMISSIONS = {
 }
 # country, site code, name, town, lat, lon
 SITES = [
-    ("BF", "OUA", "Dépôt central de munitions de Ouagadougou", "Ouagadougou", "12.371400", "-1.519700"),
-    ("BF", "BOB", "Armurerie régionale de Bobo-Dioulasso", "Bobo-Dioulasso", "11.177100", "-4.297900"),
+    (
+        "BF",
+        "OUA",
+        "Dépôt central de munitions de Ouagadougou",
+        "Ouagadougou",
+        "12.371400",
+        "-1.519700",
+    ),
+    (
+        "BF",
+        "BOB",
+        "Armurerie régionale de Bobo-Dioulasso",
+        "Bobo-Dioulasso",
+        "11.177100",
+        "-4.297900",
+    ),
     ("TD", "NDJ", "Dépôt central de N'Djamena", "N'Djamena", "12.134800", "15.055700"),
     ("TD", "ABE", "Armurerie d'Abéché", "Abéché", "13.829200", "20.832400"),
     ("MR", "NKC", "Dépôt central de Nouakchott", "Nouakchott", "18.073500", "-15.958200"),
@@ -49,8 +63,24 @@ SITES = [
 ]
 # code, country, name, status, site, planned, done
 INSTALLATIONS = [
-    ("MI-ML-01", "ML", "Kati central ammunition depot", "done", "ML-KTI", "2017-06-01", "2018-03-15"),
-    ("MI-ML-02", "ML", "Bamako gendarmerie armoury", "done", "ML-BKOGN", "2017-09-01", "2018-05-30"),
+    (
+        "MI-ML-01",
+        "ML",
+        "Kati central ammunition depot",
+        "done",
+        "ML-KTI",
+        "2017-06-01",
+        "2018-03-15",
+    ),
+    (
+        "MI-ML-02",
+        "ML",
+        "Bamako gendarmerie armoury",
+        "done",
+        "ML-BKOGN",
+        "2017-09-01",
+        "2018-05-30",
+    ),
     ("MI-ML-03", "ML", "Gao regional armoury", "planned", None, "2018-09-01", None),
     ("MI-BF-01", "BF", "Ouagadougou central depot", "done", "BF-OUA", "2017-10-01", "2018-06-30"),
     ("MI-BF-02", "BF", "Bobo-Dioulasso armoury", "works", "BF-BOB", "2018-01-15", None),
@@ -61,17 +91,37 @@ INSTALLATIONS = [
     ("MI-MR-01", "MR", "Nouakchott central depot", "done", "MR-NKC", "2017-10-15", "2018-06-15"),
     ("MI-MR-02", "MR", "Atar armoury", "works", "MR-ATR", "2018-03-01", None),
     ("MI-MR-03", "MR", "Néma armoury", "planned", None, "2018-12-01", None),
-    ("MI-NE-01", "NE", "Niamey central ammunition depot", "done", "NE-NIA", "2017-09-15", "2018-04-30"),
+    (
+        "MI-NE-01",
+        "NE",
+        "Niamey central ammunition depot",
+        "done",
+        "NE-NIA",
+        "2017-09-15",
+        "2018-04-30",
+    ),
     ("MI-NE-02", "NE", "Agadez armoury", "works", "NE-AGZ", "2018-02-15", None),
     ("MI-NE-03", "NE", "Diffa armoury", "planned", None, "2018-10-15", None),
-    ("MI-NG-01", "NG", "Abuja central ammunition depot", "done", "NG-ABJ", "2017-12-01", "2018-08-31"),
+    (
+        "MI-NG-01",
+        "NG",
+        "Abuja central ammunition depot",
+        "done",
+        "NG-ABJ",
+        "2017-12-01",
+        "2018-08-31",
+    ),
     ("MI-NG-02", "NG", "Kaduna armoury", "works", "NG-KAD", "2018-03-15", None),
     ("MI-NG-03", "NG", "Maiduguri armoury", "planned", None, "2018-12-15", None),
 ]
 
 FUNDERS = [
     {"name": "European Union", "role": "funding", "org_type": "40"},
-    {"name": "United Nations Office for Disarmament Affairs (UNODA)", "role": "funding", "org_type": "40"},
+    {
+        "name": "United Nations Office for Disarmament Affairs (UNODA)",
+        "role": "funding",
+        "org_type": "40",
+    },
     {"name": "UNREC", "role": "implementing", "org_type": "40"},
     {"name": "UNREC", "role": "accountable", "org_type": "40"},
 ]
@@ -103,7 +153,11 @@ def _geography(actor) -> dict:
             )
         if not Organisation.objects.filter(code=f"{code}-CN").exists():
             site_services.organisation_create(
-                actor=actor, country=countries[code], code="CN", name=COMMISSIONS[code], kind="commission"
+                actor=actor,
+                country=countries[code],
+                code="CN",
+                name=COMMISSIONS[code],
+                kind="commission",
             )
     for country, part, name, town, lat, lon in SITES:
         if not Site.objects.filter(code=f"{country}-{part}").exists():
@@ -167,7 +221,11 @@ def _activities(actor, prog, countries):
         focuses=["stockpile", "ammunition"],
         budget_amount="18500000",
         currency="XOF",
-        orgs=[*FUNDERS, PARTNERS[1], {"name": "CNPAL Mali", "role": "beneficiary", "org_type": "10"}],
+        orgs=[
+            *FUNDERS,
+            PARTNERS[1],
+            {"name": "CNPAL Mali", "role": "beneficiary", "org_type": "10"},
+        ],
         contacts=[CONTACT],
         sites=["ML-KTI", "ML-BKOGN"],
     )
@@ -212,7 +270,11 @@ def _activities(actor, prog, countries):
         contacts=[CONTACT],
     )
     services.transaction_add(
-        actor=actor, activity=dakar, kind="4", transaction_date=date(2018, 11, 30), amount="39800000"
+        actor=actor,
+        activity=dakar,
+        kind="4",
+        transaction_date=date(2018, 11, 30),
+        amount="39800000",
     )
     niamey = services.activity_save(
         actor=actor,
@@ -259,7 +321,12 @@ def _activities(actor, prog, countries):
 
 SOP_ITEMS = [
     ("chapter", "1", "Responsibilities of the depot commander", "Responsabilités du chef de dépôt"),
-    ("chapter", "2", "Accounting for weapons and ammunition", "Comptabilité des armes et munitions"),
+    (
+        "chapter",
+        "2",
+        "Accounting for weapons and ammunition",
+        "Comptabilité des armes et munitions",
+    ),
     ("check", "2.3", "Annual 100 % stock check recorded", "Inventaire annuel à 100 % consigné"),
     ("check", "3.1", "Key register kept and checked", "Registre des clés tenu et contrôlé"),
 ]
@@ -281,7 +348,12 @@ def _sops(actor, countries, bamako, niamey):
             title_fr="Sécurité physique et gestion des stocks",
         )
         v1 = services.sop_version_add(
-            actor=actor, sop=sop, number="1.0", language="fr", issued_date=_d(v1_date), items=SOP_ITEMS
+            actor=actor,
+            sop=sop,
+            number="1.0",
+            language="fr",
+            issued_date=_d(v1_date),
+            items=SOP_ITEMS,
         )
         out[code] = (sop, v1, workshop, v2_date)
     # Mali: version 1.0 validated first and enforced by the inspection checklist; version 2.0
@@ -305,7 +377,10 @@ def _sops(actor, countries, bamako, niamey):
             number="2.0",
             language="fr",
             issued_date=_d(v2_date),
-            items=[*SOP_ITEMS, ("check", "4.2", "Lightning protection tested", "Paratonnerre testé")],
+            items=[
+                *SOP_ITEMS,
+                ("check", "4.2", "Lightning protection tested", "Paratonnerre testé"),
+            ],
         )
         services.sop_version_status(actor=actor, version=v2, status="under_review")
         services.sop_version_validate(
@@ -333,52 +408,123 @@ def _sops(actor, countries, bamako, niamey):
         title_fr="Sécurité physique et gestion des stocks",
     )
     bf_v1 = services.sop_version_add(
-        actor=actor, sop=bf, number="0.9", language="fr", issued_date=date(2018, 6, 1), items=SOP_ITEMS
+        actor=actor,
+        sop=bf,
+        number="0.9",
+        language="fr",
+        issued_date=date(2018, 6, 1),
+        items=SOP_ITEMS,
     )
     services.sop_version_status(actor=actor, version=bf_v1, status="under_review")
 
 
 # event code, country, title, course, tot, place, start, end, trainers, trainees
 TRAININGS = [
-    ("TOT-ML-2017", "ML", "Training of trainers in PSSM", True, "Bamako", "2017-10-09", "2017-10-20",
-     [("Peter Hughes", "MAG"), ("Claire Martin", "MAG")],
-     [("Adama Coulibaly", "FAMA"), ("Fatoumata Sangaré", "Gendarmerie nationale"),
-      ("Oumar Touré", "Garde nationale"), ("Ibrahim Diarra", "Police nationale")]),
-    ("TOT-NE-2018", "NE", "Training of trainers in PSSM", True, "Niamey", "2018-01-15", "2018-01-26",
-     [("Jean Dupont", "UNMAS")],
-     [("Abdou Hamani", "Forces armées nigériennes"), ("Mariama Issoufou", "Garde nationale du Niger"),
-      ("Souleymane Garba", "Gendarmerie nationale")]),
-    ("STK-ML-KTI-2018", "ML", "Storekeepers' course: accounting and physical security", False, "Kati",
-     "2018-03-05", "2018-03-09",
-     [("Adama Coulibaly", "FAMA"), ("Fatoumata Sangaré", "Gendarmerie nationale")],
-     [("Moussa Traoré", "FAMA"), ("Boubacar Keïta", "FAMA"), ("Aminata Koné", "FAMA"),
-      ("Sidi Maïga", "Gendarmerie nationale"), ("Awa Diallo", "Garde nationale")]),
-    ("STK-ML-GAO-2018", "ML", "Storekeepers' course: accounting and physical security", False, "Gao",
-     "2018-06-11", "2018-06-15",
-     [("Oumar Touré", "Garde nationale")],
-     [("Hamidou Cissé", "Garde nationale"), ("Sidi Maïga", "Gendarmerie nationale"),
-      ("Yacouba Dembélé", "FAMA")]),
-    ("STK-NE-2018", "NE", "Storekeepers' course: accounting and physical security", False, "Agadez",
-     "2018-04-09", "2018-04-13",
-     [("Abdou Hamani", "Forces armées nigériennes")],
-     [("Ali Moussa", "Forces armées nigériennes"), ("Zeinabou Idrissa", "Garde nationale du Niger"),
-      ("Harouna Seydou", "Gendarmerie nationale")]),
-    ("TOT-ML-2018-G3", "ML", "Refresher for new trainers", True, "Bamako", "2018-09-03", "2018-09-07",
-     [("Moussa Traoré", "FAMA")],
-     [("Kadiatou Sow", "FAMA"), ("Mahamane Ag Ahmed", "Garde nationale")]),
+    (
+        "TOT-ML-2017",
+        "ML",
+        "Training of trainers in PSSM",
+        True,
+        "Bamako",
+        "2017-10-09",
+        "2017-10-20",
+        [("Peter Hughes", "MAG"), ("Claire Martin", "MAG")],
+        [
+            ("Adama Coulibaly", "FAMA"),
+            ("Fatoumata Sangaré", "Gendarmerie nationale"),
+            ("Oumar Touré", "Garde nationale"),
+            ("Ibrahim Diarra", "Police nationale"),
+        ],
+    ),
+    (
+        "TOT-NE-2018",
+        "NE",
+        "Training of trainers in PSSM",
+        True,
+        "Niamey",
+        "2018-01-15",
+        "2018-01-26",
+        [("Jean Dupont", "UNMAS")],
+        [
+            ("Abdou Hamani", "Forces armées nigériennes"),
+            ("Mariama Issoufou", "Garde nationale du Niger"),
+            ("Souleymane Garba", "Gendarmerie nationale"),
+        ],
+    ),
+    (
+        "STK-ML-KTI-2018",
+        "ML",
+        "Storekeepers' course: accounting and physical security",
+        False,
+        "Kati",
+        "2018-03-05",
+        "2018-03-09",
+        [("Adama Coulibaly", "FAMA"), ("Fatoumata Sangaré", "Gendarmerie nationale")],
+        [
+            ("Moussa Traoré", "FAMA"),
+            ("Boubacar Keïta", "FAMA"),
+            ("Aminata Koné", "FAMA"),
+            ("Sidi Maïga", "Gendarmerie nationale"),
+            ("Awa Diallo", "Garde nationale"),
+        ],
+    ),
+    (
+        "STK-ML-GAO-2018",
+        "ML",
+        "Storekeepers' course: accounting and physical security",
+        False,
+        "Gao",
+        "2018-06-11",
+        "2018-06-15",
+        [("Oumar Touré", "Garde nationale")],
+        [
+            ("Hamidou Cissé", "Garde nationale"),
+            ("Sidi Maïga", "Gendarmerie nationale"),
+            ("Yacouba Dembélé", "FAMA"),
+        ],
+    ),
+    (
+        "STK-NE-2018",
+        "NE",
+        "Storekeepers' course: accounting and physical security",
+        False,
+        "Agadez",
+        "2018-04-09",
+        "2018-04-13",
+        [("Abdou Hamani", "Forces armées nigériennes")],
+        [
+            ("Ali Moussa", "Forces armées nigériennes"),
+            ("Zeinabou Idrissa", "Garde nationale du Niger"),
+            ("Harouna Seydou", "Gendarmerie nationale"),
+        ],
+    ),
+    (
+        "TOT-ML-2018-G3",
+        "ML",
+        "Refresher for new trainers",
+        True,
+        "Bamako",
+        "2018-09-03",
+        "2018-09-07",
+        [("Moussa Traoré", "FAMA")],
+        [("Kadiatou Sow", "FAMA"), ("Mahamane Ag Ahmed", "Garde nationale")],
+    ),
 ]
 
 
 def _trainings(actor, countries):
     storekeeper = User.objects.filter(username="magasinier").first()
-    for i, (code, country, title, tot, place, start, end, trainers, trainees) in enumerate(TRAININGS):
+    for i, (code, country, title, tot, place, start, end, trainers, trainees) in enumerate(
+        TRAININGS
+    ):
         event = services.training_create(
             actor=actor,
             code=code,
             title_en=title,
-            title_fr={"Training of trainers in PSSM": "Formation de formateurs en PSSM",
-                      "Refresher for new trainers": "Recyclage des nouveaux formateurs"}.get(
-                title, "Cours des magasiniers : comptabilité et sécurité physique"),
+            title_fr={
+                "Training of trainers in PSSM": "Formation de formateurs en PSSM",
+                "Refresher for new trainers": "Recyclage des nouveaux formateurs",
+            }.get(title, "Cours des magasiniers : comptabilité et sécurité physique"),
             course=title,
             country=countries[country],
             place=place,
@@ -502,7 +648,9 @@ def load(password: str) -> dict:
     _trainings(actor, countries)
     _installations(actor, countries, works)
     for section, (en, fr) in NARRATIVES.items():
-        services.narrative_save(actor=actor, programme=prog, section=section, text_en=en, text_fr=fr)
+        services.narrative_save(
+            actor=actor, programme=prog, section=section, text_en=en, text_fr=fr
+        )
     services.narrative_save(
         actor=actor,
         programme=prog,

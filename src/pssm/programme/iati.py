@@ -42,9 +42,7 @@ def _narratives(parent, tag: str, en: str, fr: str, **attrs):
 
 
 def _value(parent, tag: str, amount, currency: str, value_date: date):
-    el = etree.SubElement(
-        parent, tag, currency=currency, **{"value-date": value_date.isoformat()}
-    )
+    el = etree.SubElement(parent, tag, currency=currency, **{"value-date": value_date.isoformat()})
     el.text = f"{amount:.2f}"
     return el
 
@@ -166,9 +164,7 @@ def _programme(root, prog: Programme, today: date, countries: list[str]):
     _countries(el, countries)
     etree.SubElement(el, "sector", vocabulary="1", code=SECTOR_SALW)
     for act in prog.activities.all():
-        etree.SubElement(
-            el, "related-activity", ref=f"{prog.iati_identifier}-{act.code}", type="2"
-        )
+        etree.SubElement(el, "related-activity", ref=f"{prog.iati_identifier}-{act.code}", type="2")
     period_end = min(prog.end_date or today, today)
     for result in ind.indicators_compute(countries=countries, as_of=period_end):
         res = etree.SubElement(el, "result", {"type": "2", "aggregation-status": "0"})
@@ -222,7 +218,9 @@ def iati_bytes(*, programme: Programme, countries: list[str], today: date | None
     problems = iati_errors(tree)
     if problems:
         raise ValidationError(
-            gettext_noop("The IATI export does not validate against the IATI 2.03 schema: %(errors)s"),
+            gettext_noop(
+                "The IATI export does not validate against the IATI 2.03 schema: %(errors)s"
+            ),
             params={"errors": "; ".join(problems[:5])},
             details={"errors": problems},
         )

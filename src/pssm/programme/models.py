@@ -187,7 +187,9 @@ class Transaction(models.Model):
 
     class Meta:
         ordering = ["transaction_date", "pk"]
-        constraints = [models.CheckConstraint(name="transaction_amount", condition=Q(amount__gte=0))]
+        constraints = [
+            models.CheckConstraint(name="transaction_amount", condition=Q(amount__gte=0))
+        ]
 
 
 class Contact(models.Model):
@@ -262,9 +264,7 @@ class SopVersion(models.Model):
 
     class Meta:
         ordering = ["sop", "-issued_date", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["sop", "number"], name="sop_version_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["sop", "number"], name="sop_version_unique")]
 
     def __str__(self):
         return f"{self.sop.code} v{self.number}"

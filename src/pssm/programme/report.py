@@ -22,8 +22,16 @@ from pssm.domain import programme as rules
 from pssm.sites.models import Country
 
 from . import indicators as ind
-from .models import Activity, Contact, ModelInstallation, Narrative, Participation, Programme
-from .models import SopVersion, TrainingEvent
+from .models import (
+    Activity,
+    Contact,
+    ModelInstallation,
+    Narrative,
+    Participation,
+    Programme,
+    SopVersion,
+    TrainingEvent,
+)
 from .selectors import installation_rows
 
 
@@ -74,7 +82,16 @@ def _country_blocks(country: Country, start: date, end: date, results) -> list[B
     versions = SopVersion.objects.filter(
         sop__country=country, validation__decided_date__range=(start, end)
     ).select_related("sop", "validation__workshop")
-    rows = [[_("SOP"), _("Version"), _("Validated on"), _("Workshop"), _("Participants"), _("Signed by")]]
+    rows = [
+        [
+            _("SOP"),
+            _("Version"),
+            _("Validated on"),
+            _("Workshop"),
+            _("Participants"),
+            _("Signed by"),
+        ]
+    ]
     for v in versions:
         val = v.validation
         rows.append(
@@ -87,7 +104,11 @@ def _country_blocks(country: Country, start: date, end: date, results) -> list[B
                 val.signatory_title,
             ]
         )
-    out.append(Block("table", rows=rows) if len(rows) > 1 else Block("p", _("No SOP validated in the period.")))
+    out.append(
+        Block("table", rows=rows)
+        if len(rows) > 1
+        else Block("p", _("No SOP validated in the period."))
+    )
     out.append(Block("h2", _("Training cascade")))
     events = TrainingEvent.objects.filter(country=country, start_date__range=(start, end))
     parts = Participation.objects.filter(event__in=events)
@@ -104,8 +125,13 @@ def _country_blocks(country: Country, start: date, end: date, results) -> list[B
                 "(each counted once), %(passed)s certificates; the cascade has %(depth)s "
                 "generations."
             )
-            % {"events": events.count(), "trainers": trainers, "trainees": trainees,
-               "passed": passed, "depth": depth},
+            % {
+                "events": events.count(),
+                "trainers": trainers,
+                "trainees": trainees,
+                "passed": passed,
+                "depth": depth,
+            },
         )
     )
     out.append(Block("h2", _("Model installations")))
@@ -136,7 +162,15 @@ def _sessions(country):
 
 
 def _indicator_table(results, code: str) -> Block:
-    rows = [[_("Indicator"), _("At the start"), _("At the end"), _("Numerator / denominator"), _("Trend")]]
+    rows = [
+        [
+            _("Indicator"),
+            _("At the start"),
+            _("At the end"),
+            _("Numerator / denominator"),
+            _("Trend"),
+        ]
+    ]
     for before, after in results:
         b = next(f for f in before.by_country if f.country == code) if code else before.total
         a = next(f for f in after.by_country if f.country == code) if code else after.total
@@ -159,7 +193,11 @@ def evaluation_blocks(*, programme: Programme, countries: list[str], start: date
     out = [
         Block("title", _("Regional evaluation report")),
         Block("p", programme.title),
-        Block("p", _("Period: %(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}),
+        Block(
+            "p",
+            _("Period: %(start)s to %(end)s")
+            % {"start": start.isoformat(), "end": end.isoformat()},
+        ),
     ]
     for country in Country.objects.filter(code__in=countries).order_by("code"):
         out.extend(_country_blocks(country, start, end, results))
@@ -192,7 +230,11 @@ def evaluation_blocks(*, programme: Programme, countries: list[str], start: date
     if evaluations:
         out.append(Block("h2", _("Evaluation conference")))
         for a in evaluations:
-            out.append(Block("p", f"{a.title} — {a.place}, {a.start_date:%Y-%m-%d} - {a.end_date:%Y-%m-%d}"))
+            out.append(
+                Block(
+                    "p", f"{a.title} — {a.place}, {a.start_date:%Y-%m-%d} - {a.end_date:%Y-%m-%d}"
+                )
+            )
             out.append(Block("p", a.description))
     for n in Narrative.objects.filter(programme=programme, country__isnull=True):
         out.append(Block("h2", n.get_section_display()))

@@ -56,8 +56,7 @@ INDICATORS = [
         "Trainers trained who train others",
         "Formateurs formés qui forment à leur tour",
         "Persons trained in a training of trainers who were later trainers of an event.",
-        "Personnes formées lors d'une formation de formateurs qui ont ensuite animé une "
-        "formation.",
+        "Personnes formées lors d'une formation de formateurs qui ont ensuite animé une formation.",
         "Trainees of a training of trainers who later trained others",
         "Stagiaires d'une formation de formateurs ayant ensuite formé d'autres personnes",
         "Trainees of a training of trainers",

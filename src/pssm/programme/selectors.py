@@ -11,8 +11,15 @@ from pssm.domain import programme as rules
 from .models import Activity, ModelInstallation, Participation, Sop, TemplateReview, TrainingEvent
 
 
-def activity_list(*, countries: list[str], q: str = "", country: str = "", type_code: str = "",
-                  focus: str = "", year: str = ""):
+def activity_list(
+    *,
+    countries: list[str],
+    q: str = "",
+    country: str = "",
+    type_code: str = "",
+    focus: str = "",
+    year: str = "",
+):
     qs = Activity.objects.filter(countries__code__in=countries)
     if country:
         qs = qs.filter(countries__code=country)
@@ -24,8 +31,12 @@ def activity_list(*, countries: list[str], q: str = "", country: str = "", type_
         qs = qs.filter(start_date__year=int(year))
     if q:
         qs = qs.filter(
-            Q(title_en__icontains=q) | Q(title_fr__icontains=q) | Q(place__icontains=q)
-            | Q(code__icontains=q) | Q(description_en__icontains=q) | Q(description_fr__icontains=q)
+            Q(title_en__icontains=q)
+            | Q(title_fr__icontains=q)
+            | Q(place__icontains=q)
+            | Q(code__icontains=q)
+            | Q(description_en__icontains=q)
+            | Q(description_fr__icontains=q)
         )
     ids = qs.values("pk")
     return (
@@ -41,8 +52,18 @@ def activity_get(*, countries: list[str], code: str) -> Activity | None:
         Activity.objects.filter(code=code, countries__code__in=countries)
         .distinct()
         .select_related("programme")
-        .prefetch_related("countries", "types", "focuses", "orgs", "contacts", "transactions",
-                          "sites", "sop_versions__sop", "trainings", "installations")
+        .prefetch_related(
+            "countries",
+            "types",
+            "focuses",
+            "orgs",
+            "contacts",
+            "transactions",
+            "sites",
+            "sop_versions__sop",
+            "trainings",
+            "installations",
+        )
         .first()
     )
 
@@ -51,8 +72,12 @@ def sop_list(*, countries: list[str]):
     return (
         Sop.objects.filter(country__code__in=countries)
         .select_related("country")
-        .prefetch_related("versions__validation__institutions", "versions__validation__workshop",
-                          "versions__templates", "versions__items")
+        .prefetch_related(
+            "versions__validation__institutions",
+            "versions__validation__workshop",
+            "versions__templates",
+            "versions__items",
+        )
     )
 
 

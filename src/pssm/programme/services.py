@@ -68,9 +68,7 @@ def _countries(codes, field: str = "countries") -> list[Country]:
     found = list(Country.objects.filter(code__in=codes))
     missing = sorted(set(codes) - {c.code for c in found})
     if missing:
-        raise invalid(
-            gettext_noop("Unknown country: %(codes)s."), field, codes=", ".join(missing)
-        )
+        raise invalid(gettext_noop("Unknown country: %(codes)s."), field, codes=", ".join(missing))
     return found
 
 
@@ -103,7 +101,9 @@ def programme_create(*, actor, code: str, title_en: str, title_fr: str, **values
     with transaction.atomic():
         prog.save()
         prog.countries.set(countries)
-        _journal(actor, "programme.created", {"code": code, "countries": [c.code for c in countries]})
+        _journal(
+            actor, "programme.created", {"code": code, "countries": [c.code for c in countries]}
+        )
     return prog
 
 
@@ -222,7 +222,9 @@ def _contact(row: dict, index: int) -> dict:
     name = str(row.get("name", "")).strip()
     if not name:
         raise invalid(gettext_noop("Contact %(n)s has no name."), "contacts", n=index)
-    values = {k: str(row.get(k, "")).strip() for k in ("organisation", "job_title", "email", "telephone")}
+    values = {
+        k: str(row.get(k, "")).strip() for k in ("organisation", "job_title", "email", "telephone")
+    }
     contact = Contact(name=name, **values)
     validate_instance(contact, exclude=["activity"])
     return {"name": name, **values}
@@ -279,7 +281,9 @@ def attachment_add(*, actor, activity: Activity, kind: str, title: str, upload) 
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0]
     if content_type not in ATTACHMENT_TYPES:
         raise invalid(
-            gettext_noop("Files of type %(type)s cannot be attached (PDF, image, text, DOCX, ODT, XLSX)."),
+            gettext_noop(
+                "Files of type %(type)s cannot be attached (PDF, image, text, DOCX, ODT, XLSX)."
+            ),
             "file",
             type=content_type or "?",
         )
@@ -357,7 +361,10 @@ def sop_version_add(
     with transaction.atomic():
         version.save()
         SopItem.objects.bulk_create(
-            [SopItem(version=version, kind=k, ref=r, text_en=en, text_fr=fr) for k, r, en, fr in items]
+            [
+                SopItem(version=version, kind=k, ref=r, text_en=en, text_fr=fr)
+                for k, r, en, fr in items
+            ]
         )
         _journal(
             actor,
@@ -425,12 +432,17 @@ def sop_version_validate(
     with transaction.atomic():
         record.save()
         ValidationInstitution.objects.bulk_create(
-            [ValidationInstitution(validation=record, institution=n, participants=c) for n, c in rows]
+            [
+                ValidationInstitution(validation=record, institution=n, participants=c)
+                for n, c in rows
+            ]
         )
         version.status = SopVersion.Status.VALIDATED
         version.save(update_fields=["status"])
         reviews = []
-        older = SopVersion.objects.filter(sop=version.sop, status="validated").exclude(pk=version.pk)
+        older = SopVersion.objects.filter(sop=version.sop, status="validated").exclude(
+            pk=version.pk
+        )
         for old in older:
             old.status = SopVersion.Status.SUPERSEDED
             old.save(update_fields=["status"])
@@ -577,7 +589,9 @@ def participants_record(*, actor, event: TrainingEvent, rows) -> list[Participat
         person = row["person"]
         role = row.get("role", "")
         if role not in Participation.Role.values:
-            raise invalid(gettext_noop("Row %(n)s: %(role)s is not a role."), "role", n=i, role=role)
+            raise invalid(
+                gettext_noop("Row %(n)s: %(role)s is not a role."), "role", n=i, role=role
+            )
         group = trainers if role == "trainer" else trainees
         other = trainees if role == "trainer" else trainers
         if person.pk in other:
@@ -687,7 +701,11 @@ def works_add(
         _journal(
             actor,
             "programme.works_added",
-            {"installation": installation.code, "budget": str(work.budget_amount), "currency": currency},
+            {
+                "installation": installation.code,
+                "budget": str(work.budget_amount),
+                "currency": currency,
+            },
             installation.country.code,
         )
     return work
@@ -704,7 +722,9 @@ def narrative_save(
     if not (text_en or "").strip() or not (text_fr or "").strip():
         raise invalid(gettext_noop("Write the section in French and in English."), "text_fr")
     with transaction.atomic():
-        row = Narrative.objects.filter(programme=programme, country=country, section=section).first()
+        row = Narrative.objects.filter(
+            programme=programme, country=country, section=section
+        ).first()
         row = row or Narrative(programme=programme, country=country, section=section)
         row.text_en, row.text_fr = text_en.strip(), text_fr.strip()
         row.save()

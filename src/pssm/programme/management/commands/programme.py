@@ -59,8 +59,12 @@ class Command(PssmCommand):
             if out.suffix.lower() not in {".pdf", ".docx"}:
                 raise CommandError(f"--out {out}: the report is written as .pdf or .docx")
             data = report.evaluation_report(
-                programme=prog, countries=countries, start=start, end=end,
-                lang=options["lang"], fmt=fmt,
+                programme=prog,
+                countries=countries,
+                start=start,
+                end=end,
+                lang=options["lang"],
+                fmt=fmt,
             )
         else:
             data = iati.iati_bytes(programme=prog, countries=countries)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programme"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("indicators/<str:code>/", views.indicator_detail, name="indicator_detail"),
+    path("activities/", views.activity_list, name="activity_list"),
+    path("activities/new/", views.activity_form, name="activity_create"),
+    path("activities/<str:code>/", views.activity_detail, name="activity_detail"),
+    path("activities/<str:code>/edit/", views.activity_form, name="activity_edit"),
+    path("activities/<str:code>/sheet.pdf", views.activity_sheet, name="activity_sheet"),
+    path("activities/<str:code>/files/", views.attachment_add, name="attachment_add"),
+    path("activities/<str:code>/files/<int:pk>/", views.attachment_get, name="attachment_get"),
+    path("sops/", views.sop_list, name="sop_list"),
+    path("sops/reviews/<int:pk>/close/", views.review_close, name="review_close"),
+    path("trainings/", views.training_list, name="training_list"),
+    path("certificates/<int:pk>.pdf", views.certificate, name="certificate"),
+    path("installations/", views.installation_list, name="installation_list"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("iati.xml", views.iati_export, name="iati_export"),
+]
