@@ -18,7 +18,7 @@ def bar_chart(title: str, bars: list[tuple[str, float | Decimal | int, str]], *,
     """Horizontal bars: ``(label, value, shown value)``; the scale runs to ``maximum`` (100
     for percentages) or to the largest value."""
     height = 24 + 20 * len(bars)
-    top = max([float(v) for _l, v, _s in bars] + [float(maximum or 0), 1.0])
+    top = max([float(v or 0) for _l, v, _s in bars] + [float(maximum or 0), 1.0])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 {height}" width="100%" '
         f'role="img" aria-label="{escape(title)}" class="chart">',

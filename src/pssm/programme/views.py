@@ -16,8 +16,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
 from pssm.core.web import call_service, clean_filters, paginate, run_service
+from pssm.domain.access import Action
 from pssm.domain.errors import PssmError
 
 from . import access, charts, iati, report, selectors, services
@@ -124,7 +126,7 @@ def activity_list(request):
             "countries": countries,
             "types": ActivityType.objects.all(),
             "focuses": ActivityFocus.objects.all(),
-            "can_edit": bool(access.countries_for(request.user, access.Action.PROGRAMME_EDIT)),
+            "can_edit": authz.can_anywhere(request.user, Action.PROGRAMME_EDIT),
         },
     )
 
@@ -253,6 +255,10 @@ class ActivityForm(forms.Form):
 def activity_form(request, code=None):
     access.check_view(request.user)
     activity = _activity(request, code) if code else None
+    if activity is not None:
+        access.check_edit(request.user, activity.country_codes())
+    else:
+        authz.check_anywhere(request.user, Action.PROGRAMME_EDIT)
     if request.method == "POST":
         form = ActivityForm(request.POST)
         if form.is_valid():

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pssm.accounts import authz
@@ -22,6 +23,6 @@ def programme_menu_link(context):
     return format_html(
         '<a href="{}"{}>{}</a>',
         reverse("programme:dashboard"),
-        format_html(' class="active" aria-current="page"') if active else "",
+        mark_safe(' class="active" aria-current="page"') if active else "",
         _("Programme"),
     )
