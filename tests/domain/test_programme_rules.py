@@ -74,7 +74,7 @@ sessions_st = st.lists(
         st.frozensets(people, min_size=1, max_size=2),
         st.frozensets(people, min_size=1, max_size=4),
     ),
-    max_size=8,
+    max_size=6,
 ).map(
     lambda rows: [
         rules.Session(f"e{i}", date(2017, 1, 1) + timedelta(days), tr, te - tr)

@@ -232,7 +232,7 @@ def test_the_csv_export_cannot_carry_a_formula(programme, system, client, make):
 
     body = b"".join(client.get("/programme/activities/?format=csv&q=F").streaming_content)
 
-    assert b"'=HYPERLINK" in body or b"\t=HYPERLINK" in body or b",=HYPERLINK" not in body
+    assert b",'=HYPERLINK(1)," in body
 
 
 def test_a_national_commission_edits_only_its_own_country(programme, make):
