@@ -34,8 +34,12 @@ def test_the_demo_holds_the_programme_across_six_countries(programme):
     assert ModelInstallation.objects.count() == 18
     assert set(Activity.objects.values_list("code", flat=True)) >= {"ML-2017-SOP", "RG-2018-EVAL"}
     dakar = Activity.objects.get(code="RG-2018-EVAL")
-    assert dakar.is_evaluation and dakar.place.startswith("Dakar") and len(dakar.country_codes()) == 6
-    validated = SopVersion.objects.filter(status="validated").values_list("sop__country__code", flat=True)
+    assert (
+        dakar.is_evaluation and dakar.place.startswith("Dakar") and len(dakar.country_codes()) == 6
+    )
+    validated = SopVersion.objects.filter(status="validated").values_list(
+        "sop__country__code", flat=True
+    )
     assert set(validated) == {"ML", "NE"}
     cascade, _persons = selectors.cascade_for(countries=codes)
     assert cascade.depth() >= 3
@@ -55,20 +59,20 @@ def test_a_person_trained_twice_is_held_once(programme, system):
 
 
 def _activity_values(**changes):
-    values = dict(
-        code="ML-2019-X",
-        countries=["ML"],
-        title_en="Workshop",
-        title_fr="Atelier",
-        status="1",
-        start_date=date(2019, 2, 1),
-        end_date=date(2019, 2, 3),
-        budget_amount="1000",
-        currency="XOF",
-        orgs=[{"name": "European Union", "role": "funding"}],
-        description_en="d",
-        description_fr="d",
-    )
+    values = {
+        "code": "ML-2019-X",
+        "countries": ["ML"],
+        "title_en": "Workshop",
+        "title_fr": "Atelier",
+        "status": "1",
+        "start_date": date(2019, 2, 1),
+        "end_date": date(2019, 2, 3),
+        "budget_amount": "1000",
+        "currency": "XOF",
+        "orgs": [{"name": "European Union", "role": "funding"}],
+        "description_en": "d",
+        "description_fr": "d",
+    }
     values.update(changes)
     return values
 
@@ -124,8 +128,13 @@ def test_a_version_is_not_validated_without_its_record(programme, system):
     assert "validation" in exc.value.details
     with pytest.raises(ValidationError):
         services.sop_version_validate(
-            actor=system, version=version, decision="ok", decided_date=date(2018, 7, 1),
-            signatory="x", signatory_title="Minister", institutions=[],
+            actor=system,
+            version=version,
+            decision="ok",
+            decided_date=date(2018, 7, 1),
+            signatory="x",
+            signatory_title="Minister",
+            institutions=[],
         )
     version.refresh_from_db()
     assert version.status == "under_review"
@@ -177,11 +186,17 @@ def _docx_text(data: bytes) -> str:
         return z.read("word/document.xml").decode()
 
 
-@pytest.mark.parametrize("lang, heading", [("en", "Regional summary"), ("fr", "Synthèse régionale")])
+@pytest.mark.parametrize(
+    "lang, heading", [("en", "Regional summary"), ("fr", "Synthèse régionale")]
+)
 def test_the_evaluation_report_names_only_contact_points(programme, lang, heading):
     data = report.evaluation_report(
-        programme=programme, countries=_countries(), start=date(2017, 1, 1),
-        end=date(2018, 12, 31), lang=lang, fmt="docx",
+        programme=programme,
+        countries=_countries(),
+        start=date(2017, 1, 1),
+        end=date(2018, 12, 31),
+        lang=lang,
+        fmt="docx",
     )
 
     text = _docx_text(data)
@@ -198,8 +213,16 @@ def test_the_evaluation_command_writes_a_pdf(programme, tmp_path):
     out = tmp_path / "evaluation.pdf"
 
     call_command(
-        "programme", "evaluation", "--from", "2017-01-01", "--to", "2018-12-31",
-        "--lang", "en", "--out", str(out),
+        "programme",
+        "evaluation",
+        "--from",
+        "2017-01-01",
+        "--to",
+        "2018-12-31",
+        "--lang",
+        "en",
+        "--out",
+        str(out),
     )
 
     assert out.read_bytes().startswith(b"%PDF")
@@ -209,11 +232,18 @@ def test_the_programme_viewer_sees_every_page_and_edits_nothing(programme, clien
     client.force_login(make.user("programme_viewer", None, username="viewer", language="en"))
     part = Participation.objects.filter(result="passed").first()
     pages = [
-        "/programme/", "/programme/indicators/MI-RRPL2/", "/programme/activities/",
-        "/programme/activities/ML-2017-SOP/", "/programme/activities/ML-2017-SOP/sheet.pdf",
-        "/programme/sops/", "/programme/trainings/", "/programme/installations/",
-        "/programme/evaluation/", f"/programme/certificates/{part.pk}.pdf",
-        "/programme/activities/?format=csv", "/programme/activities/?format=xlsx&q=Bamako",
+        "/programme/",
+        "/programme/indicators/MI-RRPL2/",
+        "/programme/activities/",
+        "/programme/activities/ML-2017-SOP/",
+        "/programme/activities/ML-2017-SOP/sheet.pdf",
+        "/programme/sops/",
+        "/programme/trainings/",
+        "/programme/installations/",
+        "/programme/evaluation/",
+        f"/programme/certificates/{part.pk}.pdf",
+        "/programme/activities/?format=csv",
+        "/programme/activities/?format=xlsx&q=Bamako",
     ]
 
     for url in pages:
@@ -242,9 +272,16 @@ def test_a_national_commission_edits_only_its_own_country(programme, make):
 
     with pytest.raises(PermissionDeniedError):
         services.activity_save(
-            actor=commission, programme=programme, activity=bamako, code=bamako.code,
-            countries=["ML"], title_en="x", title_fr="x", status="3",
-            start_date=bamako.start_date, end_date=bamako.end_date,
+            actor=commission,
+            programme=programme,
+            activity=bamako,
+            code=bamako.code,
+            countries=["ML"],
+            title_en="x",
+            title_fr="x",
+            status="3",
+            start_date=bamako.start_date,
+            end_date=bamako.end_date,
         )
     services.activity_save(
         actor=commission, programme=programme, **_activity_values(code="NE-X", countries=["NE"])
@@ -263,16 +300,36 @@ def test_a_storekeeper_does_not_see_the_programme(programme, client, make):
 def test_the_programme_staff_edit_through_the_form(programme, client, make):
     client.force_login(make.user("programme_staff", None, username="staffer", language="en"))
 
-    bad = client.post("/programme/activities/new/", {
-        "code": "NG-2019-W", "title_fr": "A", "title_en": "A", "status": "1",
-        "start_date": "2019-05-02", "end_date": "2019-05-01", "countries": "NG",
-        "budget_amount": "10", "currency": "NGN", "orgs": "funding | European Union | | 40",
-    })
-    ok = client.post("/programme/activities/new/", {
-        "code": "NG-2019-W", "title_fr": "A", "title_en": "A", "status": "1",
-        "start_date": "2019-05-01", "end_date": "2019-05-02", "countries": "NG",
-        "budget_amount": "10", "currency": "NGN", "orgs": "funding | European Union | | 40",
-    })
+    bad = client.post(
+        "/programme/activities/new/",
+        {
+            "code": "NG-2019-W",
+            "title_fr": "A",
+            "title_en": "A",
+            "status": "1",
+            "start_date": "2019-05-02",
+            "end_date": "2019-05-01",
+            "countries": "NG",
+            "budget_amount": "10",
+            "currency": "NGN",
+            "orgs": "funding | European Union | | 40",
+        },
+    )
+    ok = client.post(
+        "/programme/activities/new/",
+        {
+            "code": "NG-2019-W",
+            "title_fr": "A",
+            "title_en": "A",
+            "status": "1",
+            "start_date": "2019-05-01",
+            "end_date": "2019-05-02",
+            "countries": "NG",
+            "budget_amount": "10",
+            "currency": "NGN",
+            "orgs": "funding | European Union | | 40",
+        },
+    )
 
     assert bad.status_code == 200 and b"before the start date" in bad.content
     assert ok.status_code == 302

@@ -140,10 +140,7 @@ def cascade(sessions: Iterable[Session]) -> Cascade:
         if person in generation:
             return generation[person]
         trainers = trained_by.get(person, set()) - seen - {person}
-        if not trainers:
-            value = 1
-        else:
-            value = 1 + min(gen(t, seen | {person}) for t in trainers)
+        value = 1 + min((gen(t, seen | {person}) for t in trainers), default=0)
         generation[person] = value
         return value
 

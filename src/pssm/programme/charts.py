@@ -88,7 +88,8 @@ def installation_map(title: str, points: list[tuple[str, str, float, float, str]
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height + 30:.0f}" '
         f'width="100%" role="img" aria-label="{escape(title)}" class="chart map">',
         f"<title>{escape(title)}</title>",
-        f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#f4f1e8" stroke="{GRID}"/>',
+        f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#f4f1e8" '
+        f'stroke="{GRID}"/>',
     ]
     for lon in range(-15, 25, 5):
         x, _y = xy(0, lon)
@@ -119,7 +120,8 @@ def legend(labels: dict[str, str], height: float) -> str:
         x = 10 + i * 150
         parts.append(
             f'<circle cx="{x}" cy="{height + 15}" r="5" fill="{STATUS_COLOURS[status]}"/>'
-            f'<text x="{x + 9}" y="{height + 19}" font-size="11" fill="{TEXT}">{escape(label)}</text>'
+            f'<text x="{x + 9}" y="{height + 19}" font-size="11" '
+            f'fill="{TEXT}">{escape(label)}</text>'
         )
     return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every text is escaped
 

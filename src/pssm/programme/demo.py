@@ -628,7 +628,9 @@ def load(password: str) -> dict:
         title_fr="PSSM-Sahel : sécurité physique et gestion des stocks au Sahel",
         iati_identifier="XM-DEMO-UNREC-PSSM-SAHEL",
         reporting_org_ref="XM-DEMO-UNREC",
-        reporting_org_name="United Nations Regional Centre for Peace and Disarmament in Africa (UNREC)",
+        reporting_org_name=(
+            "United Nations Regional Centre for Peace and Disarmament in Africa (UNREC)"
+        ),
         reporting_org_type="40",
         description_en=(
             "National SOPs adapted to each country and validated by its authorities; 18 model "
@@ -656,7 +658,12 @@ def load(password: str) -> dict:
         programme=prog,
         country=countries["ML"],
         section="lessons",
-        text_en="Validating the SOPs with over 40 decision-makers built the consensus that carried them.",
-        text_fr="Valider les POS avec plus de 40 décideurs a construit le consensus qui les a portées.",
+        text_en=(
+            "Validating the SOPs with over 40 decision-makers built the consensus that carried "
+            "them."
+        ),
+        text_fr=(
+            "Valider les POS avec plus de 40 décideurs a construit le consensus qui les a portées."
+        ),
     )
     return {"programme": 1, "programme persons": TrainingPerson.objects.count()}

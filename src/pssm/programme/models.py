@@ -28,12 +28,12 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.title
+
     @property
     def title(self) -> str:
         return (self.title_fr or self.title_en) if _fr() else (self.title_en or self.title_fr)
-
-    def __str__(self):
-        return self.title
 
 
 class Term(models.Model):
@@ -48,12 +48,12 @@ class Term(models.Model):
         abstract = True
         ordering = ["order", "code"]
 
+    def __str__(self):
+        return self.label
+
     @property
     def label(self) -> str:
         return self.label_fr if _fr() else self.label_en
-
-    def __str__(self):
-        return self.label
 
 
 class ActivityType(Term):
@@ -191,6 +191,9 @@ class Transaction(models.Model):
             models.CheckConstraint(name="transaction_amount", condition=Q(amount__gte=0))
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.transaction_date} {self.amount}"
+
 
 class Contact(models.Model):
     """A contact point: the only personal names the evaluation report prints."""
@@ -204,6 +207,9 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
 
 
 class Attachment(models.Model):
@@ -226,6 +232,9 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["kind", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Sop(Bilingual):
@@ -287,6 +296,9 @@ class SopValidation(models.Model):
     signatory_title = models.CharField(_("signatory's office"), max_length=200)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"{self.version} {self.decided_date}"
+
 
 class ValidationInstitution(models.Model):
     validation = models.ForeignKey(
@@ -297,6 +309,9 @@ class ValidationInstitution(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.institution} ({self.participants})"
 
 
 class SopItem(models.Model):
@@ -315,6 +330,9 @@ class SopItem(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self):
+        return f"{self.ref} {self.text}"
+
     @property
     def text(self) -> str:
         return self.text_fr if _fr() else self.text_en
@@ -329,6 +347,9 @@ class TemplateSop(models.Model):
     version = models.ForeignKey(SopVersion, on_delete=models.PROTECT, related_name="templates")
     linked_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self):
+        return f"{self.template_id} -> {self.version}"
+
 
 class TemplateReview(models.Model):
     """A template to review because the SOP version it enforces was superseded."""
@@ -342,6 +363,9 @@ class TemplateReview(models.Model):
 
     class Meta:
         ordering = ["closed_at", "-opened_at"]
+
+    def __str__(self):
+        return f"{self.link} ({self.old_version} -> {self.new_version})"
 
 
 class TrainingPerson(models.Model):
@@ -435,6 +459,9 @@ class Participation(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.person} ({self.role}, {self.event_id})"
+
 
 class ModelInstallation(models.Model):
     class Status(models.TextChoices):
@@ -490,6 +517,9 @@ class RehabilitationWork(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.description
+
 
 class Indicator(models.Model):
     """An indicator as data: what it means, what is counted above and below the line, where
@@ -513,6 +543,9 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["order", "code"]
 
+    def __str__(self):
+        return self.name
+
     def _pick(self, name: str) -> str:
         return getattr(self, f"{name}_fr" if _fr() else f"{name}_en")
 
@@ -531,9 +564,6 @@ class Indicator(models.Model):
     @property
     def denominator(self) -> str:
         return self._pick("denominator")
-
-    def __str__(self):
-        return self.name
 
 
 class Narrative(models.Model):
@@ -560,6 +590,9 @@ class Narrative(models.Model):
                 fields=["programme", "country", "section"], name="narrative_once"
             )
         ]
+
+    def __str__(self):
+        return self.section
 
     @property
     def text(self) -> str:

@@ -162,7 +162,8 @@ def activity_sheet(request, code):
         report.Block("title", activity.title),
         report.Block(
             "p",
-            f"{activity.code} · {activity.start_date:%Y-%m-%d} - {activity.end_date:%Y-%m-%d} · {activity.place}",
+            f"{activity.code} · {activity.start_date:%Y-%m-%d} - "
+            f"{activity.end_date:%Y-%m-%d} · {activity.place}",
         ),
         report.Block("p", activity.description),
         report.Block(
@@ -406,7 +407,8 @@ def certificate(request, pk):
         report.Block(
             "p",
             _(
-                "completed the course %(course)s, %(place)s, %(start)s to %(end)s, with a score of %(score)s %%."
+                "completed the course %(course)s, %(place)s, %(start)s to %(end)s, with a "
+                "score of %(score)s %%."
             )
             % {
                 "course": part.event.title,
