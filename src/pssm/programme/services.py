@@ -525,6 +525,19 @@ def person_record(
         found = TrainingPerson.objects.select_for_update().filter(identity_key=key).first()
         if found is None:
             found = TrainingPerson(identity_key=key, country=country, full_name=full_name)
+        for field, value in (("user", user), ("person", person)):
+            other = (
+                TrainingPerson.objects.filter(**{field: value}).exclude(pk=found.pk).first()
+                if value is not None
+                else None
+            )
+            if other is not None:
+                raise invalid(
+                    gettext_noop("%(record)s is already linked to the trained person %(name)s."),
+                    field,
+                    record=str(value),
+                    name=other.full_name,
+                )
         found.institution = institution or found.institution
         found.site = site or found.site
         found.user = user or found.user
@@ -632,6 +645,23 @@ def participants_record(*, actor, event: TrainingEvent, rows) -> list[Participat
     return made
 
 
+def participant_add(
+    *, actor, event: TrainingEvent, full_name: str, institution: str, role: str, user=None, **row
+) -> Participation:
+    """Record the person (held once) and their part in ``event`` in one transaction: when the
+    participation is refused, the person is not recorded either."""
+    with transaction.atomic():
+        person = person_record(
+            actor=actor,
+            country=event.country,
+            full_name=full_name,
+            institution=institution,
+            user=user,
+        )
+        rows = [{"person": person, "role": role, "institution": institution, **row}]
+        return participants_record(actor=actor, event=event, rows=rows)[0]
+
+
 # --- Model installations -------------------------------------------------------------------
 
 
@@ -655,6 +685,15 @@ def installation_save(
     if site is not None and site.organisation.country_id != country.pk:
         raise invalid(gettext_noop("The site is not in this country."), "site")
     inst = ModelInstallation.objects.filter(code=code).first() or ModelInstallation(code=code)
+    if site is not None:
+        holder = ModelInstallation.objects.filter(site=site).exclude(code=code).first()
+        if holder is not None:
+            raise invalid(
+                gettext_noop("The site %(site)s is already the model installation %(code)s."),
+                "site",
+                site=site.code,
+                code=holder.code,
+            )
     if inst.pk and inst.country_id != country.pk:
         access.check_edit(actor, [inst.country.code])
     inst.country, inst.name, inst.planned_date = country, name, planned_date

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_edit
 
 app_name = "programme"
 urlpatterns = [
@@ -20,4 +20,20 @@ urlpatterns = [
     path("installations/", views.installation_list, name="installation_list"),
     path("evaluation/", views.evaluation, name="evaluation"),
     path("iati.xml", views.iati_export, name="iati_export"),
+    path("sops/new/", views_edit.sop_create, name="sop_create"),
+    path("sops/<int:pk>/versions/new/", views_edit.sop_version_add, name="sop_version_add"),
+    path(
+        "sops/versions/<int:pk>/review/", views_edit.sop_version_review, name="sop_version_review"
+    ),
+    path(
+        "sops/versions/<int:pk>/validate/",
+        views_edit.sop_version_validate,
+        name="sop_version_validate",
+    ),
+    path("trainings/new/", views_edit.training_create, name="training_create"),
+    path("trainings/<int:pk>/participants/", views_edit.participant_add, name="participant_add"),
+    path("installations/new/", views_edit.installation_save, name="installation_create"),
+    path("installations/<int:pk>/edit/", views_edit.installation_save, name="installation_edit"),
+    path("installations/<int:pk>/works/", views_edit.works_add, name="works_add"),
+    path("evaluation/narrative/", views_edit.narrative_save, name="narrative_save"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
-from pssm.core.web import call_service, clean_filters, paginate, run_service
+from pssm.core.web import clean_filters, paginate, run_service
 from pssm.domain.access import Action
 from pssm.domain.errors import PssmError
 
@@ -33,6 +33,7 @@ from .models import (
     Participation,
     Programme,
 )
+from .views_edit import call_service
 
 
 def _programme():
@@ -346,6 +347,7 @@ def sop_list(request):
         {
             "sops": selectors.sop_list(countries=countries),
             "reviews": selectors.review_list(countries=countries),
+            "can_edit": authz.can_anywhere(request.user, Action.PROGRAMME_EDIT),
         },
     )
 
@@ -384,6 +386,7 @@ def training_list(request):
             "first": first,
             "generations": sorted(generations.items()),
             "depth": cascade.depth(),
+            "can_edit": authz.can_anywhere(request.user, Action.PROGRAMME_EDIT),
             "gen_of": {persons[p].pk: g for p, g in cascade.generation.items()},
         },
     )
@@ -462,7 +465,12 @@ def installation_list(request):
     return render(
         request,
         "programme/installation_list.html",
-        {"rows": rows, "map": the_map, "summary": sorted(summary.items())},
+        {
+            "rows": rows,
+            "map": the_map,
+            "summary": sorted(summary.items()),
+            "can_edit": authz.can_anywhere(request.user, Action.PROGRAMME_EDIT),
+        },
     )
 
 
@@ -515,6 +523,7 @@ def evaluation(request):
             "start": (start or prog.start_date).isoformat(),
             "end": (end or prog.end_date or date.today()).isoformat(),
             "lang": lang,
+            "can_edit": authz.can_anywhere(request.user, Action.PROGRAMME_EDIT),
         },
     )
 
