@@ -45,6 +45,11 @@ def test_the_demo_holds_the_programme_across_six_countries(programme):
     assert cascade.depth() >= 3
     assert TemplateReview.objects.filter(closed_at__isnull=True).count() == 1
     assert TrainingPerson.objects.get(user__username="magasinier").participations.count() == 2
+    rows = {r.code: r for r in selectors.installation_rows(codes)}
+    with_history = {r.country for r in rows.values() if len(r.history) >= 2}
+    assert with_history == {"BF", "MR", "NE", "NG", "TD"}  # Mali's come from its own demo
+    levels = {code: [level for _d, level, _p in r.history] for code, r in rows.items() if r.history}
+    assert levels["MI-NE-01"][-1] > levels["MI-NE-01"][0]
 
 
 def test_a_person_trained_twice_is_held_once(programme, system):

@@ -588,6 +588,80 @@ def _installations(actor, countries, works_activity):
     )
 
 
+# Question codes answered other than "yes" before the works (baseline) and after them, per
+# country: the RRPL history of each done installation (the pattern of the Kati demo).
+BASELINE = {
+    "ACC-02": "no",
+    "ACC-04": "no",
+    "SEC-02": "partly",
+    "SEC-04": "no",
+    "SEC-05": "partly",
+    "SEC-06": "no",
+    "ACS-01": "partly",
+    "ACS-02": "no",
+    "FIR-02": "no",
+    "SRV-02": "no",
+    "SRV-03": "no",
+    "DSP-01": "no",
+}
+AFTER = {
+    "BF": {"SEC-06": "no", "SRV-03": "partly", "DSP-01": "partly"},
+    "NE": {"SEC-06": "no", "SRV-03": "partly"},
+    "NG": {"SEC-06": "no", "SRV-03": "partly", "DSP-01": "partly"},
+    "TD": {"SEC-04": "no", "SEC-06": "no", "ACS-02": "no", "SRV-03": "no"},
+    "MR": {"SEC-06": "no", "FIR-02": "no", "SRV-03": "partly", "ACC-04": "partly"},
+}
+EVIDENCE = "Constaté sur place ; pièce jointe au dossier d'inspection."
+
+
+def _inspections(actor, password: str, countries) -> None:
+    """Two inspections of each done installation outside Mali: before the works and after."""
+    from datetime import timedelta
+
+    from pssm.inspections import services as inspection_services
+
+    inspector = User.objects.filter(username="inspecteur.sahel").first()
+    if inspector is None:
+        inspector = account_services.user_create(
+            actor=actor,
+            username="inspecteur.sahel",
+            password=password,
+            first_name="Issa",
+            last_name="Ouédraogo",
+            preferred_language="fr",
+        )
+        for code in AFTER:
+            account_services.role_grant(
+                actor=actor,
+                user=inspector,
+                role="inspector",
+                level="country",
+                country=countries[code],
+            )
+    template = inspection_services.checklist_seed()
+    questions = list(template.questions.all())
+    for inst in ModelInstallation.objects.filter(status="done", country__code__in=list(AFTER)):
+        for when, exceptions in (
+            (inst.planned_date - timedelta(days=30), BASELINE),
+            (inst.done_date + timedelta(days=45), AFTER[inst.country.code]),
+        ):
+            inspection = inspection_services.inspection_start(
+                actor=inspector, site=inst.site, template=template, inspected_on=when
+            )
+            answers = {
+                q.code: {
+                    "answer": exceptions.get(q.code, "yes"),
+                    "evidence": EVIDENCE if q.evidence_required else "",
+                    "note": "",
+                }
+                for q in questions
+            }
+            inspection_services.answers_record(
+                actor=inspector, inspection=inspection, answers=answers
+            )
+            inspection_services.inspection_close(actor=inspector, inspection=inspection)
+
+
 NARRATIVES = {
     "lessons": (
         "National ownership of the SOPs, validated in national workshops, made them applied in the "
@@ -649,6 +723,7 @@ def load(password: str) -> dict:
     _sops(actor, countries, bamako, niamey)
     _trainings(actor, countries)
     _installations(actor, countries, works)
+    _inspections(actor, password, countries)
     for section, (en, fr) in NARRATIVES.items():
         services.narrative_save(
             actor=actor, programme=prog, section=section, text_en=en, text_fr=fr

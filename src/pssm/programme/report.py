@@ -275,7 +275,7 @@ def render_pdf(blocks: list[Block], title: str) -> bytes:
             doc.multi_cell(width, 5, latin1(b.text), new_x="LMARGIN", new_y="NEXT")
         else:
             doc.set_font("Helvetica", "", 8)
-            with doc.table(first_row_as_headings=True, line_height=4) as table:
+            with doc.table(first_row_as_headings=True, line_height=4, text_align="LEFT") as table:
                 for row in b.rows:
                     cells = table.row()
                     for value in row:
