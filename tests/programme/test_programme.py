@@ -11,7 +11,7 @@ from django.core.management import call_command
 from lxml import etree
 
 from pssm.domain.errors import ConflictError, PermissionDeniedError, ValidationError
-from pssm.programme import iati, report, selectors, services
+from pssm.programme import iati, report, selectors, services, training
 from pssm.programme.models import (
     Activity,
     ModelInstallation,
@@ -55,7 +55,7 @@ def test_the_demo_holds_the_programme_across_six_countries(programme):
 def test_a_person_trained_twice_is_held_once(programme, system):
     mali = Country.objects.get(code="ML")
 
-    again = services.person_record(
+    again = training.person_record(
         actor=system, country=mali, full_name="  sidi MAIGA ", institution="Gendarmerie nationale"
     )
 
@@ -115,7 +115,7 @@ def test_a_trainer_who_is_also_a_trainee_of_the_event_is_refused(programme, syst
     count = event.participants.count()
 
     with pytest.raises(ValidationError):
-        services.participants_record(
+        training.participants_record(
             actor=system, event=event, rows=[{"person": trainer, "role": "trainee"}]
         )
 

@@ -17,7 +17,7 @@ from pssm.accounts.models import User
 from pssm.sites import services as site_services
 from pssm.sites.models import Country, Organisation, Site
 
-from . import services
+from . import services, training
 from .models import ModelInstallation, Programme, TrainingPerson
 
 COUNTRIES = [
@@ -517,7 +517,7 @@ def _trainings(actor, countries):
     for i, (code, country, title, tot, place, start, end, trainers, trainees) in enumerate(
         TRAININGS
     ):
-        event = services.training_create(
+        event = training.training_create(
             actor=actor,
             code=code,
             title_en=title,
@@ -535,13 +535,13 @@ def _trainings(actor, countries):
         )
         rows = []
         for name, inst in trainers:
-            person = services.person_record(
+            person = training.person_record(
                 actor=actor, country=countries[country], full_name=name, institution=inst
             )
             rows.append({"person": person, "role": "trainer", "institution": inst})
         for j, (name, inst) in enumerate(trainees):
             user = storekeeper if name == "Moussa Traoré" else None
-            person = services.person_record(
+            person = training.person_record(
                 actor=actor, country=countries[country], full_name=name, institution=inst, user=user
             )
             failed = (i + j) % 7 == 6
@@ -555,7 +555,7 @@ def _trainings(actor, countries):
                     "score": 55 if failed else 72 + (i * 3 + j * 5) % 25,
                 }
             )
-        services.participants_record(actor=actor, event=event, rows=rows)
+        training.participants_record(actor=actor, event=event, rows=rows)
 
 
 def _installations(actor, countries, works_activity):

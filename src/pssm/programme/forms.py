@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import ModelInstallation, Narrative, Participation
+from .models import ActivityFocus, ActivityType, ModelInstallation, Narrative, Participation
 
 
 def _date(label):
@@ -116,3 +116,54 @@ class WorksForm(forms.Form):
     )
     budget_amount = forms.CharField(label=_("Budget"))
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="XOF")
+
+
+class ActivityForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40)
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=250)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=250)
+    status = forms.ChoiceField(label=_("Status"), choices=[])
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    countries = forms.CharField(label=_("Countries (codes, separated by spaces)"))
+    place = forms.CharField(label=_("Place"), required=False)
+    description_fr = forms.CharField(
+        label=_("Description (French)"), widget=forms.Textarea, required=False
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), widget=forms.Textarea, required=False
+    )
+    types = forms.MultipleChoiceField(label=_("Types"), choices=[], required=False)
+    focuses = forms.MultipleChoiceField(label=_("Focuses"), choices=[], required=False)
+    budget_amount = forms.CharField(label=_("Budget"), initial="0")
+    currency = forms.CharField(label=_("Currency"), initial="XOF", max_length=3)
+    orgs = forms.CharField(
+        label=_("Organisations, one a line: role | name | IATI reference | IATI type"),
+        widget=forms.Textarea,
+        required=False,
+    )
+    contacts = forms.CharField(
+        label=_("Contact points, one a line: name | organisation | job title | email | telephone"),
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    sites = forms.CharField(label=_("Sites concerned (codes)"), required=False)
+    sop_versions = forms.CharField(
+        label=_("SOP versions concerned, e.g. POS-PSSM/2.0 (in the activity's countries)"),
+        required=False,
+    )
+    trainings = forms.CharField(label=_("Training events concerned (codes)"), required=False)
+    installations = forms.CharField(
+        label=_("Model installations concerned (codes)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Activity
+
+        self.fields["status"].choices = Activity.Status.choices
+        self.fields["types"].choices = [(t.code, t.label) for t in ActivityType.objects.all()]
+        self.fields["focuses"].choices = [(f.code, f.label) for f in ActivityFocus.objects.all()]

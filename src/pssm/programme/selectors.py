@@ -169,3 +169,28 @@ def training_list(*, countries: list[str]):
         .select_related("country", "site")
         .prefetch_related("participants__person")
     )
+
+
+def trained_by_group(*, countries: list[str]) -> dict:
+    """Distinct persons trained (as trainees), by country and institution and by site (the
+    site of the event, else the person's own), each person counted once per group."""
+    rows = Participation.objects.filter(
+        role="trainee", event__country__code__in=countries
+    ).values_list(
+        "person_id",
+        "event__country__code",
+        "institution",
+        "event__site__code",
+        "person__site__code",
+    )
+    by_institution: dict = {}
+    by_site: dict = {}
+    for person, country, institution, event_site, own_site in rows:
+        by_institution.setdefault((country, institution), set()).add(person)
+        site = event_site or own_site
+        if site:
+            by_site.setdefault(site, set()).add(person)
+    return {
+        "institutions": sorted((c, i, len(p)) for (c, i), p in by_institution.items()),
+        "sites": sorted((s, len(p)) for s, p in by_site.items()),
+    }

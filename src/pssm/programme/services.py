@@ -6,7 +6,6 @@ Errors: :class:`~pssm.domain.errors.ValidationError` naming the field (nothing i
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -30,7 +29,6 @@ from .models import (
     ModelInstallation,
     Narrative,
     ParticipatingOrg,
-    Participation,
     Programme,
     RehabilitationWork,
     Sop,
@@ -40,7 +38,6 @@ from .models import (
     TemplateReview,
     TemplateSop,
     TrainingEvent,
-    TrainingPerson,
     Transaction,
     ValidationInstitution,
 )
@@ -133,14 +130,17 @@ def activity_save(
     orgs=(),
     contacts=(),
     sites=(),
+    links: dict | None = None,
     activity: Activity | None = None,
     **values,
 ) -> Activity:
     """Create the activity ``code`` or, with ``activity``, replace what it holds.
 
     ``orgs`` are ``{"name", "role", "ref", "org_type"}``; ``contacts`` are ``{"name",
-    "organisation", "job_title", "email", "telephone"}``. The actor must edit every country
-    the activity concerns, before and after the change."""
+    "organisation", "job_title", "email", "telephone"}``. ``links`` (when given) replaces the
+    SOP versions (``"SOP/number"``), training events and model installations (codes) the
+    activity concerns, all within its countries. The actor must edit every country the
+    activity concerns, before and after the change."""
     unknown = set(values) - ACTIVITY_FIELDS
     if unknown:
         raise ValidationError(
@@ -160,6 +160,7 @@ def activity_save(
     site_objs = list(Site.objects.filter(code__in=list(sites)))
     if len(site_objs) != len(set(sites)):
         raise invalid(gettext_noop("Unknown site in the list."), "sites")
+    linked = _links(links, [c.code for c in country_objs]) if links is not None else None
     org_rows = [_org(o, i) for i, o in enumerate(orgs, start=1)]
     contact_rows = [_contact(c, i) for i, c in enumerate(contacts, start=1)]
     target = activity or Activity(programme=programme, code=code)
@@ -180,6 +181,10 @@ def activity_save(
         target.types.set(type_objs)
         target.focuses.set(focus_objs)
         target.sites.set(site_objs)
+        if linked is not None:
+            target.sop_versions.set(linked["sop_versions"])
+            target.trainings.set(linked["trainings"])
+            target.installations.set(linked["installations"])
         target.orgs.all().delete()
         ParticipatingOrg.objects.bulk_create(
             [ParticipatingOrg(activity=target, **o) for o in org_rows]
@@ -199,6 +204,35 @@ def activity_save(
             country_objs[0].code if len(country_objs) == 1 else "",
         )
     return target
+
+
+def _links(links: dict, countries: list[str]) -> dict:
+    """Resolve the codes of the linked records within ``countries``; name what is unknown."""
+    out = {"sop_versions": [], "trainings": [], "installations": []}
+    for ref in links.get("sop_versions", []):
+        sop_code, _sep, number = str(ref).partition("/")
+        version = SopVersion.objects.filter(
+            sop__code=sop_code.strip().upper(),
+            number=number.strip(),
+            sop__country__code__in=countries,
+        ).first()
+        if version is None:
+            raise invalid(
+                gettext_noop("No SOP version %(ref)s in these countries."), "sop_versions", ref=ref
+            )
+        out["sop_versions"].append(version)
+    for field, model in (("trainings", TrainingEvent), ("installations", ModelInstallation)):
+        codes = sorted({str(c).strip() for c in links.get(field, []) if str(c).strip()})
+        found = list(model.objects.filter(code__in=codes, country__code__in=countries))
+        missing = sorted(set(codes) - {f.code for f in found})
+        if missing:
+            raise invalid(
+                gettext_noop("Unknown in these countries: %(codes)s."),
+                field,
+                codes=", ".join(missing),
+            )
+        out[field] = found
+    return out
 
 
 def _org(row: dict, index: int) -> dict:
@@ -499,167 +533,6 @@ def template_review_close(*, actor, review: TemplateReview) -> TemplateReview:
             review.new_version.sop.country.code,
         )
     return review
-
-
-# --- Training -----------------------------------------------------------------------------
-
-
-def identity_key(country: str, full_name: str) -> str:
-    """How a person is recognised again: country and name, case, accents and spaces aside."""
-    text = unicodedata.normalize("NFKD", full_name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return f"{country}:{' '.join(text.replace('-', ' ').split())}"
-
-
-def person_record(
-    *, actor, country: Country, full_name: str, institution: str, site=None, user=None, person=None
-) -> TrainingPerson:
-    """The person held once: found again by country and name, created otherwise. A
-    storekeeper's link to their PSSM user or registry person is kept or added."""
-    access.check_edit(actor, [country.code])
-    full_name = " ".join((full_name or "").split())
-    if not full_name:
-        raise invalid(gettext_noop("The person needs a name."), "full_name")
-    key = identity_key(country.code, full_name)
-    with transaction.atomic():
-        found = TrainingPerson.objects.select_for_update().filter(identity_key=key).first()
-        if found is None:
-            found = TrainingPerson(identity_key=key, country=country, full_name=full_name)
-        for field, value in (("user", user), ("person", person)):
-            other = (
-                TrainingPerson.objects.filter(**{field: value}).exclude(pk=found.pk).first()
-                if value is not None
-                else None
-            )
-            if other is not None:
-                raise invalid(
-                    gettext_noop("%(record)s is already linked to the trained person %(name)s."),
-                    field,
-                    record=str(value),
-                    name=other.full_name,
-                )
-        found.institution = institution or found.institution
-        found.site = site or found.site
-        found.user = user or found.user
-        found.person = person or found.person
-        validate_instance(found)
-        created = found.pk is None
-        found.save()
-        _journal(
-            actor,
-            "programme.person_recorded",
-            {"id": found.pk, "created": created, "user": getattr(found.user, "username", "")},
-            country.code,
-        )
-    return found
-
-
-def training_create(
-    *,
-    actor,
-    code: str,
-    title_en: str,
-    title_fr: str,
-    course: str,
-    country: Country,
-    place: str,
-    start_date: date,
-    end_date: date,
-    is_trainer_course: bool = False,
-    site=None,
-) -> TrainingEvent:
-    access.check_edit(actor, [country.code])
-    rules.check_period(start_date, end_date)
-    event = TrainingEvent(
-        code=code,
-        title_en=title_en,
-        title_fr=title_fr,
-        course=course,
-        country=country,
-        place=place,
-        start_date=start_date,
-        end_date=end_date,
-        is_trainer_course=is_trainer_course,
-        site=site,
-    )
-    validate_instance(event)
-    with transaction.atomic():
-        event.save()
-        _journal(actor, "programme.training_created", {"code": code}, country.code)
-    return event
-
-
-def participants_record(*, actor, event: TrainingEvent, rows) -> list[Participation]:
-    """Add participants to ``event``: ``rows`` of ``{"person", "role", "institution",
-    "function", "result", "score"}``. A person who already takes part in the event (as
-    trainer or trainee) is refused; nothing is saved when one row is wrong."""
-    access.check_edit(actor, [event.country.code])
-    existing = dict(event.participants.values_list("person_id", "role"))
-    trainers = {p for p, r in existing.items() if r == "trainer"}
-    trainees = {p for p, r in existing.items() if r == "trainee"}
-    made = []
-    for i, row in enumerate(rows, start=1):
-        person = row["person"]
-        role = row.get("role", "")
-        if role not in Participation.Role.values:
-            raise invalid(
-                gettext_noop("Row %(n)s: %(role)s is not a role."), "role", n=i, role=role
-            )
-        group = trainers if role == "trainer" else trainees
-        other = trainees if role == "trainer" else trainers
-        if person.pk in other:
-            rules.check_session([person.full_name], [person.full_name])
-        if person.pk in group:
-            raise invalid(
-                gettext_noop("Row %(n)s: %(name)s already takes part in this event."),
-                "person",
-                n=i,
-                name=person.full_name,
-            )
-        group.add(person.pk)
-        part = Participation(
-            event=event,
-            person=person,
-            role=role,
-            institution=row.get("institution") or person.institution,
-            function=row.get("function", ""),
-            result=row.get("result", ""),
-            score=row.get("score"),
-        )
-        if part.role == "trainer" and (part.result or part.score is not None):
-            raise invalid(gettext_noop("Row %(n)s: trainers are not assessed."), "result", n=i)
-        validate_instance(part, exclude=["event", "person"])
-        made.append(part)
-    with transaction.atomic():
-        for part in made:
-            part.save()
-            if part.result == "passed":
-                part.certificate_number = f"{event.code}-{part.pk:05d}"
-                part.save(update_fields=["certificate_number"])
-        _journal(
-            actor,
-            "programme.participants_recorded",
-            {"event": event.code, "rows": [[p.person_id, p.role, p.result] for p in made]},
-            event.country.code,
-        )
-    return made
-
-
-def participant_add(
-    *, actor, event: TrainingEvent, full_name: str, institution: str, role: str, user=None, **row
-) -> Participation:
-    """Record the person (held once) and their part in ``event`` in one transaction: when the
-    participation is refused, the person is not recorded either."""
-    with transaction.atomic():
-        person = person_record(
-            actor=actor,
-            country=event.country,
-            full_name=full_name,
-            institution=institution,
-            user=user,
-        )
-        rows = [{"person": person, "role": role, "institution": institution, **row}]
-        return participants_record(actor=actor, event=event, rows=rows)[0]
 
 
 # --- Model installations -------------------------------------------------------------------

@@ -35,5 +35,10 @@ urlpatterns = [
     path("installations/new/", views_edit.installation_save, name="installation_create"),
     path("installations/<int:pk>/edit/", views_edit.installation_save, name="installation_edit"),
     path("installations/<int:pk>/works/", views_edit.works_add, name="works_add"),
+    path(
+        "activities/<str:code>/transactions/",
+        views_edit.transaction_add,
+        name="transaction_add",
+    ),
     path("evaluation/narrative/", views_edit.narrative_save, name="narrative_save"),
 ]

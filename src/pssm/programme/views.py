@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from pssm.domain.errors import PssmError
 
 from . import access, charts, iati, report, selectors, services
 from . import indicators as ind
+from .forms import ActivityForm
 from .models import (
     ActivityFocus,
     ActivityType,
@@ -32,6 +32,7 @@ from .models import (
     ModelInstallation,
     Participation,
     Programme,
+    Transaction,
 )
 from .views_edit import call_service
 
@@ -152,6 +153,7 @@ def activity_detail(request, code):
             "can_edit": access.can_edit(request.user, activity.country_codes()),
             "attachments": activity.attachments.defer("content"),
             "kinds": Attachment.Kind.choices,
+            "transaction_kinds": Transaction.Kind.choices,
         },
     )
 
@@ -208,51 +210,6 @@ def _lines(text: str, keys: list[str]) -> list[dict]:
     return rows
 
 
-class ActivityForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Code"), max_length=40)
-    title_fr = forms.CharField(label=gettext_lazy("Title (French)"), max_length=250)
-    title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=250)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=[])
-    start_date = forms.DateField(
-        label=gettext_lazy("Start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(
-        label=gettext_lazy("End date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    countries = forms.CharField(label=gettext_lazy("Countries (codes, separated by spaces)"))
-    place = forms.CharField(label=gettext_lazy("Place"), required=False)
-    description_fr = forms.CharField(
-        label=gettext_lazy("Description (French)"), widget=forms.Textarea, required=False
-    )
-    description_en = forms.CharField(
-        label=gettext_lazy("Description (English)"), widget=forms.Textarea, required=False
-    )
-    types = forms.MultipleChoiceField(label=gettext_lazy("Types"), choices=[], required=False)
-    focuses = forms.MultipleChoiceField(label=gettext_lazy("Focuses"), choices=[], required=False)
-    budget_amount = forms.CharField(label=gettext_lazy("Budget"), initial="0")
-    currency = forms.CharField(label=gettext_lazy("Currency"), initial="XOF", max_length=3)
-    orgs = forms.CharField(
-        label=gettext_lazy("Organisations, one a line: role | name | IATI reference | IATI type"),
-        widget=forms.Textarea,
-        required=False,
-    )
-    contacts = forms.CharField(
-        label=gettext_lazy(
-            "Contact points, one a line: name | organisation | job title | email | telephone"
-        ),
-        widget=forms.Textarea,
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import Activity
-
-        self.fields["status"].choices = Activity.Status.choices
-        self.fields["types"].choices = [(t.code, t.label) for t in ActivityType.objects.all()]
-        self.fields["focuses"].choices = [(f.code, f.label) for f in ActivityFocus.objects.all()]
-
-
 @login_required
 def activity_form(request, code=None):
     access.check_view(request.user)
@@ -276,6 +233,12 @@ def activity_form(request, code=None):
                 types=data.pop("types"),
                 focuses=data.pop("focuses"),
                 orgs=_lines(data.pop("orgs"), ["role", "name", "ref", "org_type"]),
+                sites=data.pop("sites").upper().split(),
+                links={
+                    "sop_versions": data.pop("sop_versions").split(),
+                    "trainings": data.pop("trainings").split(),
+                    "installations": data.pop("installations").split(),
+                },
                 contacts=_lines(
                     data.pop("contacts"),
                     ["name", "organisation", "job_title", "email", "telephone"],
@@ -296,6 +259,12 @@ def activity_form(request, code=None):
                 countries=" ".join(activity.country_codes()),
                 types=[t.code for t in activity.types.all()],
                 focuses=[f.code for f in activity.focuses.all()],
+                sites=" ".join(s.code for s in activity.sites.all()),
+                sop_versions=" ".join(
+                    f"{v.sop.code}/{v.number}" for v in activity.sop_versions.all()
+                ),
+                trainings=" ".join(t.code for t in activity.trainings.all()),
+                installations=" ".join(i.code for i in activity.installations.all()),
                 orgs="\n".join(
                     f"{o.role} | {o.name} | {o.ref} | {o.org_type}" for o in activity.orgs.all()
                 ),
@@ -386,6 +355,7 @@ def training_list(request):
             "first": first,
             "generations": sorted(generations.items()),
             "depth": cascade.depth(),
+            "groups": selectors.trained_by_group(countries=countries),
             "can_edit": authz.can_anywhere(request.user, Action.PROGRAMME_EDIT),
             "gen_of": {persons[p].pk: g for p, g in cascade.generation.items()},
         },

@@ -5,11 +5,14 @@ only the countries the user edits; the services check the rest."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.accounts.models import User
@@ -20,7 +23,7 @@ from pssm.domain.access import Action
 from pssm.domain.errors import PssmError, gettext_noop
 from pssm.sites.models import Country, Site
 
-from . import access, forms, services
+from . import access, forms, services, training
 from .models import Activity, ModelInstallation, Programme, Sop, SopVersion, TrainingEvent
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -200,7 +203,7 @@ def training_create(request):
         data = dict(form.cleaned_data)
         event = call_service(
             form,
-            services.training_create,
+            training.training_create,
             actor=request.user,
             **{**data, "country": _country(data["country"])},
         )
@@ -227,7 +230,7 @@ def participant_add(request, pk):
         if not form.errors:
             done = call_service(
                 form,
-                services.participant_add,
+                training.participant_add,
                 actor=request.user,
                 event=event,
                 full_name=data["full_name"],
@@ -331,3 +334,29 @@ def narrative_save(request):
             messages.success(request, _("Section saved."))
             return redirect("programme:evaluation")
     return _page(request, form, _("Narrative section of the evaluation"), "programme:evaluation")
+
+
+@login_required
+@require_POST
+def transaction_add(request, code):
+    """Record a commitment, disbursement or expenditure of an activity (a button that posts)."""
+    countries = _edit_countries(request)
+    activity = Activity.objects.filter(code=code, countries__code__in=countries).distinct().first()
+    if activity is None:
+        raise Http404(_("No such activity."))
+    try:
+        when = date.fromisoformat(request.POST.get("transaction_date", ""))
+    except ValueError:
+        messages.error(request, _("Give the date of the transaction."))
+        return redirect("programme:activity_detail", activity.code)
+    run_service(
+        request,
+        services.transaction_add,
+        _("Transaction recorded."),
+        activity=activity,
+        kind=request.POST.get("kind", ""),
+        transaction_date=when,
+        amount=request.POST.get("amount", ""),
+        description=request.POST.get("description", "").strip(),
+    )
+    return redirect("programme:activity_detail", activity.code)
