@@ -1,4 +1,5 @@
-"""Which countries' programme records a user may see or edit (through :mod:`pssm.accounts.authz`).
+"""Which countries' programme records a user may see or edit (through
+:mod:`pssm.accounts.authz`).
 
 A national commission's grant is on its country; the programme viewer's and the programme
 staff's are everywhere (or on the countries they follow)."""
@@ -8,28 +9,17 @@ from __future__ import annotations
 from pssm.accounts import authz
 from pssm.domain.access import Action, Scope
 from pssm.domain.errors import PermissionDeniedError, gettext_noop
-from pssm.sites.models import Country, Organisation, Site
+from pssm.sites.models import Country
 
 
 def countries_for(user, action: Action = Action.PROGRAMME_VIEW) -> list[str]:
-    """The codes of the countries whose records ``action`` reaches, sorted."""
+    """The codes of the countries whose records ``action`` reaches, sorted. The programme's
+    records belong to countries, so only grants on a country or everywhere reach them (as
+    :func:`pssm.domain.access.grant_covers` says: a site's grant covers that site only)."""
     reach = authz.reach_of(user, action)
     if reach.everywhere:
         return list(Country.objects.order_by("code").values_list("code", flat=True))
-    codes = set(reach.countries)
-    if reach.organisations:
-        codes |= set(
-            Organisation.objects.filter(code__in=reach.organisations).values_list(
-                "country__code", flat=True
-            )
-        )
-    if reach.sites:
-        codes |= set(
-            Site.objects.filter(code__in=reach.sites).values_list(
-                "organisation__country__code", flat=True
-            )
-        )
-    return sorted(codes)
+    return sorted(reach.countries)
 
 
 def check_view(user) -> list[str]:

@@ -220,7 +220,9 @@ def activity_form(request, code=None):
         authz.check_anywhere(request.user, Action.PROGRAMME_EDIT)
     if request.method == "POST":
         form = ActivityForm(request.POST)
-        if form.is_valid():
+        if activity is None and not Programme.objects.exists():
+            form.add_error(None, _("No programme is recorded yet."))
+        elif form.is_valid():
             data = dict(form.cleaned_data)
             result = call_service(
                 form,

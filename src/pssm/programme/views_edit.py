@@ -315,10 +315,10 @@ def works_add(request, pk):
 def narrative_save(request):
     countries = _edit_countries(request)
     programme = Programme.objects.order_by("pk").first()
-    if programme is None:
-        raise Http404(_("No programme is recorded yet."))
     form = forms.NarrativeForm(request.POST or None, countries=countries)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and programme is None:
+        form.add_error(None, _("No programme is recorded yet."))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = call_service(
             form,
