@@ -854,6 +854,10 @@ ENDPOINTS = {
     "programme:works_add": {"kind": "object", "kwargs": lambda c: {"pk": 1}},
     "programme:evaluation": {"kind": "object", "methods": ["get"]},
     "programme:iati_export": {"kind": "object", "methods": ["get"]},
+    "programme:term_list": {
+        "kind": "create",
+        "post": lambda c: {"kind": "type", "code": "x", "label_fr": "X", "label_en": "X"},
+    },
     "programme:narrative_save": {
         "kind": "create",
         "post": lambda c: {"section": "lessons", "country": "ML", "text_fr": "X", "text_en": "X"},

@@ -41,6 +41,8 @@ def test_programme_viewer_dashboard_and_report_in_english(live_server, make, bro
     page.wait_for_selector("#installation-map svg")
     assert page.locator("#installation-map circle").count() >= 12
     assert "RRPL level" in page.locator("#inst-MI-ML-01").inner_text()
+    assert page.locator("#inst-MI-NE-01 svg.chart circle").count() == 2  # before and after
+    page.screenshot(path=str(SHOTS / "programme-installations-en.png"), full_page=True)
 
     page.click("a:has-text('Evaluation report')")
     page.wait_for_selector("h1:has-text('Evaluation report')")

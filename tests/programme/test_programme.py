@@ -172,6 +172,16 @@ def test_the_iati_export_validates_against_the_official_schema(programme, tmp_pa
     assert bamako.find("budget/value").text == "18500000.00"
     assert len(bamako.findall("transaction")) == 2
     assert len(acts[0].findall("result/indicator")) >= 6
+    sops = next(
+        r for r in acts[0].findall("result") if r.findtext("title/narrative") == "Validated SOPs"
+    )
+    actuals = {
+        (a.find("dimension").get("value") if a.find("dimension") is not None else ""): a.get(
+            "value"
+        )
+        for a in sops.iter("actual")
+    }
+    assert actuals == {"": "66.7", "BF": "0.0", "ML": "100.0", "NE": "100.0"}
 
 
 def test_an_iati_export_missing_a_mandatory_element_is_refused(programme, system, tmp_path):

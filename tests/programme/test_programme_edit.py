@@ -3,6 +3,7 @@ programme staff: SOPs and their validation, trainings and participants, model in
 and their works, narrative sections. Bad input shows its message and saves nothing."""
 
 from pssm.programme.models import (
+    ActivityFocus,
     ModelInstallation,
     Narrative,
     Participation,
@@ -229,3 +230,20 @@ def test_the_viewer_opens_no_edit_page(programme, client, make):
         "/programme/evaluation/narrative/",
     ]:
         assert client.get(url).status_code == 403, url
+
+
+def test_the_lists_are_edited_by_a_grant_everywhere_only(programme, client, make):
+    client.force_login(make.user("national_authority", Country.objects.get(code="NE")))
+    refused = client.post(
+        "/programme/lists/",
+        {"kind": "focus", "code": "pss", "label_fr": "Sécurité physique", "label_en": "PSS"},
+    )
+    client.force_login(make.user("programme_staff", None, language="en"))
+    added = client.post(
+        "/programme/lists/",
+        {"kind": "focus", "code": "pss", "label_fr": "Sécurité physique", "label_en": "PSS"},
+    )
+
+    assert refused.status_code == 403
+    assert added.status_code == 302
+    assert ActivityFocus.objects.get(code="pss").label_fr == "Sécurité physique"

@@ -18,6 +18,15 @@ class CountryChoice(forms.ChoiceField):
         super().__init__(label=_("Country"), choices=[(c, c) for c in countries], **kwargs)
 
 
+class TermForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("List"), choices=[("type", _("Activity types")), ("focus", _("Focuses"))]
+    )
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    label_fr = forms.CharField(label=_("Label (French)"), max_length=150)
+    label_en = forms.CharField(label=_("Label (English)"), max_length=150)
+
+
 class NarrativeForm(forms.Form):
     section = forms.ChoiceField(label=_("Section"), choices=Narrative.Section.choices)
     country = forms.ChoiceField(label=_("Country"), required=False)

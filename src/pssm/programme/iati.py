@@ -177,10 +177,14 @@ def _programme(root, prog: Programme, today: date, countries: list[str]):
         period = etree.SubElement(i_el, "period")
         etree.SubElement(period, "period-start", **{"iso-date": prog.start_date.isoformat()})
         etree.SubElement(period, "period-end", **{"iso-date": period_end.isoformat()})
-        value = result.total.percent if has_den else result.total.numerator
-        actual = etree.SubElement(period, "actual", value=str(value if value is not None else 0))
-        for fig in result.by_country:
-            etree.SubElement(actual, "dimension", name="country", value=fig.country)
+        # The regional value, then one value per country (its dimension "country").
+        for fig in [result.total, *result.by_country]:
+            value = fig.percent if has_den else fig.numerator
+            if value is None:  # no denominator in that country: nothing to report
+                continue
+            actual = etree.SubElement(period, "actual", value=str(value))
+            if fig.country:
+                etree.SubElement(actual, "dimension", name="country", value=fig.country)
     return el
 
 

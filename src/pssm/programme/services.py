@@ -647,3 +647,22 @@ def narrative_save(
             country.code if country else "",
         )
     return row
+
+
+def term_save(*, actor, kind: str, code: str, label_en: str, label_fr: str):
+    """Add an activity type or focus (``kind`` "type" or "focus") or relabel one. The lists
+    are shared by every country: only a grant everywhere edits them."""
+    access.check_edit(actor, [])
+    model = {"type": ActivityType, "focus": ActivityFocus}.get(kind)
+    if model is None:
+        raise invalid(gettext_noop("%(kind)s is not a list."), "kind", kind=kind)
+    code = (code or "").strip().lower()
+    term = model.objects.filter(code=code).first() or model(code=code)
+    term.label_en, term.label_fr = (label_en or "").strip(), (label_fr or "").strip()
+    if term.pk is None:
+        term.order = model.objects.count()
+    validate_instance(term)
+    with transaction.atomic():
+        term.save()
+        _journal(actor, "programme.term_saved", {"kind": kind, "code": code})
+    return term

@@ -40,5 +40,6 @@ urlpatterns = [
         views_edit.transaction_add,
         name="transaction_add",
     ),
+    path("lists/", views_edit.term_list, name="term_list"),
     path("evaluation/narrative/", views_edit.narrative_save, name="narrative_save"),
 ]

@@ -24,7 +24,16 @@ from pssm.domain.errors import PssmError, gettext_noop
 from pssm.sites.models import Country, Site
 
 from . import access, forms, services, training
-from .models import Activity, ModelInstallation, Programme, Sop, SopVersion, TrainingEvent
+from .models import (
+    Activity,
+    ActivityFocus,
+    ActivityType,
+    ModelInstallation,
+    Programme,
+    Sop,
+    SopVersion,
+    TrainingEvent,
+)
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -360,3 +369,27 @@ def transaction_add(request, code):
         description=request.POST.get("description", "").strip(),
     )
     return redirect("programme:activity_detail", activity.code)
+
+
+@login_required
+def term_list(request):
+    """The editable lists of activity types and focuses; a grant everywhere adds to them."""
+    authz.check_anywhere(request.user, Action.PROGRAMME_VIEW)
+    form = forms.TermForm(request.POST or None)
+    if request.method == "POST":
+        authz.check(request.user, Action.PROGRAMME_EDIT, None)
+        if form.is_valid() and call_service(
+            form, services.term_save, actor=request.user, **form.cleaned_data
+        ):
+            messages.success(request, _("List entry saved."))
+            return redirect("programme:term_list")
+    return render(
+        request,
+        "programme/term_list.html",
+        {
+            "form": form,
+            "types": ActivityType.objects.all(),
+            "focuses": ActivityFocus.objects.all(),
+            "can_edit": authz.can(request.user, Action.PROGRAMME_EDIT, None),
+        },
+    )
