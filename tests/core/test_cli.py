@@ -65,7 +65,7 @@ def test_demo_loads_once_and_is_idempotent(db, capsys):
         JournalEntry.objects.count(),
     ) == counts
     assert "0 sites" in out and "0 weapons" in out and "pssm-demo-2026" in out
-    assert Site.objects.filter(is_model_installation=True).count() == 2
+    assert Site.objects.filter(is_model_installation=True).count() == 2 + 10  # + the programme
     assert journal_verify(user=User.objects.get(username="inspecteur")).ok
     assert {g.role for g in RoleGrant.objects.all()} >= {r.value for r in Role}
     assert Weapon.objects.count() > 2000
