@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench lint install install-dev messages serve clean
+.PHONY: demo demo-depot test bench lint install install-dev messages serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,23 @@ demo: install
 	@echo ""
 	@echo "PSSM is starting at http://$(HOST):$(PORT)/  (sign in with a demo login above; Ctrl+C stops it)"
 	$(BIN)/pssm runserver $(HOST):$(PORT) --noreload
+
+## demo-depot: after `make demo`, make its database the national node and serve a depot node
+## of site ML-SEV beside it on port 8001 (its own SQLite database under var/demo-depot)
+DEPOT := var/demo-depot
+DEPOT_ENV := PSSM_HOME=$(CURDIR)/$(DEPOT) PSSM_NODE_ID=ml-sev-depot DATABASE_URL=sqlite:///$(CURDIR)/$(DEPOT)/pssm.sqlite3
+demo-depot: install
+	@test -f var/pssm.sqlite3 || { echo "Run 'make demo' first: the depot is made from its national node."; exit 1; }
+	@$(BIN)/pssm sync status --json | grep -q '"role": "national"' || $(BIN)/pssm node init --national
+	@if [ ! -f $(DEPOT)/pssm.sqlite3 ]; then \
+	  mkdir -p $(DEPOT) && \
+	  $(BIN)/pssm sync bootstrap --site ML-SEV --node ml-sev-depot --out $(DEPOT)/bootstrap.pssm && \
+	  $(DEPOT_ENV) $(BIN)/pssm migrate --noinput -v 0 && \
+	  $(DEPOT_ENV) $(BIN)/pssm node join $(DEPOT)/bootstrap.pssm && rm -f $(DEPOT)/bootstrap.pssm; fi
+	@echo ""
+	@echo "Depot node ml-sev-depot (site ML-SEV) at http://$(HOST):8001/ - sign in as mag.sev or cdt.sev."
+	@echo "Synchronisation page on both nodes: /sync/ (carry the bundles by download and upload)."
+	$(DEPOT_ENV) $(BIN)/pssm runserver $(HOST):8001 --noreload
 
 serve: install
 	$(BIN)/pssm runserver $(HOST):$(PORT)

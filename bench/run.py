@@ -115,6 +115,12 @@ PARTS = [
         [str(LOAD_CLIENTS), str(LOAD_SECONDS)],
     ),
     (
+        "sync",
+        "\nSynchronisation: a busy depot day (200 vouchers, 2,000 lines) to the national node, by file and over a shaped 2G link",
+        "sync_bench.py",
+        [],
+    ),
+    (
         "readers",
         "\nXLSX readers, openpyxl and python-calamine in one run, each in a confined child process",
         "reader_bench.py",

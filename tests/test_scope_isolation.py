@@ -50,6 +50,7 @@ def b_entry(ctx):
 #   create  - creating something inside site B (or its organisation) is refused
 #   shared  - data shared above site level (the country) or about no site: must not show B
 #   open    - no site data at all (login, logout, schema, language switch, token)
+#   node    - signed by a node's key (the network transport): a user's session is refused
 ENDPOINTS = {
     # HTML pages
     "core:dashboard": {"kind": "list"},
@@ -862,9 +863,76 @@ ENDPOINTS = {
         "kind": "create",
         "post": lambda c: {"section": "lessons", "country": "ML", "text_fr": "X", "text_en": "X"},
     },
+    # synchronisation: the national node's page and bundles, per depot site
+    "sync:status": {"kind": "list"},
+    "sync:export": {"kind": "object", "methods": ["post"], "post": lambda c: {"to": "siteb-depot"}},
+    "sync:import": {
+        "kind": "object",
+        "methods": ["post"],
+        "post": lambda c: {"bundle": _b_push(c)},
+    },
+    "sync:revoke": {
+        "kind": "object",
+        "methods": ["post"],
+        "post": lambda c: {"node": "siteb-depot", "reason": "an intruder's reason"},
+    },
+    "sync:fork_resolve": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": c["fork_b"].pk},
+        "post": lambda c: {"decision": "release", "note": "an intruder's note"},
+    },
+    # the network transport: signed by a depot's node key, a user's session opens nothing
+    "sync:api_upload": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},
+    "sync:api_complete": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},
+    "sync:api_ack": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},
     "api_schema": {"kind": "open", "api": True},
     "api_docs": {"kind": "open", "api": True},
 }
+
+
+_BUNDLE = "0b6a3f0e-5a43-4d8e-9c39-3f3f6c0a9b11"
+
+
+def _b_push(ctx):
+    """A push bundle that says it comes from site B's depot (its signature is not checked
+    before the user's right to carry site B's bundles is)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pssm.domain import journal as chain
+    from pssm.domain import syncformat as fmt
+
+    seed = "44" * 32
+    header = {
+        "id": _BUNDLE,
+        "kind": "push",
+        "from": "siteb-depot",
+        "to": ctx["node"].node_id,
+        "key": chain.public_key(seed),
+        "version": fmt.PROTOCOL_VERSION,
+        "created": "2026-12-02T00:00:00Z",
+        "clock": 0,
+    }
+    data = fmt.pack(header, {"entries": [], "rows": []}, lambda m: chain.sign(seed, m))
+    return SimpleUploadedFile("siteb.pssm", data)
+
+
+def _sync_world(ctx):
+    """This node is the national node; site B has a depot node with a fork waiting."""
+    from django.conf import settings
+
+    from pssm.sync.models import Fork, Peer, ThisNode
+
+    node = ThisNode.objects.create(node_id=settings.PSSM_NODE_ID, role="national")
+    Peer.objects.create(
+        node_id="siteb-depot", role="depot", public_key="55" * 32, site=ctx["b"],
+        last_error="SITEB link down",
+    )  # fmt: skip
+    fork = Fork.objects.create(
+        peer="siteb-depot", seq=4, held_hash="a" * 64, received_hash="b" * 64,
+        held_entry='{"site": "SITEB"}', received_entry='{"site": "SITEB"}',
+    )  # fmt: skip
+    return {"node": node, "fork_b": fork}
 
 
 def test_every_endpoint_is_covered():
@@ -890,7 +958,13 @@ def world(make, two_sites):
 
     token_b, _ = AuthToken.objects.create(user=user_b)
     return dict(
-        two_sites, user_a=user_a, user_b=user_b, grant_b=user_b.grants.get(), token_b=token_b, **b
+        two_sites,
+        user_a=user_a,
+        user_b=user_b,
+        grant_b=user_b.grants.get(),
+        token_b=token_b,
+        **b,
+        **_sync_world(two_sites),
     )
 
 
@@ -1113,7 +1187,12 @@ def test_site_a_user_cannot_see_or_change_site_b(name, world, client, api_client
     before = _state()
     kind = spec["kind"]
 
-    if kind == "open":
+    if kind == "node":
+        for method in ("get", "post"):
+            resp = getattr(http, method)(url)
+            assert resp.status_code in {403, 405}, (name, method, resp.status_code)
+            _assert_hidden(resp.content.decode(), name)
+    elif kind == "open":
         resp = http.get(url)
         assert resp.status_code in {200, 302, 405}
         _assert_hidden(resp.content.decode(), name)

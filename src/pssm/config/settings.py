@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pssm.imports",
     "pssm.inspections",
     "pssm.programme",
+    "pssm.sync",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pssm.core.context_processors.navigation",
+                "pssm.sync.context.sync_banner",
             ],
         },
     },
@@ -299,6 +301,9 @@ LOGGING = {
 
 # Photos taken as evidence during inspections, stored by content hash (SHA-256).
 PSSM_PHOTO_DIR = Path(os.environ.get("PSSM_PHOTO_DIR", VAR_DIR / "photos"))
+# Bundles on their way over the network: parts received, acknowledgements to fetch, and
+# (on a depot) the bundle being sent, so that an interrupted transfer resumes.
+PSSM_SYNC_DIR = Path(os.environ.get("PSSM_SYNC_DIR", VAR_DIR / "sync"))
 PSSM_PHOTO_MAX_MB = int(os.environ.get("PSSM_PHOTO_MAX_MB", "8"))
 
 # Uploaded registers wait here while they are mapped, checked and imported.

@@ -144,6 +144,7 @@ urlpatterns = [
     path("accounts/", include("pssm.accounts.urls")),
     path("geo/", include("pssm.sites.urls")),
     path("journal/", include("pssm.journal.urls")),
+    path("sync/", include("pssm.sync.urls")),
     path("registry/", include("pssm.registry.urls")),
     path("movements/", include("pssm.movements.urls")),
     path("ammunition/", include("pssm.ammunition.urls")),

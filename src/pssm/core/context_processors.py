@@ -19,6 +19,7 @@ MENU = [
     ("sites:organisation_list", _("Organisations"), Action.GEO_VIEW),
     ("sites:country_list", _("Countries"), Action.GEO_VIEW),
     ("journal:entry_list", _("Journal"), Action.JOURNAL_VIEW),
+    ("sync:status", _("Synchronisation"), Action.SYNC_RUN),
     ("inspections:inspection_list", _("Inspections"), Action.AGGREGATES_VIEW),
     ("inspections:compliance", _("Compliance"), Action.AGGREGATES_VIEW),
     ("imports:job_list", _("Imports"), Action.DATA_IMPORT),

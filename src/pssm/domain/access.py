@@ -56,6 +56,10 @@ class Action(StrEnum):
     # The regional programme: activities, SOPs, trainings, model installations, indicators.
     PROGRAMME_VIEW = "programme.view"
     PROGRAMME_EDIT = "programme.edit"
+    # Synchronisation: make a node, bootstrap a depot, hand a site over, revoke a node,
+    # resolve a fork (SYNC_MANAGE); carry bundles and see the sync page (SYNC_RUN).
+    SYNC_MANAGE = "sync.manage"
+    SYNC_RUN = "sync.run"
 
 
 _ALL = frozenset(Action)
@@ -75,6 +79,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VOUCHER_APPROVE,
             Action.WRITE_OFF_APPROVE,
             Action.DATA_IMPORT,
+            Action.SYNC_RUN,
         }
     ),
     Role.AMMUNITION_TECHNICIAN: frozenset(
@@ -116,6 +121,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.LOT_SUSPEND,
             Action.PROGRAMME_VIEW,
             Action.PROGRAMME_EDIT,
+            Action.SYNC_MANAGE,
+            Action.SYNC_RUN,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.

@@ -48,6 +48,7 @@ REF_WORDS = {
     "import": gettext_noop("import voucher %(number)s"),
     "case": gettext_noop("case %(number)s"),
     "baseline": gettext_noop("the baseline of %(number)s"),
+    "sync": gettext_noop("the copy received in bundle %(number)s"),
 }
 
 
@@ -114,6 +115,9 @@ class Replay:
     def apply(self, seq: int, facts: dict) -> None:
         """Apply one entry's facts (``seq`` is its sequence number, for the reports)."""
         self.entries += 1
+        if facts.get("mirror"):
+            self._mirror(seq, facts)
+            return
         ref = tuple(facts.get("ref") or ())
         baseline = facts.get("baseline")
         if baseline and baseline[0] == 1:
@@ -180,6 +184,83 @@ class Replay:
                     seq,
                 )
             self.lots[key] = quantity
+            self.lot_refs[key] = ref
+        for lot, code in facts.get("c", ()):
+            self.conditions[lot] = code
+
+    def _mirror(self, seq: int, facts: dict) -> None:
+        """Facts of a *copy*: the state a node received from another one (a depot's first
+        entry, a transfer dispatched to it, the receipt of its own dispatch at the other end).
+        Where the state built so far already knows a weapon, the copy must say the same, or
+        say the state it changes (``before``), which must be the one known; elsewhere it sets
+        it. Lot places of a copy are absolute."""
+        ref = tuple(facts.get("ref") or ())
+        for uuid, serial, before, after in facts.get("w", ()):
+            known = self.weapons.get(uuid)
+            if known is not None and before is not None:
+                # a copy that says what it changes: the state it changes must be the one
+                # the entries before it leave
+                if tuple(before) != known.holding:
+                    self._problem(
+                        "journal_inconsistent",
+                        Text(
+                            gettext_noop(
+                                "entry #%(seq)s (%(ref)s) moves weapon %(serial)s from "
+                                "%(before)s, but the entries before it leave it %(state)s"
+                            ),
+                            seq=seq,
+                            ref=ref_words(ref),
+                            serial=serial,
+                            before=holding_words(tuple(before)),
+                            state=holding_words(known.holding),
+                        ),
+                        seq,
+                        uuid,
+                    )
+            elif known is not None and known.holding != tuple(after):
+                self._problem(
+                    "journal_copy_differs",
+                    Text(
+                        gettext_noop(
+                            "entry #%(seq)s (%(ref)s) copies weapon %(serial)s as %(copy)s, "
+                            "but the entries before it leave it %(state)s"
+                        ),
+                        seq=seq,
+                        ref=ref_words(ref),
+                        serial=serial,
+                        copy=holding_words(tuple(after)),
+                        state=holding_words(known.holding),
+                    ),
+                    seq,
+                    uuid,
+                )
+            if known is None:
+                self.weapons[uuid] = WeaponState(serial, tuple(after), False, ref, seq)
+            else:
+                known.holding, known.ref, known.seq = tuple(after), ref, seq
+        for uuid, hold in facts.get("h", ()):
+            if uuid in self.weapons:
+                self.weapons[uuid].hold = bool(hold)
+        for lot, site, location, destination, quantity in facts.get("l", ()):
+            key = (lot, site, location, destination)
+            if key in self.lots and self.lots[key] != int(quantity):
+                self._problem(
+                    "journal_copy_differs",
+                    Text(
+                        gettext_noop(
+                            "entry #%(seq)s (%(ref)s) copies %(quantity)s of lot %(lot)s at "
+                            "%(place)s, but the entries before it leave %(held)s there"
+                        ),
+                        seq=seq,
+                        ref=ref_words(ref),
+                        quantity=quantity,
+                        lot=lot,
+                        place=place_words(key),
+                        held=self.lots[key],
+                    ),
+                    seq,
+                )
+            self.lots[key] = int(quantity)
             self.lot_refs[key] = ref
         for lot, code in facts.get("c", ()):
             self.conditions[lot] = code

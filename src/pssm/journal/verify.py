@@ -39,6 +39,8 @@ from .models import JournalEntry, JournalHead
 ENTRY = JournalEntry._meta.db_table
 HEAD = JournalHead._meta.db_table
 ROTATION = "node.key_rotated"
+INGESTED = "sync.ingested"  # a national node took a range of another node's entries
+JOINED = "node.joined"  # the first entry of a node made from a bootstrap bundle
 
 
 @dataclass
@@ -126,8 +128,13 @@ def journal_verify(
     report = Report()
     state = replay.Replay()
     anchor = keys.load(required=False)
+    here = settings.PSSM_NODE_ID
+    # A national node replays each depot's entries where its own chain says it took them
+    # (``sync.ingested``), so that a transfer's dispatch comes before its receipt.
+    ingests = JournalEntry.objects.filter(node_id=here, kind=INGESTED).exists()
     for node in nodes:
-        report.nodes.append(_verify_node(node, heads.get(node), state, anchor, stop_at_first))
+        mode = ("other" if node != here else "ingests") if ingests else "all"
+        report.nodes.append(_verify_node(node, heads.get(node), state, anchor, stop_at_first, mode))
     report.journal_problems = state.problems
     if with_state:
         weapons, lots = _table_state()
@@ -140,10 +147,15 @@ def journal_verify(
     return report
 
 
-def _verify_node(node, head, state, anchor, stop_at_first) -> NodeReport:
+def _verify_node(node, head, state, anchor, stop_at_first, mode="all") -> NodeReport:
+    """Check one node's chain, seals and head. ``mode`` says whose facts this pass replays:
+    ``all`` (its own), ``other`` (none: they are replayed where the local chain took them)
+    or ``ingests`` (its own, and at each ``sync.ingested`` entry the range it took)."""
     out = NodeReport(node)
     local = node == settings.PSSM_NODE_ID
-    key_chain, rotation_problems = _key_chain(node, anchor.public if anchor and local else "")
+    key_chain, rotation_problems = _key_chain(
+        node, anchor.public if anchor and local else "", joined=not local
+    )
     out.problems += rotation_problems
     out.keys = [key for _seq, key in key_chain.keys]
     seal_every = settings.PSSM_JOURNAL_SEAL_EVERY
@@ -202,10 +214,12 @@ def _verify_node(node, head, state, anchor, stop_at_first) -> NodeReport:
                     seq,
                 )
             )
-        if '"facts"' in payload:
+        if mode != "other" and '"facts"' in payload:
             facts = json.loads(payload).get("facts")
             if facts:
                 state.apply(seq, facts)
+        if mode == "ingests" and kind == INGESTED:
+            _replay_ingested(state, json.loads(payload))
     out.head_hash = prev
     _check_head(out, head, key_chain, node, expected - 1, prev, signed_any, local, anchor)
     return out
@@ -238,9 +252,52 @@ def _entries(node):
             yield from rows
 
 
-def _key_chain(node: str, anchor: str) -> tuple[chain.KeyChain, list[Problem]]:
+def _replay_ingested(state, data: dict) -> None:
+    """Replay the entries of another node that an ``sync.ingested`` entry took, with its
+    persons named as this node names them (``persons``: their id there -> id here)."""
+    node, first, last = data.get("node"), data.get("from"), data.get("to")
+    persons = data.get("persons") or {}
+    if not node or not first or not last:
+        return
+    rows = JournalEntry.objects.filter(
+        node_id=node, seq__gte=first, seq__lte=last, payload__contains='"facts"'
+    ).order_by("seq")
+    for seq, payload in rows.values_list("seq", "payload").iterator(chunk_size=2000):
+        facts = json.loads(payload).get("facts")
+        if not facts:
+            continue
+        if persons and facts.get("w"):
+            facts = {**facts, "w": [_renamed(w, persons) for w in facts["w"]]}
+        state.apply(seq, facts)
+
+
+def _renamed(weapon: list, persons: dict) -> list:
+    uid, serial, before, after = weapon
+
+    def holding(h):
+        if h and h[3].startswith("person:"):
+            return [*h[:3], "person:" + str(persons.get(h[3][7:], h[3][7:])), *h[4:]]
+        return h
+
+    return [uid, serial, holding(before), holding(after)]
+
+
+def _joined_key(node: str) -> str:
+    """The key a node that joined the synchronisation named in its first entry."""
+    row = (
+        JournalEntry.objects.filter(node_id=node, seq=1, kind=JOINED)
+        .values_list("payload", flat=True)
+        .first()
+    )
+    return json.loads(row).get("key", "") if row else ""
+
+
+def _key_chain(
+    node: str, anchor: str, joined: bool = False
+) -> tuple[chain.KeyChain, list[Problem]]:
     """The keys that signed the node's journal, from its rotation entries; the last one must
-    be ``anchor`` (the key file's public key) when it is known."""
+    be ``anchor`` (the key file's public key) when it is known. For another node (``joined``)
+    the first key is the one its ``node.joined`` entry names."""
     problems = []
     with connection.cursor() as cursor:
         cursor.execute(
@@ -249,7 +306,10 @@ def _key_chain(node: str, anchor: str) -> tuple[chain.KeyChain, list[Problem]]:
         )
         rotations = cursor.fetchall()
     keychain = chain.KeyChain()
-    current = json.loads(rotations[0][1]).get("old_key", "") if rotations else anchor
+    if rotations:
+        current = json.loads(rotations[0][1]).get("old_key", "")
+    else:
+        current = anchor or (_joined_key(node) if joined else "")
     if current:
         keychain.keys.append((1, current))
     for seq, payload in rotations:

@@ -18,7 +18,7 @@ Every step is journaled; nothing is edited: a cancelled write-off voucher reopen
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pssm.accounts import authz
@@ -30,7 +30,7 @@ from pssm.journal.services import journal_append
 from pssm.registry.models import Weapon
 
 from . import drafts
-from .models import Discrepancy, Voucher
+from .models import CaseSequence, Discrepancy, Voucher
 
 OPEN_STATES = (Discrepancy.State.OPEN, Discrepancy.State.PENDING)
 HANDLERS = (
@@ -62,6 +62,21 @@ def _step(
     """Save the step's fields of the case and journal it, in the caller's transaction."""
     c.save(update_fields=fields)
     journal_append(actor=actor, kind=kind, payload=_payload(c, **extra), scope=c.scope, facts=facts)
+
+
+def next_case_number(site) -> str:
+    """The next case number of ``site`` this year, e.g. ``DC-ML-KTI-2026-0007`` (locks the
+    site's counter row). Numbers carry the site, so they stay the same on every node."""
+    year = timezone.now().year
+    try:
+        with transaction.atomic():
+            CaseSequence.objects.get_or_create(site=site, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent transaction
+    row = CaseSequence.objects.select_for_update().get(site=site, year=year)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return f"DC-{site.code}-{year}-{row.last:04d}"
 
 
 def open_case(
@@ -99,6 +114,7 @@ def open_case(
         Weapon.objects.filter(pk=weapon_id).update(on_hold=True)
     case = Discrepancy.objects.create(
         site=site,
+        number=next_case_number(site),
         kind=kind,
         voucher=voucher,
         count=count,

@@ -289,6 +289,20 @@ class VoucherSequence(models.Model):
         return f"{self.site_id}/{self.year}: {self.last}"
 
 
+class CaseSequence(models.Model):
+    """The last discrepancy case number given per site and year (locked when a case opens)."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "year"], name="casesequence_unique")]
+
+    def __str__(self):
+        return f"{self.site_id}/{self.year}: {self.last}"
+
+
 class Discrepancy(models.Model):
     """A discrepancy case: a gap between the books and what was found, by a count or by the
     receipt of a transfer. It freezes the items concerned, asks for a recount by another
@@ -315,6 +329,8 @@ class Discrepancy(models.Model):
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="discrepancies", verbose_name=_("site")
     )
+    # given by the site's writing node (site and year in it), so it is the same on every node
+    number = models.CharField(_("number"), max_length=48, unique=True)
     voucher = models.ForeignKey(
         Voucher, on_delete=models.PROTECT, related_name="discrepancies", null=True, blank=True
     )
@@ -385,10 +401,6 @@ class Discrepancy(models.Model):
 
     def __str__(self):
         return f"{self.number}: {self.serial or self.lot_id} ({self.kind})"
-
-    @property
-    def number(self) -> str:
-        return f"DC-{self.pk:06d}"
 
     @property
     def scope(self) -> Scope:

@@ -71,6 +71,11 @@ class Country(Stamped):
     # The country's approvers, national authorities and administrators must sign in with a
     # second factor (TOTP); set by pssm.accounts.services.country_second_factor_set.
     second_factor_required = models.BooleanField(_("second factor required"), default=False)
+    # How long a depot node of the country may go without synchronising before its pages say
+    # so (the national policy).
+    sync_offline_days = models.PositiveSmallIntegerField(
+        _("days a depot may stay offline"), default=14
+    )
     SCOPE_PATHS = {
         "country": "code",
         "organisation": "organisations__code",

@@ -1,0 +1,180 @@
+"""`pssm sync bootstrap|export|import|status`: synchronisation by bundle files (ADR 0014)."""
+
+import json
+import os
+
+from django.core.management.base import CommandError
+
+from pssm.core.management.base import PssmCommand
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+
+
+class Command(PssmCommand):
+    help = "Synchronise this node with the national node (or a depot) by bundle files."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        sub = parser.add_subparsers(dest="action", required=True)
+        boot = sub.add_parser("bootstrap", help="write the bundle that makes a depot node")
+        boot.add_argument("--site", required=True, help="code of the site the depot writes")
+        boot.add_argument("--out", required=True, help="file to write")
+        boot.add_argument("--node", default="", help="name of the depot node (SITE-depot)")
+        export = sub.add_parser("export", help="write what the other side has not acknowledged")
+        export.add_argument("--out", required=True, help="file to write")
+        export.add_argument("--to", default="", help="on the national node: the depot node")
+        imp = sub.add_parser("import", help="apply a bundle (and write the acknowledgement)")
+        imp.add_argument("file", help="the bundle to apply")
+        imp.add_argument(
+            "--ack-out", default="", help="on the national node: where to write the ack bundle"
+        )
+        run = sub.add_parser("run", help="synchronise with the national node over the network")
+        run.add_argument("--url", required=True, help="the national node, https://...")
+        run.add_argument(
+            "--chunk-kb", type=float, default=64, help="kilobytes per request (0.25 to 1024)"
+        )
+        run.add_argument(
+            "--every", type=float, default=0, help="minutes between runs (0: run once)"
+        )
+        hand = sub.add_parser(
+            "handover", help="move a site's writer to a new depot node (revokes the old one)"
+        )
+        hand.add_argument("--site", required=True, help="code of the site")
+        hand.add_argument("--to", required=True, help="name of the new depot node")
+        hand.add_argument("--reason", required=True, help="why (laptop replaced, stolen...)")
+        hand.add_argument("--out", required=True, help="where to write its bootstrap bundle")
+        revoke = sub.add_parser("revoke", help="refuse every later bundle of a depot node")
+        revoke.add_argument("--node", required=True)
+        revoke.add_argument("--reason", required=True)
+        fork = sub.add_parser("fork-resolve", help="decide a fork (see `pssm sync status`)")
+        fork.add_argument("fork", type=int, help="number of the fork")
+        fork.add_argument("--decision", required=True, choices=["release", "revoke"])
+        fork.add_argument("--note", required=True, help="what was found and decided")
+        status = sub.add_parser("status", help="this node, its peers and what waits")
+        status.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options):
+        from pssm.sync import exchange, manage, nodes, selectors
+
+        actor = self.actor(options)
+        action = options["action"]
+        if action == "bootstrap":
+            data, peer = nodes.bootstrap(
+                user=actor, site_code=options["site"], node_id=options["node"]
+            )
+            _write(options["out"], data)
+            self.stdout.write(
+                f"bootstrap bundle for node {peer.node_id} (site {options['site']}) written to "
+                f"{options['out']} ({len(data)} bytes); it holds the depot's key: carry it "
+                "like a key"
+            )
+        elif action == "export":
+            node = nodes.this_node()
+            if node is not None and node.role == "national":
+                if not options["to"]:
+                    raise CommandError("on the national node, name the depot with --to NODE")
+                data = exchange.response(peer=selectors.peer(options["to"]))
+            else:
+                data = exchange.push(user=actor)
+            _write(options["out"], data)
+            self.stdout.write(f"bundle written to {options['out']} ({len(data)} bytes)")
+        elif action == "import":
+            data = _read(options["file"])
+            node = nodes.this_node()
+            if node is not None and node.role == "national":
+                record, ack = exchange.ingest(user=actor, data=data)
+                out = options["ack_out"] or f"{options['file']}.ack"
+                _write(out, ack)
+                state = (
+                    "already applied, skipped"
+                    if getattr(record, "duplicate", False)
+                    else (f"applied, {record.entries} entries, {record.rows} records")
+                )
+                self.stdout.write(
+                    f"bundle {record.bundle_id} from {record.peer}: {state}; ack written to {out}"
+                )
+            else:
+                record = exchange.receive(user=actor, data=data)
+                state = (
+                    "already applied, skipped"
+                    if getattr(record, "duplicate", False)
+                    else (f"applied, {record.rows} records")
+                )
+                self.stdout.write(f"bundle {record.bundle_id} from {record.peer}: {state}")
+        elif action == "run":
+            self._run(actor, options)
+        elif action == "handover":
+            data, peer = manage.handover(
+                user=actor,
+                site_code=options["site"],
+                node_id=options["to"],
+                reason=options["reason"],
+            )
+            _write(options["out"], data)
+            self.stdout.write(
+                f"site {options['site']} handed over to node {peer.node_id}; its bootstrap "
+                f"bundle is {options['out']} ({len(data)} bytes): carry it like a key"
+            )
+        elif action == "revoke":
+            peer = manage.revoke(user=actor, node_id=options["node"], reason=options["reason"])
+            self.stdout.write(f"node {peer.node_id} revoked: its bundles are refused from now on")
+        elif action == "fork-resolve":
+            fork = manage.fork_resolve(
+                user=actor,
+                fork_id=options["fork"],
+                decision=options["decision"],
+                note=options["note"],
+            )
+            self.stdout.write(f"fork {fork.pk} of node {fork.peer} resolved: {fork.resolution}")
+        else:
+            state = selectors.status()
+            if options["json"]:
+                self.stdout.write(json.dumps(state, indent=2, default=str))
+            else:
+                for line in selectors.status_lines(state):
+                    self.stdout.write(line)
+
+    def _run(self, actor, options):
+        import time
+
+        from pssm.domain.errors import PssmError
+        from pssm.sync import client
+
+        every = options["every"]
+        if every < 0:
+            raise CommandError("--every is a number of minutes, 0 or more")
+        while True:
+            try:
+                done = client.run(
+                    user=actor, url=options["url"], chunk=int(options["chunk_kb"] * 1024)
+                )
+            except client.LinkError as exc:
+                if not every:
+                    raise
+                self.stderr.write(f"link down, next try in {every:g} min: {exc}")
+            except PssmError:
+                raise
+            else:
+                self.stdout.write(
+                    f"bundle {done.bundle} {done.state}"
+                    f"{' (resumed)' if done.resumed else ''}: {done.sent} bytes sent, "
+                    f"{done.received} bytes received"
+                )
+            if not every:
+                return
+            time.sleep(every * 60)

@@ -1,0 +1,127 @@
+"""Reads of the synchronisation: this node, its peers, what waits in each direction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pssm.accounts import authz
+from pssm.domain.access import Action
+from pssm.domain.errors import NotFoundError, gettext_noop
+from pssm.journal.models import JournalHead
+
+from .models import Bundle, Change, Fork, Peer, ThisNode
+
+
+def peer(node_id: str) -> Peer:
+    found = Peer.objects.select_related("site").filter(node_id=node_id).first()
+    if found is None:
+        raise NotFoundError(
+            gettext_noop("No node %(node)s is enrolled here."),
+            params={"node": node_id},
+            details={"to": node_id},
+        )
+    return found
+
+
+def _visible(user, peers) -> set[str]:
+    """The peers ``user`` may see: those of the sites where they may carry bundles (and the
+    peers of no site, the national node seen from a depot)."""
+    if user is None:
+        return {p.node_id for p in peers}
+    return {p.node_id for p in peers if not p.site_id or authz.can(user, Action.SYNC_RUN, p.site)}
+
+
+def status(now: datetime | None = None, *, user=None) -> dict:
+    """This node, its peers and what waits; with ``user``, only the peers of the sites they
+    may carry bundles for."""
+    now = now or datetime.now(UTC)
+    node = ThisNode.objects.select_related("site").first()
+    last_change = Change.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    heads = dict(JournalHead.objects.values_list("node_id", "last_seq"))
+    peers = []
+    everyone = list(Peer.objects.select_related("site").order_by("node_id"))
+    visible = _visible(user, everyone)
+    for p in everyone:
+        if p.node_id not in visible:
+            continue
+        own_seq = heads.get(node.node_id, 0) if node else 0
+        peers.append(
+            {
+                "node": p.node_id,
+                "role": p.role,
+                "site": p.site.code if p.site_id else "",
+                "status": p.status,
+                "reason": p.status_reason,
+                "last_contact": p.last_contact_at,
+                "days_since_contact": (now - p.last_contact_at).days if p.last_contact_at else None,
+                "entries_held": p.acked_seq if node and node.role == "national" else None,
+                "entries_waiting_out": max(0, own_seq - p.acked_seq)
+                if node and node.role == "depot"
+                else None,
+                "changes_waiting_out": max(0, last_change - p.acked_change),
+                "bytes_in": p.bytes_in,
+                "bytes_out": p.bytes_out,
+                "clock_skew_s": p.clock_skew,
+                "clock_skew_h": round(abs(p.clock_skew) / 3600, 1) if p.clock_skew else 0,
+                "clock_flagged": p.clock_skew is not None and abs(p.clock_skew) > 86400,
+                "last_error": p.last_error,
+            }
+        )
+    return {
+        "node": node.node_id if node else None,
+        "role": node.role if node else "stand-alone",
+        "site": node.site.code if node and node.site_id else "",
+        "read_only": node.read_only_reason if node else "",
+        "peers": peers,
+        "open_forks": Fork.objects.filter(resolved_at__isnull=True, peer__in=visible).count(),
+        "recent": [
+            {
+                "bundle": b.bundle_id,
+                "direction": b.direction,
+                "kind": b.kind,
+                "peer": b.peer,
+                "at": b.at,
+                "bytes": b.size,
+                "status": b.status,
+            }
+            for b in Bundle.objects.filter(peer__in=visible)[:10]
+        ],
+    }
+
+
+def status_lines(state: dict) -> list[str]:
+    lines = [f"node {state['node'] or '-'} ({state['role']}) {state['site']}".rstrip()]
+    if state["read_only"]:
+        lines.append(f"READ-ONLY: {state['read_only']}")
+    for p in state["peers"]:
+        since = (
+            "never" if p["days_since_contact"] is None else f"{p['days_since_contact']} days ago"
+        )
+        lines.append(
+            f"  {p['node']} ({p['role']} {p['site']}) {p['status']}: last heard {since}, "
+            f"changes waiting {p['changes_waiting_out']}, in {p['bytes_in']} B, "
+            f"out {p['bytes_out']} B"
+        )
+    for f in Fork.objects.filter(resolved_at__isnull=True).order_by("pk"):
+        lines.append(
+            f"  FORK {f.pk}: node {f.peer} entry #{f.seq} held {f.held_hash[:12]} received "
+            f"{f.received_hash[:12]} (`pssm sync fork-resolve {f.pk} --decision ...`)"
+        )
+    return lines
+
+
+def open_forks(*, user=None) -> list[dict]:
+    """Forks waiting for a person, each with both versions of the entry side by side."""
+    import json
+
+    visible = _visible(user, Peer.objects.select_related("site"))
+    out = []
+    for f in Fork.objects.filter(resolved_at__isnull=True, peer__in=visible).order_by("found_at"):
+        versions = []
+        for raw in (f.held_entry, f.received_entry):
+            try:
+                versions.append(json.dumps(json.loads(raw), indent=1, ensure_ascii=False))
+            except (TypeError, ValueError):
+                versions.append(raw or "")
+        out.append({"fork": f, "held": versions[0], "received": versions[1]})
+    return out

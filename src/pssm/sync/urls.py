@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import transport, views
+
+app_name = "sync"
+
+urlpatterns = [
+    path("", views.sync_status, name="status"),
+    path("export/", views.sync_export, name="export"),
+    path("import/", views.sync_import, name="import"),
+    path("revoke/", views.sync_revoke, name="revoke"),
+    path("api/bundles/<str:bundle_id>/", transport.upload, name="api_upload"),
+    path("api/bundles/<str:bundle_id>/complete/", transport.complete, name="api_complete"),
+    path("api/bundles/<str:bundle_id>/ack/", transport.ack, name="api_ack"),
+    path("forks/<int:pk>/resolve/", views.sync_fork_resolve, name="fork_resolve"),
+]

@@ -1,0 +1,78 @@
+"""A national node taking pushes that a depot's field conditions produce (pssm.sync.exchange):
+a clock a year off is accepted and flagged, a bundle from a newer synchronisation version is
+refused with the version to install, and nothing is applied when a bundle is refused."""
+
+import time
+import uuid
+
+import pytest
+
+from pssm.domain import journal as chain
+from pssm.domain import syncformat as fmt
+from pssm.domain.access import Role
+from pssm.domain.errors import PssmError
+from pssm.journal.models import JournalEntry
+from pssm.sync import exchange, nodes, selectors
+from pssm.sync.models import Bundle, Peer
+
+pytestmark = pytest.mark.django_db
+YEAR = 365 * 24 * 3600
+
+
+@pytest.fixture
+def national(make, two_sites):
+    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"])
+    node = nodes.national_init(user=authority)
+    data, _peer = nodes.bootstrap(user=authority, site_code=two_sites["a"].code, node_id="a-depot")
+    _header, body = fmt.unpack(data)
+    return authority, node, body["seed"]
+
+
+def _push(national_id, seed, *, clock, version=fmt.PROTOCOL_VERSION):
+    header = {
+        "id": str(uuid.uuid4()),
+        "kind": "push",
+        "from": "a-depot",
+        "to": national_id,
+        "key": chain.public_key(seed),
+        "version": version,
+        "created": "2026-12-02T00:00:00Z",
+        "clock": clock,
+    }
+    body = {"entries": [], "head": None, "rows": [], "change": 0, "applied": 0, "persons": {}}
+    return fmt.pack(header, body, lambda message: chain.sign(seed, message))
+
+
+def test_a_depot_clock_a_year_off_is_accepted_and_flagged(national, client):
+    authority, node, seed = national
+    record, ack = exchange.ingest(
+        user=authority, data=_push(node.node_id, seed, clock=time.time() - YEAR)
+    )
+    assert record.status == "applied" and ack.startswith(fmt.MAGIC)
+    peer = Peer.objects.get(node_id="a-depot")
+    assert peer.clock_skew == pytest.approx(-YEAR, abs=120)
+    (shown,) = [p for p in selectors.status()["peers"] if p["node"] == "a-depot"]
+    assert shown["clock_flagged"] and shown["clock_skew_h"] == pytest.approx(8760, abs=1)
+    client.force_login(authority)
+    page = client.get("/sync/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "off by 8760" in page
+
+
+def test_a_bundle_two_versions_ahead_is_refused_with_the_version_to_install(national):
+    authority, node, seed = national
+    before = (JournalEntry.objects.count(), Bundle.objects.count())
+    data = _push(node.node_id, seed, clock=time.time(), version=fmt.PROTOCOL_VERSION + 2)
+    with pytest.raises(PssmError) as refused:
+        exchange.ingest(user=authority, data=data)
+    assert refused.value.code == "bundle_newer"
+    assert str(fmt.PROTOCOL_VERSION + 2) in str(refused.value.params)
+    assert (JournalEntry.objects.count(), Bundle.objects.count()) == before
+    assert Peer.objects.get(node_id="a-depot").clock_skew is None
+
+
+def test_a_push_signed_by_another_key_is_refused(national):
+    authority, node, _seed = national
+    with pytest.raises(PssmError) as refused:
+        exchange.ingest(user=authority, data=_push(node.node_id, "33" * 32, clock=time.time()))
+    assert refused.value.code == "bundle_signature"
+    assert not Bundle.objects.filter(direction="in").exists()

@@ -1,0 +1,319 @@
+"""A national node and two depot nodes as separate processes with their own databases,
+synchronised by bundle files (issue: depots offline for weeks). The national node runs on
+PostgreSQL in the PostgreSQL pass of the suite, on SQLite otherwise; depots on SQLite.
+
+After each step, `pssm journal verify` passes on every node, and the national registry holds
+each depot's weapons as the depot holds them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+PSSM = str(Path(sys.executable).with_name("pssm"))
+PASSWORD = "pssm-demo-2026"  # noqa: S105 - the demo's published password
+
+
+class Node:
+    def __init__(self, name: str, home: Path, database: str):
+        self.name, self.home, self.database = name, home, database
+        home.mkdir(parents=True, exist_ok=True)
+
+    def env(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PSSM_")}
+        env.update(
+            PSSM_SECRET_KEY="process-test",
+            PSSM_HOME=str(self.home),
+            PSSM_NODE_ID=self.name,
+            DATABASE_URL=self.database,
+        )
+        return env
+
+    def run(self, *args, ok=True):
+        done = subprocess.run(  # noqa: S603 - our own command
+            [PSSM, *args], env=self.env(), capture_output=True, text=True, timeout=600
+        )
+        if ok and done.returncode != 0:
+            raise AssertionError(f"pssm {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def shell(self, code: str):
+        out = self.run("shell", "-c", code).stdout.strip().splitlines()
+        return json.loads(out[-1])
+
+    def verify(self):
+        done = self.run("journal", "verify", "--json", ok=False)
+        report = json.loads(done.stdout)
+        assert done.returncode == 0, json.dumps(report, indent=1)[:4000]
+        return report
+
+    def weapons(self, site: str) -> dict:
+        return self.shell(
+            "import json; from pssm.registry.models import Weapon as W; print(json.dumps({"
+            "str(w.uuid): [w.serial, w.status, w.location.code if w.location else '', "
+            "w.custodian.service_number if w.custodian else '', "
+            "w.destination.code if w.destination else ''] "
+            f"for w in W.objects.filter(site__code='{site}').select_related("
+            "'location', 'custodian', 'destination')}))"
+        )
+
+
+def _national_database(tmp_path: Path) -> tuple[str, callable]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp_path}/national.sqlite3", lambda: None
+    import psycopg
+
+    name = f"pssm_sync_{uuid.uuid4().hex[:10]}"
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    conninfo = admin.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nodes")
+    url, drop = _national_database(tmp)
+    national = Node("ml-national", tmp / "national", url)
+    national.run("migrate", "-v", "0")
+    national.run("demo")
+    national.run("node", "init", "--national")
+    depots = {}
+    for site, name in (("ML-KTI", "ml-kti-depot"), ("ML-SEV", "ml-sev-depot")):
+        node = Node(name, tmp / name, f"sqlite:///{tmp}/{name}.sqlite3")
+        bundle = tmp / f"{name}.bootstrap"
+        national.run("sync", "bootstrap", "--site", site, "--out", str(bundle), "--node", name)
+        node.run("migrate", "-v", "0")
+        node.run("node", "join", str(bundle))
+        depots[site] = node
+    yield national, depots, tmp
+    drop()
+
+
+def sync(national: Node, depot: Node, tmp: Path, tag: str) -> Path:
+    """One USB round trip: the depot's push to national, national's ack back."""
+    push, ack = tmp / f"{tag}.push", tmp / f"{tag}.ack"
+    depot.run("sync", "export", "--out", str(push))
+    national.run("sync", "import", str(push), "--ack-out", str(ack))
+    depot.run("sync", "import", str(ack))
+    return push
+
+
+def voucher(node: Node, user: str, *args) -> str:
+    out = node.run("voucher", "--as", user, "create", *args).stdout
+    return out.split()[0].rstrip(":")
+
+
+def test_depots_made_from_national_match_it(nodes):
+    national, depots, _tmp = nodes
+    for site, depot in depots.items():
+        depot.verify()
+        assert depot.weapons(site) == national.weapons(site)
+        assert depot.weapons(site)
+
+
+def test_a_transfer_with_a_missing_weapon_ends_in_a_case_every_node_sees(nodes):
+    national, depots, tmp = nodes
+    kti, sev = depots["ML-KTI"], depots["ML-SEV"]
+    serials = kti.shell(
+        "import json; from pssm.registry.models import Weapon as W; print(json.dumps(list("
+        "W.objects.filter(site__code='ML-KTI', status='in_store', on_hold=False)"
+        ".order_by('serial').values_list('serial', flat=True)[:3])))"
+    )
+    dispatch = voucher(kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV")
+    for serial in serials:
+        kti.run("voucher", "--as", "magasinier", "add", dispatch, serial)
+    kti.run("voucher", "--as", "magasinier", "submit", dispatch)
+    kti.run("voucher", "--as", "commandant", "approve", dispatch)
+    sync(national, kti, tmp, "kti-1")
+    sync(national, sev, tmp, "sev-1")  # Sévaré learns of the incoming transfer
+    incoming = sev.weapons("ML-KTI")
+    assert sorted(v[0] for v in incoming.values()) == sorted(serials)
+    assert {v[1] for v in incoming.values()} == {"in_transit"}
+
+    rack = sev.shell(
+        "import json; from pssm.sites.models import StorageLocation as L; print(json.dumps("
+        "L.objects.filter(building__site__code='ML-SEV', kind='rack').order_by('code')"
+        ".values_list('code', flat=True).first()))"
+    )
+    receipt = voucher(
+        sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack
+    )
+    for serial in serials[:2]:
+        sev.run("voucher", "--as", "mag.sev", "add", receipt, serial)
+    sev.run("voucher", "--as", "mag.sev", "submit", receipt)
+    sev.run("voucher", "--as", "cdt.sev", "approve", receipt)
+    sync(national, sev, tmp, "sev-2")
+    sync(national, kti, tmp, "kti-2")  # Kati hears of the shortfall
+
+    case_query = (
+        "import json; from pssm.movements.models import Discrepancy as D; print(json.dumps("
+        "[[d.number, d.weapon.serial if d.weapon else ''] for d in D.objects.filter("
+        f"voucher__number='{receipt}')]))"
+    )
+    seen = [node.shell(case_query) for node in (national, kti, sev)]
+    assert seen[0] == seen[1] == seen[2]
+    assert [serial for _n, serial in seen[0]] == [serials[2]]
+    for site in ("ML-KTI", "ML-SEV"):
+        assert national.weapons(site) == depots[site].weapons(site)
+    for node in (national, kti, sev):
+        node.verify()
+
+
+def test_the_same_bundle_twice_and_damaged_bundles_change_nothing(nodes):
+    national, depots, tmp = nodes
+    sev = depots["ML-SEV"]
+    push = tmp / "sev-2.push"
+    again = national.run("sync", "import", str(push), "--ack-out", str(tmp / "again.ack"))
+    assert "already applied" in again.stdout
+    before = national.verify()["nodes"]
+    raw = bytearray(push.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    (tmp / "changed.push").write_bytes(bytes(raw))
+    done = national.run("sync", "import", str(tmp / "changed.push"), ok=False)
+    assert done.returncode != 0 and "bundle_tampered" in done.stderr
+    (tmp / "cut.push").write_bytes(push.read_bytes()[:-300])
+    done = national.run("sync", "import", str(tmp / "cut.push"), ok=False)
+    assert done.returncode != 0 and "bundle_truncated" in done.stderr
+    done = sev.run("sync", "import", str(push), ok=False)  # meant for national
+    assert done.returncode != 0 and "bundle_recipient" in done.stderr
+    assert national.verify()["nodes"] == before
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def national_server(nodes):
+    national = nodes[0]
+    port = _free_port()
+    env = dict(national.env(), PSSM_ALLOWED_HOSTS="127.0.0.1")
+    server = subprocess.Popen(  # noqa: S603 - our own server
+        [str(Path(PSSM).with_name("gunicorn")), "pssm.config.wsgi:application",
+         "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, "no national server"
+            time.sleep(0.1)  # waiting for the server to listen, not for a timing
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_a_sync_over_the_network_killed_mid_way_resumes_where_it_stopped(nodes, national_server):
+    national, depots, tmp = nodes
+    sev = depots["ML-SEV"]
+    serials = sev.shell(
+        "import json; from pssm.registry.models import Weapon as W; print(json.dumps(list("
+        "W.objects.filter(site__code='ML-SEV', status='in_store', on_hold=False)"
+        ".order_by('-serial').values_list('serial', flat=True)[:3])))"
+    )
+    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004")
+    for serial in serials:
+        sev.run("voucher", "--as", "mag.sev", "add", issue, serial)
+    sev.run("voucher", "--as", "mag.sev", "submit", issue)
+    sev.run("voucher", "--as", "cdt.sev", "approve", issue)
+
+    parts = national.home / "var" / "sync" / "in" / "ml-sev-depot"
+    outbox = sev.home / "var" / "sync" / "outbox"
+    command = [PSSM, "sync", "run", "--url", national_server, "--chunk-kb", "0.25"]
+    client = subprocess.Popen(
+        command, env=sev.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )  # noqa: S603
+    while not (parts.exists() and any(p.stat().st_size > 0 for p in parts.glob("*.part"))):
+        assert client.poll() is None, client.communicate()
+        time.sleep(0.01)  # a polling interval while the upload starts
+    client.send_signal(signal.SIGKILL)
+    client.wait(timeout=60)
+    assert client.returncode == -signal.SIGKILL
+    (waiting,) = outbox.glob("*.pssm")
+    (part,) = parts.glob("*.part")
+    assert part.name.removesuffix(".part") == waiting.stem
+    size = waiting.stat().st_size
+    assert 0 < part.stat().st_size < size
+
+    done = sev.run("sync", "run", "--url", national_server, "--chunk-kb", "0.25")
+    assert "(resumed)" in done.stdout and " applied" in done.stdout
+    sent = int(done.stdout.split(": ")[1].split(" bytes sent")[0])
+    assert sent < size  # only what had not arrived
+    assert not list(outbox.glob("*.pssm")) and not list(parts.glob("*.part"))
+    assert national.weapons("ML-SEV") == sev.weapons("ML-SEV")
+    assert {v[3] for k, v in sev.weapons("ML-SEV").items() if v[0] in serials} == {"SEV-1004"}
+    national.verify()
+    sev.verify()
+    again = sev.run("sync", "run", "--url", national_server)
+    assert " applied" in again.stdout and "(resumed)" not in again.stdout
+
+
+def test_a_depot_restored_from_an_old_backup_forks_or_stays_read_only(nodes):
+    national, depots, tmp = nodes
+    sev = depots["ML-SEV"]
+    backup = tmp / "sev-backup.sqlite3"
+    shutil.copy(Path(sev.database.removeprefix("sqlite:///")), backup)
+    shutil.copy(sev.home / "var" / "node-key", tmp / "sev-backup.key")
+    serial = sev.shell(
+        "import json; from pssm.registry.models import Weapon as W; print(json.dumps("
+        "W.objects.filter(site__code='ML-SEV', status='in_store').order_by('serial')"
+        ".values_list('serial', flat=True).first()))"
+    )
+    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1005")
+    sev.run("voucher", "--as", "mag.sev", "add", issue, serial)
+    sync(national, sev, tmp, "sev-3")
+    # the laptop's disk dies; yesterday's backup is restored
+    shutil.copy(backup, Path(sev.database.removeprefix("sqlite:///")))
+    ack = tmp / "sev-3.ack"
+    sev.run("sync", "import", str(ack))
+    status = json.loads(sev.run("sync", "status", "--json").stdout)
+    assert "restored from an older backup" in status["read_only"]
+    done = sev.run("sync", "export", "--out", str(tmp / "restored.push"), ok=False)
+    assert done.returncode != 0
+
+
+def test_a_revoked_depot_is_refused_and_its_site_handed_over_to_a_new_node(nodes):
+    national, depots, tmp = nodes
+    kti = depots["ML-KTI"]
+    national.run("sync", "revoke", "--node", "ml-kti-depot", "--reason", "laptop stolen")
+    push = tmp / "kti-revoked.push"
+    kti.run("sync", "export", "--out", str(push))
+    before = national.verify()["nodes"]
+    done = national.run("sync", "import", str(push), ok=False)
+    assert done.returncode != 0 and "bundle_revoked" in done.stderr
+    assert national.verify()["nodes"] == before
+
+    boot = tmp / "kti-2.bootstrap"
+    national.run(
+        "sync", "handover", "--site", "ML-KTI", "--to", "ml-kti-depot-2",
+        "--reason", "laptop stolen", "--out", str(boot),
+    )  # fmt: skip
+    new = Node("ml-kti-depot-2", tmp / "kti-2", f"sqlite:///{tmp}/kti-2.sqlite3")
+    new.run("migrate", "-v", "0")
+    new.run("node", "join", str(boot))
+    assert new.weapons("ML-KTI") == national.weapons("ML-KTI")
+    new.verify()
+    national.verify()

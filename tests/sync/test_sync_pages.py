@@ -1,0 +1,124 @@
+"""The synchronisation page and the bundle carrying it offers (pssm.sync.views), who may use
+it, what a bad upload says, and the banner of a depot offline longer than its country allows."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from pssm.domain.access import Role
+from pssm.sync import nodes
+from pssm.sync.models import Bundle, Peer, ThisNode
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_storekeeper_may_not_open_the_sync_page(client, make, two_sites):
+    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"]))
+    assert client.get(reverse("sync:status")).status_code == 403
+    assert client.post(reverse("sync:export")).status_code == 403
+
+
+def test_a_stand_alone_installation_says_it_is_not_a_node(client, make, two_sites):
+    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"]))
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "not a synchronisation node" in page.content.decode()
+
+
+def test_the_national_page_refuses_a_file_that_is_not_a_bundle_and_applies_nothing(
+    client, make, two_sites
+):
+    admin = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"])
+    nodes.national_init(user=admin)
+    client.force_login(admin)
+    for content in (b"", b"hello", b"PSSM-BUNDLE 1\n{}\n" + b"x" * 40):
+        upload = SimpleUploadedFile("depot.pssm", content)
+        page = client.post(reverse("sync:import"), {"bundle": upload}, follow=True)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert '<li class="error">' in text
+        assert Bundle.objects.count() == 0
+    page = client.post(reverse("sync:export"), {"to": "nobody-here"}, follow=True)
+    assert "nobody-here" in page.content.decode()
+
+
+def _depot(site, days_ago):
+    now = datetime.now(UTC)
+    node = ThisNode.objects.create(
+        node_id="ml-kti-depot", role="depot", site=site, national_node="ml-national"
+    )
+    Peer.objects.create(
+        node_id="ml-national",
+        role="national",
+        public_key="0" * 64,
+        last_contact_at=now - timedelta(days=days_ago),
+    )
+    return node
+
+
+@pytest.mark.parametrize(("days", "banner"), [(3, False), (20, True)])
+def test_a_depot_offline_longer_than_its_country_allows_says_so_on_every_page(
+    client, make, two_sites, days, banner
+):
+    _depot(two_sites["a"], days)
+    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"]))
+    page = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ('id="sync-banner"' in page) is banner
+    if banner:
+        assert "for 20 days (the policy allows 14)" in page
+
+
+def test_the_policy_is_the_country_s(client, make, two_sites):
+    country = two_sites["country"]
+    country.sync_offline_days = 30
+    country.save(update_fields=["sync_offline_days"])
+    _depot(two_sites["a"], 20)
+    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"]))
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert 'id="sync-banner"' not in page
+
+
+def test_a_depot_page_shows_its_national_node_and_what_waits(client, make, two_sites):
+    _depot(two_sites["a"], 2)
+    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"]))
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ml-national" in page and "2 days ago" in page
+    assert "Download the bundle for the national node" in page
+
+
+def test_the_national_authority_revokes_a_node_and_decides_a_fork_from_the_page(
+    client, make, two_sites
+):
+    from pssm.sync.models import Fork
+
+    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"])
+    nodes.national_init(user=authority)
+    nodes.bootstrap(user=authority, site_code=two_sites["a"].code, node_id="sitea-depot")
+    client.force_login(authority)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "sitea-depot" in page and "Revoke this node" in page
+
+    page = client.post(reverse("sync:revoke"), {"node": "sitea-depot", "reason": ""}, follow=True)
+    assert '<li class="error">' in page.content.decode()
+    assert Peer.objects.get(node_id="sitea-depot").status == Peer.ACTIVE
+
+    Peer.objects.filter(node_id="sitea-depot").update(status=Peer.QUARANTINED)
+    fork = Fork.objects.create(
+        peer="sitea-depot", seq=3, held_hash="a" * 64, received_hash="b" * 64
+    )
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Entry held" in page and "Entry received" in page
+    url = reverse("sync:fork_resolve", args=[fork.pk])
+    client.post(url, {"decision": "release", "note": "right disk put back"})
+    assert Peer.objects.get(node_id="sitea-depot").status == Peer.ACTIVE
+
+    client.post(reverse("sync:revoke"), {"node": "sitea-depot", "reason": "laptop stolen"})
+    assert Peer.objects.get(node_id="sitea-depot").status == Peer.REVOKED
+
+
+def test_a_commander_may_carry_bundles_but_not_revoke(client, make, two_sites):
+    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"]))
+    assert client.post(reverse("sync:revoke"), {"node": "x", "reason": "xxxxxx"}).status_code == 403
+    assert client.post(reverse("sync:fork_resolve", args=[1]), {}).status_code == 403
