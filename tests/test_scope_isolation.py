@@ -22,6 +22,7 @@ ALL_ROLES = [
     "national_authority",
     "programme_viewer",
     "administrator",
+    "programme_staff",
 ]
 B_MARKERS = ["SITEB", "ORGB", "userb", "SERB"]
 
@@ -796,6 +797,109 @@ ENDPOINTS = {
             "value": {"k": "1", "minimum_m": "1"},
             "reason": "An intruder's national value",
         },
+    },
+    # The regional programme: its records belong to countries, which a site's grant does not
+    # cover; this world holds no programme, so its object pages answer 404.
+    "programme:dashboard": {"kind": "shared"},
+    "programme:indicator_detail": {"kind": "shared", "kwargs": lambda c: {"code": "MI-RRPL2"}},
+    "programme:activity_list": {"kind": "list"},
+    "programme:activity_create": {
+        "kind": "create",
+        "post": lambda c: {
+            "code": "X",
+            "title_fr": "X",
+            "title_en": "X",
+            "status": "1",
+            "start_date": "2026-01-01",
+            "end_date": "2026-01-02",
+            "countries": "ML",
+            "budget_amount": "1",
+            "currency": "XOF",
+        },
+    },
+    "programme:activity_detail": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"code": "X"},
+    },
+    "programme:activity_edit": {"kind": "object", "kwargs": lambda c: {"code": "X"}},
+    "programme:activity_sheet": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"code": "X"},
+    },
+    "programme:attachment_add": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"code": "X"},
+    },
+    "programme:attachment_get": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"code": "X", "pk": 1},
+    },
+    "programme:transaction_add": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"code": "X"},
+        "post": lambda c: {"kind": "4", "transaction_date": "2026-01-01", "amount": "1"},
+    },
+    "programme:sop_list": {"kind": "shared"},
+    "programme:sop_create": {
+        "kind": "create",
+        "post": lambda c: {"country": "ML", "code": "X", "title_fr": "X", "title_en": "X"},
+    },
+    "programme:sop_version_add": {"kind": "object", "kwargs": lambda c: {"pk": 1}},
+    "programme:sop_version_review": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": 1},
+    },
+    "programme:sop_version_validate": {"kind": "object", "kwargs": lambda c: {"pk": 1}},
+    "programme:review_close": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": 1},
+    },
+    "programme:training_list": {"kind": "shared"},
+    "programme:training_create": {
+        "kind": "create",
+        "post": lambda c: {
+            "country": "ML",
+            "code": "X",
+            "title_fr": "X",
+            "title_en": "X",
+            "course": "X",
+            "place": "X",
+            "start_date": "2026-01-01",
+            "end_date": "2026-01-02",
+        },
+    },
+    "programme:participant_add": {"kind": "object", "kwargs": lambda c: {"pk": 1}},
+    "programme:certificate": {"kind": "object", "methods": ["get"], "kwargs": lambda c: {"pk": 1}},
+    "programme:installation_list": {"kind": "shared"},
+    "programme:installation_create": {
+        "kind": "create",
+        "post": lambda c: {
+            "country": "ML",
+            "code": "X",
+            "name": "X",
+            "status": "planned",
+            "planned_date": "2026-01-01",
+            "done_date": "2026-01-02",
+        },
+    },
+    "programme:installation_edit": {"kind": "object", "kwargs": lambda c: {"pk": 1}},
+    "programme:works_add": {"kind": "object", "kwargs": lambda c: {"pk": 1}},
+    "programme:evaluation": {"kind": "object", "methods": ["get"]},
+    "programme:iati_export": {"kind": "object", "methods": ["get"]},
+    "programme:term_list": {
+        "kind": "create",
+        "post": lambda c: {"kind": "type", "code": "x", "label_fr": "X", "label_en": "X"},
+    },
+    "programme:narrative_save": {
+        "kind": "create",
+        "post": lambda c: {"section": "lessons", "country": "ML", "text_fr": "X", "text_en": "X"},
     },
     # synchronisation: the national node's page and bundles, per depot site
     "sync:status": {"kind": "list"},

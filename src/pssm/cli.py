@@ -12,6 +12,7 @@ OWN_COMMANDS = [
     ("voucher", "Prepare, submit, approve, cancel, reverse or show a voucher (`--as USER`)."),
     ("user", "Create a user account (`pssm user create NAME`)."),
     ("role", "Grant, revoke or list a user's roles on a site, organisation or country."),
+    ("programme", "The regional evaluation report or the IATI export (`pssm programme iati`)."),
     ("runserver", "Serve the web interface and the API (development server)."),
     ("migrate", "Create or update the database tables."),
 ]

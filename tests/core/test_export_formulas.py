@@ -35,6 +35,7 @@ EXPORTS = [
     "/ammunition/lots/?format={fmt}",
     "/ammunition/lots/?format={fmt}&by=location",
     "/inspections/compliance/?format={fmt}",
+    "/programme/activities/?format={fmt}",
 ]
 
 

@@ -36,6 +36,7 @@ ROLE_LABELS = {
     Role.NATIONAL_AUTHORITY: _("National authority"),
     Role.PROGRAMME_VIEWER: _("Programme viewer"),
     Role.ADMINISTRATOR: _("Administrator"),
+    Role.PROGRAMME_STAFF: _("Programme staff"),
 }
 LEVEL_LABELS = {
     Level.GLOBAL: _("Everywhere"),

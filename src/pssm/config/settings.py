@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "pssm.ammunition",
     "pssm.imports",
     "pssm.inspections",
+    "pssm.programme",
     "pssm.sync",
     "pssm.notices",
 ]

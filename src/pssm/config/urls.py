@@ -155,6 +155,7 @@ urlpatterns = [
     path("imports/", include("pssm.imports.urls")),
     path("inspections/", include("pssm.inspections.urls")),
     path("notices/", include("pssm.notices.urls")),
+    path("programme/", include("pssm.programme.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(

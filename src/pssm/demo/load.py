@@ -401,6 +401,9 @@ def load(*, stdout=None, progress=None) -> dict:
 
     step("destruction")
     created.update(demo_destruction.load(DEMO_PASSWORD))
+    from pssm.programme.demo import load as load_programme
+
+    created.update(load_programme(DEMO_PASSWORD))
     return created
 
 

@@ -21,6 +21,7 @@ class Role(StrEnum):
     NATIONAL_AUTHORITY = "national_authority"
     PROGRAMME_VIEWER = "programme_viewer"
     ADMINISTRATOR = "administrator"
+    PROGRAMME_STAFF = "programme_staff"  # the regional programme's own staff
 
 
 class Level(StrEnum):
@@ -52,6 +53,9 @@ class Action(StrEnum):
     # Approve a write-off or adjustment voucher that settles a discrepancy case; only a grant
     # above the site level counts (domain-rules §4: "approved above the custodian level").
     WRITE_OFF_APPROVE = "writeoff.approve"
+    # The regional programme: activities, SOPs, trainings, model installations, indicators.
+    PROGRAMME_VIEW = "programme.view"
+    PROGRAMME_EDIT = "programme.edit"
     # Synchronisation: make a node, bootstrap a depot, hand a site over, revoke a node,
     # resolve a fork (SYNC_MANAGE); carry bundles and see the sync page (SYNC_RUN).
     SYNC_MANAGE = "sync.manage"
@@ -115,12 +119,20 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.DATA_IMPORT,
             Action.WRITE_OFF_APPROVE,
             Action.LOT_SUSPEND,
+            Action.PROGRAMME_VIEW,
+            Action.PROGRAMME_EDIT,
             Action.SYNC_MANAGE,
             Action.SYNC_RUN,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.
-    Role.PROGRAMME_VIEWER: frozenset({Action.GEO_VIEW, Action.AGGREGATES_VIEW}),
+    Role.PROGRAMME_VIEWER: frozenset(
+        {Action.GEO_VIEW, Action.AGGREGATES_VIEW, Action.PROGRAMME_VIEW}
+    ),
+    # The programme's staff edit the programme's records in every country they are granted.
+    Role.PROGRAMME_STAFF: frozenset(
+        {Action.GEO_VIEW, Action.AGGREGATES_VIEW, Action.PROGRAMME_VIEW, Action.PROGRAMME_EDIT}
+    ),
     Role.ADMINISTRATOR: _ALL
     - {
         Action.VOUCHER_APPROVE,
