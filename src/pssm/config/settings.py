@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "pssm.ammunition",
     "pssm.imports",
     "pssm.inspections",
+    "pssm.tracing",
+    "pssm.reports",
 ]
 
 MIDDLEWARE = [

@@ -149,6 +149,8 @@ urlpatterns = [
     path("ammunition/", include("pssm.ammunition.urls")),
     path("imports/", include("pssm.imports.urls")),
     path("inspections/", include("pssm.inspections.urls")),
+    path("tracing/", include("pssm.tracing.urls")),
+    path("reports/", include("pssm.reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(

@@ -21,6 +21,7 @@ MENU = [
     ("journal:entry_list", _("Journal"), Action.JOURNAL_VIEW),
     ("inspections:inspection_list", _("Inspections"), Action.AGGREGATES_VIEW),
     ("inspections:compliance", _("Compliance"), Action.AGGREGATES_VIEW),
+    ("reports:dashboard", _("National reports"), Action.AGGREGATES_VIEW),
     ("imports:job_list", _("Imports"), Action.DATA_IMPORT),
     ("accounts:user_list", _("Users and roles"), Action.ROLES_MANAGE),
 ]

@@ -395,6 +395,7 @@ def load(*, stdout=None) -> dict:
     from . import destruction as demo_destruction
 
     created.update(demo_destruction.load(DEMO_PASSWORD))
+    created.update(__import__("pssm.reports.demo", fromlist=["load"]).load(DEMO_PASSWORD))
     return created
 
 

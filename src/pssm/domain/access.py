@@ -52,6 +52,10 @@ class Action(StrEnum):
     # Approve a write-off or adjustment voucher that settles a discrepancy case; only a grant
     # above the site level counts (domain-rules §4: "approved above the custodian level").
     WRITE_OFF_APPROVE = "writeoff.approve"
+    # Record and answer trace requests (ITI §§14-23) and the documents of transfers abroad.
+    TRACE_MANAGE = "trace.manage"
+    # Sign a national report off on behalf of the state: the national authority only.
+    REPORT_SIGN = "report.sign"
 
 
 _ALL = frozenset(Action)
@@ -110,6 +114,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.DATA_IMPORT,
             Action.WRITE_OFF_APPROVE,
             Action.LOT_SUSPEND,
+            Action.TRACE_MANAGE,
+            Action.REPORT_SIGN,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.
@@ -120,6 +126,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.INSPECTION_RECORD,
         Action.SAFETY_WAIVE,
         Action.WRITE_OFF_APPROVE,
+        Action.REPORT_SIGN,
     },
 }
 
