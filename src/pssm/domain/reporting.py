@@ -60,12 +60,14 @@ def check_period(start: date | None, end: date | None) -> Period:
         raise ValidationError(
             message,
             params={"start": start.isoformat(), "end": end.isoformat()},
-            details={"period_end": message},
+            details={"period_end": gettext_noop("The period ends before it starts.")},
         )
     if start.year < EARLIEST_YEAR:
         message = gettext_noop("A report period starts in %(year)s at the earliest.")
         raise ValidationError(
-            message, params={"year": EARLIEST_YEAR}, details={"period_start": message}
+            message,
+            params={"year": EARLIEST_YEAR},
+            details={"period_start": gettext_noop("The period starts too early.")},
         )
     return Period(start, end)
 
@@ -75,7 +77,11 @@ def year_period(year: int) -> Period:
     cover)."""
     if not isinstance(year, int) or year < EARLIEST_YEAR or year > 9999:
         message = gettext_noop("Give the year as four digits, %(first)s or later.")
-        raise ValidationError(message, params={"first": EARLIEST_YEAR}, details={"year": message})
+        raise ValidationError(
+            message,
+            params={"first": EARLIEST_YEAR},
+            details={"year": gettext_noop("Give the year as four digits.")},
+        )
     return check_period(date(year, 1, 1), date(year, 12, 31))
 
 
@@ -158,7 +164,11 @@ def check_att_category(chosen: str, weapon_category: str, calibre: str = "") -> 
     """``chosen`` when it fits the weapon type; ValidationError naming it otherwise."""
     if chosen not in ATT_CATEGORIES:
         message = gettext_noop("%(category)s is not a category of the Arms Trade Treaty.")
-        raise ValidationError(message, params={"category": chosen}, details={"att_category": message})
+        raise ValidationError(
+            message,
+            params={"category": chosen},
+            details={"att_category": gettext_noop("Not a category of the Arms Trade Treaty.")},
+        )
     fits = att_categories(weapon_category, calibre)
     if chosen not in fits:
         message = gettext_noop(
@@ -172,7 +182,7 @@ def check_att_category(chosen: str, weapon_category: str, calibre: str = "") -> 
                 "type": weapon_category,
                 "expected": ", ".join(fits) or "-",
             },
-            details={"att_category": message},
+            details={"att_category": gettext_noop("This category does not fit the weapon type.")},
         )
     return chosen
 

@@ -127,7 +127,7 @@ def load(password: str = "") -> dict:
     )
     created["transfer documents"] += 2
 
-    # A pistol reported lost, with the gendarmerie's report reference.
+    # A weapon reported lost, with the gendarmerie report reference.
     in_store = Weapon.objects.filter(site=site, status="in_store", on_hold=False).order_by("serial")
     lost = in_store.exclude(serial__startswith="IMP26").first()
     if lost is not None:

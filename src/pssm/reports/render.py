@@ -5,6 +5,7 @@ the same; each row carries the address of the records behind it."""
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -149,7 +150,8 @@ def report_xlsx(figures: dict, language: str, report=None) -> bytes:
             summary.append(xlsx_row(summary, ["SHA-256", report.figures_sha256]))
         used = set()
         for section in figures["sections"]:
-            name = _(section["title"])[:28] or section["key"]
+            name = re.sub(r"[\[\]:*?/\\']", " ", _(section["title"])).strip()[:28]
+            name = name or section["key"]
             while name in used:
                 name = name[:26] + str(len(used))
             used.add(name)

@@ -189,7 +189,7 @@ def _date_param(request, name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         message = gettext_noop("%(name)s is not a date (YYYY-MM-DD).")
-        raise ValidationError(message, params={"name": name}, details={name: message}) from None
+        raise ValidationError(message, params={"name": name}, details={name: gettext_noop("Not a date (YYYY-MM-DD).")}) from None
 
 
 RESERVED = {"source", "start", "end", "page"}
@@ -230,7 +230,7 @@ def regional_export(request):
         if not year.isdigit():
             message = gettext_noop("Give the year as four digits, %(first)s or later.")
             raise ValidationError(
-                message, params={"first": reporting.EARLIEST_YEAR}, details={"year": message}
+                message, params={"first": reporting.EARLIEST_YEAR}, details={"year": gettext_noop("Give the year as four digits.")}
             )
         period = reporting.year_period(int(year))
     else:
