@@ -36,12 +36,12 @@ class GenerateForm(dj_forms.Form):
     period_start = dj_forms.DateField(
         label=gettext_lazy("Period start"),
         required=False,
-        widget=dj_forms.DateInput(attrs={"type": "date"}),
+        widget=dj_forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = dj_forms.DateField(
         label=gettext_lazy("Period end"),
         required=False,
-        widget=dj_forms.DateInput(attrs={"type": "date"}),
+        widget=dj_forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     language = dj_forms.ChoiceField(label=gettext_lazy("Language"), choices=LANGUAGE_CHOICES)
 

@@ -25,10 +25,10 @@ class TransferDocumentForm(forms.Form):
     )
     carrier = forms.CharField(label=_("Carrier"), max_length=150, required=False)
     shipped_on = forms.DateField(
-        label=_("Shipped on"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Shipped on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
     arrived_on = forms.DateField(
-        label=_("Arrived on"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Arrived on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
     att_category = forms.ChoiceField(
         label=_("ATT category"),
@@ -56,10 +56,10 @@ class TraceRequestForm(forms.Form):
     serial = forms.CharField(label=_("Serial number"), max_length=64, required=False)
     marks = forms.CharField(label=_("Other marks"), max_length=200, required=False)
     received_on = forms.DateField(
-        label=_("Received or sent on"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Received or sent on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
     deadline = forms.DateField(
-        label=_("Answer due by"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Answer due by"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -69,5 +69,5 @@ class AnswerForm(forms.Form):
     weapon = forms.IntegerField(label=_("Weapon identified"), required=False, widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     answered_on = forms.DateField(
-        label=_("Answered on"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Answered on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
