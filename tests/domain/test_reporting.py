@@ -46,7 +46,9 @@ def test_the_default_att_category_of_a_weapon_type_always_fits_it(category, cali
     assert reporting.check_att_category(chosen, category, calibre) == chosen
 
 
-@given(st.sampled_from(reporting.WEAPON_CATEGORIES), st.sampled_from(list(reporting.ATT_CATEGORIES)))
+@given(
+    st.sampled_from(reporting.WEAPON_CATEGORIES), st.sampled_from(list(reporting.ATT_CATEGORIES))
+)
 def test_an_att_category_is_refused_exactly_when_it_does_not_fit_the_type(category, att):
     fits = reporting.att_categories(category)
     if att in fits:
@@ -142,4 +144,3 @@ def test_iarms_events_are_lost_or_stolen_only():
     assert reporting.iarms_event("stolen") == "Stolen"
     with pytest.raises(ValidationError):
         reporting.iarms_event("destroyed")
-

@@ -95,9 +95,7 @@ def _oracle(nation, table) -> dict:
 @pytest.mark.parametrize("kind", report_figures.KINDS)
 def test_each_figure_equals_the_registry_and_drills_down_to_its_records(nation, kind):
     period = _year(nation)
-    nation.journal_before = JournalEntry.objects.filter(
-        scope_country=nation.country.code
-    ).count()
+    nation.journal_before = JournalEntry.objects.filter(scope_country=nation.country.code).count()
 
     report = services.report_generate(
         actor=nation.authority,

@@ -1,6 +1,7 @@
 """Sign-off by the national authority (journaled, refused to anyone else), the PDF and XLSX in
 French and English, the command line, the national dashboard and the regional aggregates."""
 
+import contextlib
 import io
 import json
 import zlib
@@ -35,10 +36,8 @@ def _pdf_text(content: bytes) -> str:
         if start < 0:
             return "".join(out)
         end = content.find(b"endstream", start)
-        try:
+        with contextlib.suppress(zlib.error):
             out.append(zlib.decompress(content[start + 7 : end].strip()).decode("latin-1"))
-        except zlib.error:
-            pass
         pos = end + 9
 
 
@@ -140,9 +139,7 @@ def test_the_report_comes_out_as_xlsx_with_the_address_of_each_figure(nation, cl
     assert links and all("source=holdings" in link for link in links)
 
 
-def test_the_report_page_links_each_figure_to_its_records_and_offers_the_sign_off(
-    nation, client
-):
+def test_the_report_page_links_each_figure_to_its_records_and_offers_the_sign_off(nation, client):
     report = _generate(nation)
     client.force_login(nation.authority)
 
@@ -199,7 +196,9 @@ def test_the_command_prints_the_figures_as_json_and_writes_nothing(nation):
     out = io.StringIO()
     before = JournalEntry.objects.count()
 
-    call_command("report", "att", "--country", "ML", "--year", str(nation.today.year), "--json", stdout=out)
+    call_command(
+        "report", "att", "--country", "ML", "--year", str(nation.today.year), "--json", stdout=out
+    )
 
     data = json.loads(out.getvalue())
     assert data["kind"] == "att" and data["nil"] is False
@@ -244,7 +243,9 @@ def test_the_regional_figures_carry_no_serial_and_no_name(nation):
     text = json.dumps(data)
     assert data["format"] == "pssm.regional-figures/1"
     assert data["stock"]["total"] == 10 + 5 + 4 + 3 - 2
-    assert {"att_category": "VIII.SA.4", "counterpart_state": "RS", "quantity": 4} in data["imports"]
+    assert {"att_category": "VIII.SA.4", "counterpart_state": "RS", "quantity": 4} in data[
+        "imports"
+    ]
     for secret in ("HOME-", "RS-0", "SEGH", "KTI", "SEG", nation.authority.username, "Section"):
         assert secret not in text
 
@@ -260,8 +261,14 @@ def test_the_regional_figures_download_and_command(nation, client, tmp_path):
     assert bad.status_code == 400
     target = tmp_path / "regional.json"
     call_command(
-        "regional_figures", "--country", "ML", "--year", str(nation.today.year),
-        "--out", str(target), stdout=io.StringIO(),
+        "regional_figures",
+        "--country",
+        "ML",
+        "--year",
+        str(nation.today.year),
+        "--out",
+        str(target),
+        stdout=io.StringIO(),
     )
     assert json.loads(target.read_text())["destructions"] == {"cutting": 2}
 
@@ -301,9 +308,7 @@ def test_the_programme_viewer_sees_figures_but_not_the_records(nation, client):
     year = nation.today.year
 
     page = client.get(f"/reports/reports/{report.pk}/")
-    records = client.get(
-        f"/reports/records/ML/?source=losses&start={year}-01-01&end={year}-12-31"
-    )
+    records = client.get(f"/reports/records/ML/?source=losses&start={year}-01-01&end={year}-12-31")
 
     assert page.status_code == 200 and "/reports/records/" not in page.content.decode()
     assert records.status_code == 403

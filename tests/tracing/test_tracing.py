@@ -36,7 +36,9 @@ def _receipt(kti, serials=("IM-1",), weapon_type=None, **documents):
         **documents,
     )
     for s in serials:
-        mv.voucher_line_add(actor=kti.keeper, voucher=v, serial=s, weapon_type=weapon_type or kti.ak)
+        mv.voucher_line_add(
+            actor=kti.keeper, voucher=v, serial=s, weapon_type=weapon_type or kti.ak
+        )
     return v
 
 
@@ -72,9 +74,7 @@ def test_the_documents_of_a_receipt_from_abroad_are_recorded_and_journaled(kti):
         ({"colour": "red"}, "colour"),
     ],
 )
-def test_bad_transfer_documents_are_refused_naming_the_field_and_change_nothing(
-    kti, values, field
-):
+def test_bad_transfer_documents_are_refused_naming_the_field_and_change_nothing(kti, values, field):
     v = _receipt(kti)
     today = timezone.localdate()
     if values.get("shipped_on") == "future":
@@ -158,9 +158,7 @@ def test_a_scanned_licence_is_attached_and_downloaded_by_who_sees_the_site(kti, 
     assert client.get(f"/tracing/transfers/attachments/{attachment.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize(
-    "content", [b"MZ\x90\x00 not a document", b"%PDF-1.4 cut short", b""]
-)
+@pytest.mark.parametrize("content", [b"MZ\x90\x00 not a document", b"%PDF-1.4 cut short", b""])
 def test_an_attachment_that_is_neither_a_pdf_nor_a_photo_is_refused(kti, content):
     doc = services.transfer_document_save(actor=kti.keeper, voucher=_receipt(kti))
 
@@ -181,7 +179,9 @@ def test_transfer_documents_are_searchable(kti, client):
     missed = client.get("/tracing/transfers/?q=nothing-like-it").content.decode()
 
     assert doc.voucher.number in found and doc.voucher.number not in missed
-    assert [d.pk for d in selectors.transfer_document_list(user=kti.commander, filters={"q": "EUC-9"})] == [doc.pk]
+    assert [
+        d.pk for d in selectors.transfer_document_list(user=kti.commander, filters={"q": "EUC-9"})
+    ] == [doc.pk]
 
 
 # --- trace requests ----------------------------------------------------------------------

@@ -59,8 +59,7 @@ def national_dashboard(*, user, country, today: date | None = None) -> list[Char
 
     def grouped(field):
         return {
-            r[field]: r["n"]
-            for r in held.values(field).annotate(n=Count("pk")).order_by(field)
+            r[field]: r["n"] for r in held.values(field).annotate(n=Count("pk")).order_by(field)
         }
 
     charts.append(
@@ -78,7 +77,10 @@ def national_dashboard(*, user, country, today: date | None = None) -> list[Char
         Chart(
             "status",
             _("Weapons held, by status"),
-            [Bar(value_label("status", k), n, _weapons(status=k)) for k, n in grouped("status").items()],
+            [
+                Bar(value_label("status", k), n, _weapons(status=k))
+                for k, n in grouped("status").items()
+            ],
             reverse("registry:weapon_list"),
         )
     )

@@ -41,8 +41,12 @@ def definitions() -> tuple[dict, ...]:
 
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
-        message = gettext_noop("Unknown report %(kind)s: choose poa, att, unroca, regional or stock.")
-        raise ValidationError(message, params={"kind": kind}, details={"kind": gettext_noop("Unknown report.")})
+        message = gettext_noop(
+            "Unknown report %(kind)s: choose poa, att, unroca, regional or stock."
+        )
+        raise ValidationError(
+            message, params={"kind": kind}, details={"kind": gettext_noop("Unknown report.")}
+        )
     return kind
 
 
@@ -62,7 +66,9 @@ def definition_for(kind: str, country: str, period: reporting.Period) -> dict:
     if not found:
         message = gettext_noop("No %(kind)s report template covers %(year)s.")
         raise ValidationError(
-            message, params={"kind": kind, "year": period.end.year}, details={"year": gettext_noop("No template for this year.")}
+            message,
+            params={"kind": kind, "year": period.end.year},
+            details={"year": gettext_noop("No template for this year.")},
         )
     return max(found, key=lambda d: d["from_year"])
 

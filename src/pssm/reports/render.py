@@ -143,7 +143,9 @@ def report_xlsx(figures: dict, language: str, report=None) -> bytes:
         for label, value in _heading(figures):
             summary.append(xlsx_row(summary, [label, value]))
         if "nil" in figures:
-            summary.append(xlsx_row(summary, [_("Nil report"), _("yes") if figures["nil"] else _("no")]))
+            summary.append(
+                xlsx_row(summary, [_("Nil report"), _("yes") if figures["nil"] else _("no")])
+            )
         summary.append(xlsx_row(summary, [_signature(report)]))
         if report is not None:
             summary.append(xlsx_row(summary, [_("Number"), report.number]))

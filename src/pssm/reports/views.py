@@ -173,7 +173,10 @@ def report_download(request, pk, fmt):
     if language not in services.LANGUAGES or fmt not in {"pdf", "xlsx"}:
         raise Http404
     if fmt == "pdf":
-        body, content_type = report_render.report_pdf(report.figures, language, report), "application/pdf"
+        body, content_type = (
+            report_render.report_pdf(report.figures, language, report),
+            "application/pdf",
+        )
     else:
         body, content_type = report_render.report_xlsx(report.figures, language, report), XLSX_TYPE
     response = HttpResponse(body, content_type=content_type)
@@ -189,7 +192,9 @@ def _date_param(request, name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         message = gettext_noop("%(name)s is not a date (YYYY-MM-DD).")
-        raise ValidationError(message, params={"name": name}, details={name: gettext_noop("Not a date (YYYY-MM-DD).")}) from None
+        raise ValidationError(
+            message, params={"name": name}, details={name: gettext_noop("Not a date (YYYY-MM-DD).")}
+        ) from None
 
 
 RESERVED = {"source", "start", "end", "page"}
@@ -230,7 +235,9 @@ def regional_export(request):
         if not year.isdigit():
             message = gettext_noop("Give the year as four digits, %(first)s or later.")
             raise ValidationError(
-                message, params={"first": reporting.EARLIEST_YEAR}, details={"year": gettext_noop("Give the year as four digits.")}
+                message,
+                params={"first": reporting.EARLIEST_YEAR},
+                details={"year": gettext_noop("Give the year as four digits.")},
             )
         period = reporting.year_period(int(year))
     else:

@@ -35,7 +35,9 @@ class TransferDocumentForm(forms.Form):
         required=False,
         choices=[("", _("By weapon type"))] + [(k, _(v)) for k, v in ATT_CATEGORIES.items()],
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AttachmentForm(forms.Form):
@@ -48,26 +50,42 @@ class TraceRequestForm(forms.Form):
     requester_kind = forms.ChoiceField(
         label=_("Other party"), choices=TraceRequest.Requester.choices
     )
-    counterpart = forms.CharField(label=_("Name of the other party"), max_length=150, required=False)
-    counterpart_reference = forms.CharField(label=_("Their reference"), max_length=80, required=False)
+    counterpart = forms.CharField(
+        label=_("Name of the other party"), max_length=150, required=False
+    )
+    counterpart_reference = forms.CharField(
+        label=_("Their reference"), max_length=80, required=False
+    )
     make = forms.CharField(label=_("Make"), max_length=80, required=False)
     model = forms.CharField(label=_("Model"), max_length=80, required=False)
     calibre = forms.CharField(label=_("Calibre"), max_length=40, required=False)
     serial = forms.CharField(label=_("Serial number"), max_length=64, required=False)
     marks = forms.CharField(label=_("Other marks"), max_length=200, required=False)
     received_on = forms.DateField(
-        label=_("Received or sent on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+        label=_("Received or sent on"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
     )
     deadline = forms.DateField(
-        label=_("Answer due by"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+        label=_("Answer due by"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=TraceRequest.Outcome.choices)
-    weapon = forms.IntegerField(label=_("Weapon identified"), required=False, widget=forms.HiddenInput)
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    weapon = forms.IntegerField(
+        label=_("Weapon identified"), required=False, widget=forms.HiddenInput
+    )
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     answered_on = forms.DateField(
-        label=_("Answered on"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+        label=_("Answered on"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
     )

@@ -33,9 +33,7 @@ class TransferDocument(models.Model):
     end_user_certificate = models.CharField(
         _("end-user certificate reference"), max_length=80, blank=True
     )
-    regional_exemption = models.CharField(
-        _("regional exemption number"), max_length=80, blank=True
-    )
+    regional_exemption = models.CharField(_("regional exemption number"), max_length=80, blank=True)
     carrier = models.CharField(_("carrier"), max_length=150, blank=True)
     shipped_on = models.DateField(_("shipped on"), null=True, blank=True)
     arrived_on = models.DateField(_("arrived on"), null=True, blank=True)

@@ -200,9 +200,7 @@ def lost_stolen_records(
             "organisation": "voucher__site__organisation__code",
             "site": "voucher__site__code",
         },
-    ).select_related(
-        "weapon__weapon_type", "voucher__site__organisation__country"
-    )
+    ).select_related("weapon__weapon_type", "voucher__site__organisation__country")
     if country:
         qs = qs.filter(voucher__site__organisation__country__code=country)
     if still_missing:

@@ -135,9 +135,7 @@ def transfer_document_save(*, actor, voucher, **values) -> TransferDocument:
         raise invalid(gettext_noop("This voucher is cancelled."), "voucher")
     clean = _clean_document(voucher, values)
     with transaction.atomic():
-        document = (
-            TransferDocument.objects.select_for_update().filter(voucher=voucher).first()
-        )
+        document = TransferDocument.objects.select_for_update().filter(voucher=voucher).first()
         created = document is None
         if created:
             document = TransferDocument(
@@ -296,7 +294,9 @@ def trace_request_create(
         serial=serial, marks=marks, make=make, model=model, calibre=calibre
     )
     if received_on is None:
-        raise invalid(gettext_noop("Give the date the request was received or sent."), "received_on")
+        raise invalid(
+            gettext_noop("Give the date the request was received or sent."), "received_on"
+        )
     if received_on > _today():
         raise invalid(gettext_noop("This date cannot be in the future."), "received_on")
     if deadline is None:

@@ -10,8 +10,6 @@ urlpatterns = [
     path("requests/<int:pk>/answer.pdf", views.request_pdf, name="request_pdf"),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("transfers/voucher/<int:voucher_pk>/", views.transfer_edit, name="transfer_edit"),
-    path(
-        "transfers/attachments/<int:pk>/", views.attachment_download, name="attachment_download"
-    ),
+    path("transfers/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("lost-stolen/", views.lost_stolen, name="lost_stolen"),
 ]

@@ -1,6 +1,8 @@
 """Pages of tracing: trace requests and their answers, transfer documents, lost and stolen
 weapons with their export for iARMS."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -73,9 +75,7 @@ def request_create(request):
 def _country_field(countries):
     from django import forms as dj_forms
 
-    return dj_forms.ChoiceField(
-        label=_("Country"), choices=[(c.code, str(c)) for c in countries]
-    )
+    return dj_forms.ChoiceField(label=_("Country"), choices=[(c.code, str(c)) for c in countries])
 
 
 @login_required
@@ -87,7 +87,9 @@ def request_detail(request, pk):
         weapon_id = data.pop("weapon")
         weapon = None
         if weapon_id:
-            weapon = Weapon.objects.select_related("site__organisation").filter(pk=weapon_id).first()
+            weapon = (
+                Weapon.objects.select_related("site__organisation").filter(pk=weapon_id).first()
+            )
             if weapon is None or not authz.can(request.user, Action.SERIALS_VIEW, weapon):
                 raise NotFoundError(gettext_noop("No such weapon."))
         done = call_service(
@@ -142,9 +144,9 @@ def transfer_list(request):
     vouchers = []
     if authz.can_anywhere(request.user, Action.VOUCHER_PREPARE):
         vouchers = list(
-            selectors.importable_vouchers(user=request.user).filter(
-                transfer_document__isnull=True
-            )[:50]
+            selectors.importable_vouchers(user=request.user).filter(transfer_document__isnull=True)[
+                :50
+            ]
         )
     return render(
         request,
@@ -230,6 +232,10 @@ def attachment_download(request, pk):
     return response
 
 
+def _iarms_cell(line, *, index: int):
+    return selectors.iarms_row(line)[index]
+
+
 @login_required
 def lost_stolen(request):
     filters = clean_filters(request, ["country", "all"])
@@ -239,8 +245,7 @@ def lost_stolen(request):
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         columns = [
-            (name, (lambda i: lambda line: selectors.iarms_row(line)[i])(i))
-            for i, name in enumerate(reporting.IARMS_COLUMNS)
+            (name, partial(_iarms_cell, index=i)) for i, name in enumerate(reporting.IARMS_COLUMNS)
         ]
         return table_response(columns, qs, fmt, "iarms-lost-stolen", "iARMS")
     return render(

@@ -14,7 +14,9 @@ def _date(value: str, name: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         message = gettext_noop("%(name)s is not a date (YYYY-MM-DD).")
-        raise ValidationError(message, params={"name": name}, details={name: gettext_noop("Not a date (YYYY-MM-DD).")}) from None
+        raise ValidationError(
+            message, params={"name": name}, details={name: gettext_noop("Not a date (YYYY-MM-DD).")}
+        ) from None
 
 
 class Command(PssmCommand):

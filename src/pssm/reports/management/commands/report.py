@@ -59,6 +59,3 @@ class Command(PssmCommand):
             with open(out, "wb") as handle:
                 handle.write(body)
             self.stdout.write(f"{report.number} written to {out} ({len(body)} bytes)")
-
-
-
