@@ -226,3 +226,32 @@ def test_a_drill_down_by_an_unknown_filter_is_refused(nation):
             period=_year(nation),
             filters={"colour": "red"},
         )
+
+
+def test_the_stock_at_a_past_date_replays_the_lines_posted_until_then(nation):
+    from datetime import UTC, datetime, timedelta
+
+    # The first receipts were posted forty days ago; everything else today.
+    receipts = Voucher.objects.filter(kind="receipt", state="posted", exporting_state="")
+    old = datetime.now(UTC) - timedelta(days=40)
+    receipts.update(posted_at=old)
+    end = (old + timedelta(days=1)).date()
+    period = reporting.check_period(date(end.year, 1, 1), end)
+
+    figures = report_figures.compute(kind="stock", country="ML", period=period)
+
+    by_status = figures["sections"][1]["tables"][0]
+    by_site = figures["sections"][3]["tables"][0]
+    received = Weapon.objects.filter(voucher_lines__voucher__in=receipts)
+    assert {r["key"]: r["value"] for r in by_status["rows"]} == {"in_store": received.count()}
+    assert {r["key"]: r["value"] for r in by_site["rows"]} == dict(
+        Counter(received.values_list("voucher_lines__voucher__site__code", flat=True))
+    )
+    rows = selectors.figure_records(
+        user=nation.authority,
+        country=nation.country,
+        source="holdings",
+        period=period,
+        filters={"status": "in_store"},
+    )
+    assert sorted(w.serial for w in rows) == sorted(received.values_list("serial", flat=True))

@@ -105,15 +105,26 @@ def _counterpart():
 
 def _holdings(ctx: Context) -> QuerySet:
     """The weapons of the country as they stood at the end of the period's last day: the
-    holding after the latest posted line up to then (destroyed weapons are not stock)."""
+    holding after their latest posted line up to then (destroyed weapons are not stock).
+    When nothing of the country was posted after that day, this is the holding projection
+    itself, read without replaying the lines."""
+    weapons = Weapon.objects.filter(site__organisation__country__code=ctx.country)
+    later = Voucher.objects.filter(
+        state=Voucher.State.POSTED,
+        posted_at__gte=_after(ctx.end),
+        site__organisation__country__code=ctx.country,
+    )
+    if not later.exists():
+        return weapons.annotate(status_at=F("status"), site_at=F("site__code")).exclude(
+            status="destroyed"
+        )
     last = VoucherLine.objects.filter(
         weapon=OuterRef("pk"),
         voucher__state=Voucher.State.POSTED,
         voucher__posted_at__lt=_after(ctx.end),
     ).order_by("-voucher__posted_at", "-pk")
     return (
-        Weapon.objects.filter(site__organisation__country__code=ctx.country)
-        .annotate(
+        weapons.annotate(
             status_at=Subquery(last.values(s=KT("after__status"))[:1]),
             site_at=Subquery(last.values(s=KT("after__site"))[:1]),
         )
