@@ -312,3 +312,20 @@ def test_the_programme_viewer_sees_figures_but_not_the_records(nation, client):
 
     assert page.status_code == 200 and "/reports/records/" not in page.content.decode()
     assert records.status_code == 403
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_sites(
+    nation, make, client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(nation.authority)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/reports/")
+    for n in range(3):
+        site = make.site(make.organisation(nation.country, code=f"XTRA{n}"), code=f"XS{n}")
+        make.location(make.building(site, code="ARM01", kind="armoury_room"), code="R01")
+
+    with django_assert_max_num_queries(len(first)):
+        client.get("/reports/")

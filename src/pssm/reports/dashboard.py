@@ -196,17 +196,17 @@ def national_dashboard(*, user, country, today: date | None = None) -> list[Char
             reverse("movements:destruction_list"),
         )
     )
-    charts.append(_overdue_chart(user, country, today))
-    charts.append(_compliance_chart(user, country, today))
+    from pssm.inspections.dashboard import site_rows, visible_sites
+
+    rows = site_rows(visible_sites(user).filter(organisation__country=country), today)
+    charts.append(_overdue_chart(rows, country, today))
+    charts.append(_compliance_chart(rows))
     return charts
 
 
-def _overdue_chart(user, country, today) -> Chart:
-    from pssm.inspections.dashboard import site_rows, visible_sites
+def _overdue_chart(rows, country, today) -> Chart:
     from pssm.tracing.models import TraceRequest
 
-    sites = visible_sites(user).filter(organisation__country=country)
-    rows = site_rows(sites, today)
     traces = TraceRequest.objects.filter(country=country, state=TraceRequest.State.OPEN)
     compliance = reverse("inspections:compliance")
     trace_list = reverse("tracing:request_list")
@@ -227,10 +227,7 @@ def _overdue_chart(user, country, today) -> Chart:
     )
 
 
-def _compliance_chart(user, country, today) -> Chart:
-    from pssm.inspections.dashboard import site_rows, visible_sites
-
-    rows = site_rows(visible_sites(user).filter(organisation__country=country), today)
+def _compliance_chart(rows) -> Chart:
     buckets: dict[str, int] = {}
     for r in rows:
         if r.inspection_percent is None:
