@@ -5,7 +5,8 @@ PostgreSQL database; print the results as tables with the dataset size.
 Environment: PSSM_BENCH_N (journal entries to append, default 20000), PSSM_BENCH_WEAPONS
 (weapons in the registry dataset, default 1000000), PSSM_BENCH_IMPORT_ROWS (rows of the
 import benchmark, default 1000000), PSSM_BENCH_VERIFY_ENTRIES (journal entries of the verify
-benchmark, default 3000000), PSSM_TEST_POSTGRES_URL.
+benchmark, default 3000000), PSSM_BENCH_REPORT_WEAPONS (weapons of the reports benchmark,
+default 200000), PSSM_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ PG_BENCH_DB = "pssm_bench"
 LOAD_CLIENTS = int(os.environ.get("PSSM_BENCH_LOAD_CLIENTS", "20"))
 LOAD_SECONDS = int(os.environ.get("PSSM_BENCH_LOAD_SECONDS", "60"))
 XLSX_ROWS = int(os.environ.get("PSSM_BENCH_XLSX_ROWS", "200000"))
+REPORT_WEAPONS = int(os.environ.get("PSSM_BENCH_REPORT_WEAPONS", "200000"))
 NO_DATABASE = {"readers"}
 # Which parts and databases to run (all by default), e.g. PSSM_BENCH_ONLY=registry,import
 # and PSSM_BENCH_DATABASES=postgresql.
@@ -113,6 +115,12 @@ PARTS = [
         f"\nLoad: {LOAD_CLIENTS} clients for {LOAD_SECONDS} s against gunicorn on the loopback, per database",
         "load_bench.py",
         [str(LOAD_CLIENTS), str(LOAD_SECONDS)],
+    ),
+    (
+        "reports",
+        f"\nNational reports: figures of a year and of a half-year; {REPORT_WEAPONS:,} weapons per database",
+        "reports_bench.py",
+        [str(REPORT_WEAPONS)],
     ),
     (
         "readers",
