@@ -109,8 +109,14 @@ def main(n: int) -> None:
 
     actor = SystemActor("system:bench")
     rows = [
-        ("stock, year (projection)", lambda: figures.compute(kind="stock", country=code, period=year)),
-        ("stock, first half (replay)", lambda: figures.compute(kind="stock", country=code, period=half)),
+        (
+            "stock, year (projection)",
+            lambda: figures.compute(kind="stock", country=code, period=year),
+        ),
+        (
+            "stock, first half (replay)",
+            lambda: figures.compute(kind="stock", country=code, period=half),
+        ),
         ("PoA/ITI, year", lambda: figures.compute(kind="poa", country=code, period=year)),
         ("ATT, year", lambda: figures.compute(kind="att", country=code, period=year)),
         (

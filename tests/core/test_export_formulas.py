@@ -36,6 +36,7 @@ EXPORTS = [
     "/ammunition/lots/?format={fmt}&by=location",
     "/inspections/compliance/?format={fmt}",
     "/tracing/lost-stolen/?format={fmt}",
+    "/reports/?format={fmt}&chart=site",
 ]
 
 

@@ -329,3 +329,19 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_sites(
 
     with django_assert_max_num_queries(len(first)):
         client.get("/reports/")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_each_chart_exports_its_figures(nation, client, fmt):
+    client.force_login(nation.authority)
+
+    response = client.get(f"/reports/?chart=site&format={fmt}")
+    missing = client.get(f"/reports/?chart=nothing&format={fmt}")
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "csv":
+        rows = body.decode().splitlines()
+        assert rows[1:] == ["ML-KTI,15", "ML-SEG,5"]  # 17 received at KTI, 2 destroyed
+    else:
+        assert body.startswith(b"PK")
+    assert missing.status_code == 404

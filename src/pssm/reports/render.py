@@ -89,7 +89,7 @@ def report_pdf(figures: dict, language: str, report=None) -> bytes:
                 doc.multi_cell(0, 5, _t(_(table["title"])), new_x="LMARGIN", new_y="NEXT")
                 compare = "previous_total" in table
                 widths = (110, 25, 25, 25) if compare else (140, 40)
-                heads = [group_title(table) or _("Figure"), _("Number")]
+                heads = [group_title(table) or _("Figure"), _("Quantity")]
                 if compare:
                     heads += [_("A year before"), _("Change")]
                 doc.set_font("Helvetica", "B", 8)
@@ -161,7 +161,7 @@ def report_xlsx(figures: dict, language: str, report=None) -> bytes:
             for table in section["tables"]:
                 compare = "previous_total" in table
                 sheet.append(xlsx_row(sheet, [_(table["title"])]))
-                heads = [group_title(table) or _("Figure"), _("Number")]
+                heads = [group_title(table) or _("Figure"), _("Quantity")]
                 if compare:
                     heads += [_("A year before"), _("Change")]
                 sheet.append(xlsx_row(sheet, [*heads, _("Records")]))

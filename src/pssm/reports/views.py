@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.core import errors
-from pssm.core.exports import XLSX_TYPE
+from pssm.core.exports import XLSX_TYPE, table_response
 from pssm.core.web import call_service, paginate
 from pssm.domain import reporting
 from pssm.domain.access import Action
@@ -62,6 +62,14 @@ def dashboard(request):
     code = request.GET.get("country") or countries[0].code
     country = selectors.country_get(user=request.user, code=code)
     charts = national_dashboard(user=request.user, country=country)
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        chart = next((c for c in charts if c.key == request.GET.get("chart")), None)
+        if chart is None:
+            raise Http404
+        columns = [(_("Figure"), lambda bar: bar.label), (_("Quantity"), lambda bar: bar.value)]
+        name = f"dashboard-{country.code}-{chart.key}"
+        return table_response(columns, chart.bars, fmt, name, chart.title)
     return render(
         request,
         "reports/dashboard.html",
