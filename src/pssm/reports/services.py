@@ -46,10 +46,11 @@ def report_generate(
     sha = report_figures.digest(figures)
     now = timezone.now()
     with transaction.atomic():
+        # Numbers run per country: its row is locked while the next one is taken.
+        type(country).objects.select_for_update().filter(pk=country.pk).first()
         prefix = f"RPT-{country.code}-{period.end.year}-{kind.upper()}-"
         last = (
-            Report.objects.select_for_update()
-            .filter(number__startswith=prefix)
+            Report.objects.filter(number__startswith=prefix)
             .order_by("-number")
             .values_list("number", flat=True)
             .first()

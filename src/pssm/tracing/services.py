@@ -247,10 +247,11 @@ def attachment_path(attachment: TransferAttachment):
 
 
 def _next_number(country, year: int) -> str:
+    # Numbers run per country: its row is locked while the next one is taken.
+    type(country).objects.select_for_update().filter(pk=country.pk).first()
     prefix = f"TR-{country.code}-{year}-"
     last = (
-        TraceRequest.objects.select_for_update()
-        .filter(number__startswith=prefix)
+        TraceRequest.objects.filter(number__startswith=prefix)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
