@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, NullIf
+from django.utils import timezone
 
 from pssm.domain import reporting
 from pssm.domain.errors import ValidationError, gettext_noop
@@ -118,6 +119,12 @@ def _holdings(ctx: Context) -> QuerySet:
         return weapons.annotate(status_at=F("status"), site_at=F("site__code")).exclude(
             status="destroyed"
         )
+    if not Voucher.objects.filter(
+        state=Voucher.State.POSTED,
+        posted_at__lt=_after(ctx.end),
+        site__organisation__country__code=ctx.country,
+    ).exists():
+        return weapons.annotate(status_at=F("status"), site_at=F("site__code")).none()
     last = VoucherLine.objects.filter(
         weapon=OuterRef("pk"),
         voucher__state=Voucher.State.POSTED,
@@ -334,20 +341,37 @@ def count(
                 gettext_noop("A figure of %(source)s cannot be grouped by %(name)s."),
                 params={"source": source_key, "name": name},
             )
-    aliases = {name: f"_g_{name}" for name in groups if name != "att"}
+    # The month and year of a line are its voucher's: counted by voucher, then dated once per
+    # voucher (SQLite extracts a date part in Python, row by row).
+    dated = {"month", "year"} & set(groups) if source.kind == "line" else set()
+    aliases = {
+        name: f"_g_{name}" for name in groups if name != "att" and not (dated and name in dated)
+    }
     qs = qs.annotate(**{alias: source.groups[name]() for name, alias in aliases.items()})
     fields = list(aliases.values())
     if "att" in groups:
         fields += ["voucher__transfer_document__att_category", "weapon__weapon_type_id"]
         by_type = _type_att()
+    if dated:
+        fields.append("voucher_id")
+    rows = list(qs.values(*fields).annotate(n=Count("pk")).order_by())
+    when = {}
+    if dated:
+        ids = {row["voucher_id"] for row in rows}
+        when = {
+            pk: timezone.localtime(at)
+            for pk, at in Voucher.objects.filter(pk__in=ids).values_list("pk", "posted_at")
+        }
     out: dict[str, int] = {}
-    for row in qs.values(*fields).annotate(n=Count("pk")).order_by():
+    for row in rows:
         parts = []
         for name in groups:
             if name == "att":
                 value = row["voucher__transfer_document__att_category"] or by_type.get(
                     row["weapon__weapon_type_id"], "VIII.SA.6"
                 )
+            elif dated and name in dated:
+                value = getattr(when[row["voucher_id"]], name)
             else:
                 value = row[aliases[name]]
             parts.append("" if value is None else str(value))
