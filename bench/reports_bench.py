@@ -108,6 +108,9 @@ def main(n: int) -> None:
     from pssm.accounts.authz import SystemActor
 
     actor = SystemActor("system:bench")
+    from django.urls import reverse
+
+    reverse("core:dashboard")  # load the URL configuration once, as a running server has
     rows = [
         (
             "stock, year (projection)",
