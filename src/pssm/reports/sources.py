@@ -105,39 +105,48 @@ def _counterpart():
 
 
 def _holdings(ctx: Context) -> QuerySet:
-    """The weapons of the country as they stood at the end of the period's last day: the
-    holding after their latest posted line up to then (destroyed weapons are not stock).
-    When nothing of the country was posted after that day, this is the holding projection
-    itself, read without replaying the lines."""
+    """The weapons of the country as they stood at the end of the period's last day
+    (destroyed weapons are not stock). That is the holding projection, except for the weapons
+    a line posted later has moved: theirs is the holding *before* the first such line (none
+    for a weapon registered later). Only those weapons are looked up line by line."""
     weapons = Weapon.objects.filter(site__organisation__country__code=ctx.country)
-    later = Voucher.objects.filter(
-        state=Voucher.State.POSTED,
-        posted_at__gte=_after(ctx.end),
-        site__organisation__country__code=ctx.country,
+    later = VoucherLine.objects.filter(
+        voucher__state=Voucher.State.POSTED,
+        voucher__posted_at__gte=_after(ctx.end),
+        voucher__site__organisation__country__code=ctx.country,
+        weapon__isnull=False,
     )
     if not later.exists():
         return weapons.annotate(status_at=F("status"), site_at=F("site__code")).exclude(
             status="destroyed"
         )
-    if not Voucher.objects.filter(
-        state=Voucher.State.POSTED,
-        posted_at__lt=_after(ctx.end),
-        site__organisation__country__code=ctx.country,
-    ).exists():
-        return weapons.annotate(status_at=F("status"), site_at=F("site__code")).none()
-    last = VoucherLine.objects.filter(
+    first_later = VoucherLine.objects.filter(
         weapon=OuterRef("pk"),
         voucher__state=Voucher.State.POSTED,
-        voucher__posted_at__lt=_after(ctx.end),
-    ).order_by("-voucher__posted_at", "-pk")
-    return (
-        weapons.annotate(
-            status_at=Subquery(last.values(s=KT("after__status"))[:1]),
-            site_at=Subquery(last.values(s=KT("after__site"))[:1]),
+        voucher__posted_at__gte=_after(ctx.end),
+    ).order_by("voucher__posted_at", "pk")
+    moved = Q(pk__in=later.values("weapon_id"))
+
+    def before(key: str, default):
+        return Case(
+            When(
+                moved,
+                then=Subquery(
+                    first_later.values(
+                        s=Coalesce(KT(f"before__{key}"), Value(NOT_HELD), output_field=CharField())
+                    )[:1]
+                ),
+            ),
+            default=default,
+            output_field=CharField(),
         )
-        .filter(status_at__isnull=False)
-        .exclude(status_at="destroyed")
-    )
+
+    return weapons.annotate(
+        status_at=before("status", F("status")), site_at=before("site", F("site__code"))
+    ).exclude(status_at__in=["destroyed", NOT_HELD])
+
+
+NOT_HELD = "-"  # the holding "before" a weapon's first line: not yet registered
 
 
 def _traces(ctx: Context) -> QuerySet:
