@@ -120,6 +120,12 @@ def _holdings(ctx: Context) -> QuerySet:
         return weapons.annotate(status_at=F("status"), site_at=F("site__code")).exclude(
             status="destroyed"
         )
+    if not Voucher.objects.filter(
+        state=Voucher.State.POSTED,
+        posted_at__lt=_after(ctx.end),
+        site__organisation__country__code=ctx.country,
+    ).exists():
+        return weapons.annotate(status_at=F("status"), site_at=F("site__code")).none()
     first_later = VoucherLine.objects.filter(
         weapon=OuterRef("pk"),
         voucher__state=Voucher.State.POSTED,
