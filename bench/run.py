@@ -6,7 +6,8 @@ Environment: PSSM_BENCH_N (journal entries to append, default 20000), PSSM_BENCH
 (weapons in the registry dataset, default 1000000), PSSM_BENCH_IMPORT_ROWS (rows of the
 import benchmark, default 1000000), PSSM_BENCH_VERIFY_ENTRIES (journal entries of the verify
 benchmark, default 3000000), PSSM_BENCH_TRANSFER_WEAPONS (weapons of the end-to-end transfer
-benchmark, default 100000), PSSM_TEST_POSTGRES_URL.
+benchmark, default 100000), PSSM_BENCH_REPORT_WEAPONS (weapons of the reports benchmark,
+default 200000), PSSM_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ LOAD_SECONDS = int(os.environ.get("PSSM_BENCH_LOAD_SECONDS", "60"))
 XLSX_ROWS = int(os.environ.get("PSSM_BENCH_XLSX_ROWS", "200000"))
 SYNC_ENTRIES = int(os.environ.get("PSSM_BENCH_SYNC_ENTRIES", "1000000"))
 TRANSFER_WEAPONS = int(os.environ.get("PSSM_BENCH_TRANSFER_WEAPONS", "100000"))
+REPORT_WEAPONS = int(os.environ.get("PSSM_BENCH_REPORT_WEAPONS", "200000"))
 NO_DATABASE = {"readers"}
 # Which parts and databases to run (all by default), e.g. PSSM_BENCH_ONLY=registry,import
 # and PSSM_BENCH_DATABASES=postgresql.
@@ -136,6 +138,12 @@ PARTS = [
         f"\nSynchronisation: the national node ingesting {SYNC_ENTRIES:,} journal entries from 20 depots",
         "sync_ingest_bench.py",
         [str(SYNC_ENTRIES), "20"],
+    ),
+    (
+        "reports",
+        f"\nNational reports: figures of a year and of a half-year; {REPORT_WEAPONS:,} weapons per database",
+        "reports_bench.py",
+        [str(REPORT_WEAPONS)],
     ),
     (
         "readers",

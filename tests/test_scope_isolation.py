@@ -925,6 +925,75 @@ ENDPOINTS = {
     "sync:api_upload": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},
     "sync:api_complete": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},
     "sync:api_ack": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},
+    # Tracing and national reports: national objects (country ML) and documents of site B.
+    "tracing:request_list": {"kind": "list"},
+    "tracing:request_create": {
+        "kind": "create",
+        "post": lambda c: {
+            "country": "ML",
+            "direction": "received",
+            "requester_kind": "state",
+            "counterpart": "A requesting state",
+            "make": "Kalashnikov",
+            "serial": "X-1",
+            "received_on": "2026-01-02",
+            "deadline": "2026-02-02",
+        },
+    },
+    "tracing:request_detail": {
+        "kind": "object",
+        "kwargs": lambda c: {"pk": _trace_b(c).pk},
+        "post": lambda c: {"outcome": "not_found", "answer": "SITEB answer"},
+    },
+    "tracing:request_pdf": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": _trace_b(c).pk},
+    },
+    "tracing:transfer_list": {"kind": "list"},
+    "tracing:transfer_edit": {
+        "kind": "object",
+        "kwargs": lambda c: {"voucher_pk": c["posted_b"].pk},
+        "post": lambda c: {"counterpart_state": "RS", "licence_number": "SITEB-LIC"},
+    },
+    "tracing:attachment_download": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": _attachment_b(c).pk},
+    },
+    "tracing:lost_stolen": {"kind": "list"},
+    "reports:dashboard": {"kind": "list"},
+    "reports:report_list": {
+        "kind": "create",
+        "post": lambda c: {
+            "kind": "stock",
+            "country": "ML",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "language": "fr",
+        },
+    },
+    "reports:report_detail": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": _report_b(c).pk},
+    },
+    "reports:report_sign": {
+        "kind": "object",
+        "methods": ["post"],
+        "kwargs": lambda c: {"pk": _report_b(c).pk},
+    },
+    "reports:report_download": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": _report_b(c).pk, "fmt": "pdf"},
+    },
+    "reports:records": {
+        "kind": "shared",
+        "kwargs": lambda c: {"country": "ML"},
+        "query": {"source": "holdings", "start": "2026-01-01", "end": "2026-12-31"},
+    },
+    "reports:regional_export": {"kind": "shared", "query": {"country": "ML", "year": "2026"}},
     "api_schema": {"kind": "open", "api": True},
     "api_docs": {"kind": "open", "api": True},
 }
@@ -972,6 +1041,60 @@ def _sync_world(ctx):
         held_entry='{"site": "SITEB"}', received_entry='{"site": "SITEB"}',
     )  # fmt: skip
     return {"node": node, "fork_b": fork}
+
+
+def _trace_b(ctx):
+    """A national trace request about site B's weapon (only national grants see it)."""
+    from datetime import date
+
+    from pssm.accounts.authz import SystemActor
+    from pssm.tracing import services as tracing
+    from pssm.tracing.models import TraceRequest
+
+    found = TraceRequest.objects.filter(serial="SERB-1").first()
+    return found or tracing.trace_request_create(
+        actor=SystemActor("system:test"),
+        country=ctx["country"],
+        direction="received",
+        requester_kind="state",
+        counterpart="SITEB requester",
+        make="Kalashnikov",
+        serial="SERB-1",
+        received_on=date(2026, 1, 2),
+        deadline=date(2026, 2, 2),
+    )
+
+
+def _attachment_b(ctx):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pssm.accounts.authz import SystemActor
+    from pssm.tracing import services as tracing
+
+    system = SystemActor("system:test")
+    doc = tracing.transfer_document_save(
+        actor=system, voucher=ctx["posted_b"], counterpart_state="RS", licence_number="SITEB-LIC"
+    )
+    return tracing.transfer_attachment_add(
+        actor=system,
+        document=doc,
+        upload=SimpleUploadedFile("SITEB.pdf", b"%PDF-1.4\nSITEB\n%%EOF\n"),
+    )
+
+
+def _report_b(ctx):
+    from datetime import date
+
+    from pssm.accounts.authz import SystemActor
+    from pssm.reports import services as reports
+
+    return reports.report_generate(
+        actor=SystemActor("system:test"),
+        kind="stock",
+        country=ctx["country"],
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+    )
 
 
 def test_every_endpoint_is_covered():
@@ -1174,7 +1297,9 @@ def _state():
     )
     from pssm.movements.models import Destruction, Discrepancy, Voucher, VoucherLine
     from pssm.registry.models import Person, Weapon
+    from pssm.reports.models import Report
     from pssm.sites.models import Building, Country, Organisation, Site, StorageLocation
+    from pssm.tracing.models import TraceRequest, TransferAttachment, TransferDocument
 
     rows = []
     for model in (
@@ -1209,6 +1334,10 @@ def _state():
         AccessEntry,
         Count,
         Discrepancy,
+        TransferDocument,
+        TransferAttachment,
+        TraceRequest,
+        Report,
     ):
         rows.append(sorted(map(str, model.objects.values_list().order_by("pk"))))
     return JournalEntry.objects.count(), rows

@@ -9,6 +9,10 @@ OWN_COMMANDS = [
     ("demo", "Load the demonstration data (a francophone country, sites, users). Safe to re-run."),
     ("journal", "Verify the tamper-evident journal (`pssm journal verify`) or list entries."),
     ("trace", "Find a weapon by serial, even mistyped (`pssm trace SERIAL [--json]`)."),
+    (
+        "report",
+        "A national report: `pssm report poa|att|unroca|regional|stock --country ML --year 2026`.",
+    ),
     ("voucher", "Prepare, submit, approve, cancel, reverse or show a voucher (`--as USER`)."),
     ("user", "Create a user account (`pssm user create NAME`)."),
     ("role", "Grant, revoke or list a user's roles on a site, organisation or country."),

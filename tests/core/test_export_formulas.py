@@ -36,6 +36,8 @@ EXPORTS = [
     "/ammunition/lots/?format={fmt}&by=location",
     "/inspections/compliance/?format={fmt}",
     "/programme/activities/?format={fmt}",
+    "/tracing/lost-stolen/?format={fmt}",
+    "/reports/?format={fmt}&chart=site",
 ]
 
 
@@ -81,6 +83,7 @@ def hostile(make, tmp_path):
     for serial in (HYPERLINK, DDE, SUM):
         counts.count_scan(actor=armoury.keeper, count=count, serial=serial, location=armoury.rack)
     counts.count_close(actor=armoury.commander, count=count)  # AK-4 missing: a case
+    armoury.post("loss", [DDE], reason="stolen", police_report=SUM)  # to the iARMS export
 
     depot = Depot(make, code="DEP")
     site_services.site_update(actor=system, site=depot.site, name=MINUS)

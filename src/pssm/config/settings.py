@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "pssm.programme",
     "pssm.sync",
     "pssm.notices",
+    "pssm.tracing",
+    "pssm.reports",
 ]
 
 MIDDLEWARE = [

@@ -156,6 +156,8 @@ urlpatterns = [
     path("inspections/", include("pssm.inspections.urls")),
     path("notices/", include("pssm.notices.urls")),
     path("programme/", include("pssm.programme.urls")),
+    path("tracing/", include("pssm.tracing.urls")),
+    path("reports/", include("pssm.reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(

@@ -22,6 +22,7 @@ MENU = [
     ("sync:status", _("Synchronisation"), Action.SYNC_RUN),
     ("inspections:inspection_list", _("Inspections"), Action.AGGREGATES_VIEW),
     ("inspections:compliance", _("Compliance"), Action.AGGREGATES_VIEW),
+    ("reports:dashboard", _("National reports"), Action.AGGREGATES_VIEW),
     ("imports:job_list", _("Imports"), Action.DATA_IMPORT),
     ("accounts:user_list", _("Users and roles"), Action.ROLES_MANAGE),
 ]

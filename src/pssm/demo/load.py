@@ -404,6 +404,7 @@ def load(*, stdout=None, progress=None) -> dict:
     from pssm.programme.demo import load as load_programme
 
     created.update(load_programme(DEMO_PASSWORD))
+    created.update(__import__("pssm.reports.demo", fromlist=["load"]).load(DEMO_PASSWORD))
     return created
 
 

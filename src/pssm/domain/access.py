@@ -60,6 +60,10 @@ class Action(StrEnum):
     # resolve a fork (SYNC_MANAGE); carry bundles and see the sync page (SYNC_RUN).
     SYNC_MANAGE = "sync.manage"
     SYNC_RUN = "sync.run"
+    # Record and answer trace requests (ITI §§14-23) and the documents of transfers abroad.
+    TRACE_MANAGE = "trace.manage"
+    # Sign a national report off on behalf of the state: the national authority only.
+    REPORT_SIGN = "report.sign"
 
 
 _ALL = frozenset(Action)
@@ -123,6 +127,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PROGRAMME_EDIT,
             Action.SYNC_MANAGE,
             Action.SYNC_RUN,
+            Action.TRACE_MANAGE,
+            Action.REPORT_SIGN,
         }
     ),
     # The programme sees aggregates only: never a serial number, never the journal.
@@ -139,6 +145,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.INSPECTION_RECORD,
         Action.SAFETY_WAIVE,
         Action.WRITE_OFF_APPROVE,
+        Action.REPORT_SIGN,
     },
 }
 

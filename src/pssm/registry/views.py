@@ -14,7 +14,7 @@ from pssm.movements.selectors import weapon_history
 from pssm.sites import selectors as site_selectors
 
 from . import custody, exports, forms, selectors, services, tables
-from .models import STATUS_CHOICES, WeaponPhoto
+from .models import WeaponPhoto
 
 
 @login_required
