@@ -13,7 +13,7 @@ from pathlib import Path
 CATALOGUE = Path(__file__).resolve().parents[2] / "src" / "pssm" / "locale" / "fr" / "LC_MESSAGES"
 
 # Codes as the software writes them: snake_case words and dotted event names.
-RAW_CODE = re.compile(r"(?<![\w./-])([a-z]+(?:_[a-z]+)+|[a-z]+\.[a-z]+(?:_[a-z]+)*)(?![\w/-])")
+RAW_CODE = re.compile(r"(?<![\w./@-])([a-z]+(?:_[a-z]+)+|[a-z]+\.[a-z]+(?:_[a-z]+)*)(?![\w/-])")
 # Words that are the same in both languages or are names, never evidence of English.
 SAME_IN_BOTH = {
     "Site",

@@ -20,7 +20,10 @@ def test_every_kind_the_code_writes_has_a_name():
     for path in src.rglob("*.py"):
         if path.name == "tell.py":  # kinds of notifications, not of journal entries
             continue
-        written |= set(re.findall(r'kind="([a-z_]+\.[a-z_]+)"', path.read_text()))
+        text = path.read_text()
+        written |= set(re.findall(r'kind="([a-z_]+\.[a-z_]+)"', text))
+        written |= set(re.findall(r'^[A-Z_]+ = "([a-z_]+\.[a-z_]+)"$', text, re.M))
+        written |= set(re.findall(r'_journal\(\s*actor,\s*"([a-z_]+\.[a-z_]+)"', text))
     written |= {
         "discrepancy.closed",
         "discrepancy.investigated",

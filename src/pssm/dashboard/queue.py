@@ -172,7 +172,7 @@ def _counts_due(user) -> list[Item]:
                     _("overdue by %(days)s day(s)") % {"days": due.days_overdue}
                     if due.state.value == "overdue"
                     else _("due by %(date)s") % {"date": date_format(due.due_on)},
-                    reverse("inspections:count_list") + f"?site={row.code}",
+                    reverse("inspections:count_list", args=[row.code]),
                     None,
                 )
             )

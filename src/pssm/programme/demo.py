@@ -387,15 +387,15 @@ def _sops(actor, countries, bamako, niamey):
             actor=actor,
             version=v2,
             workshop=workshop,
-            decision="The national SOPs are validated and enter into force.",
+            decision="Les POS nationales sont validées et entrent en vigueur.",
             decided_date=workshop.end_date,
             signatory="Gen. Ibrahim Maïga" if code == "ML" else "Gen. Salou Issa",
-            signatory_title="Minister of Defence's representative",
+            signatory_title="Représentant du ministre de la Défense",
             institutions=[
-                ("National commission", 8),
-                ("Armed forces", 14),
+                ("Commission nationale", 8),
+                ("Forces armées", 14),
                 ("Gendarmerie", 8),
-                ("National guard", 6),
+                ("Garde nationale", 6),
                 ("Police", 5),
             ],
         )
@@ -521,11 +521,13 @@ def _trainings(actor, countries):
             actor=actor,
             code=code,
             title_en=title,
-            title_fr={
-                "Training of trainers in PSSM": "Formation de formateurs en PSSM",
-                "Refresher for new trainers": "Recyclage des nouveaux formateurs",
-            }.get(title, "Cours des magasiniers : comptabilité et sécurité physique"),
-            course=title,
+            title_fr=(
+                title_fr := {
+                    "Training of trainers in PSSM": "Formation de formateurs en PSSM",
+                    "Refresher for new trainers": "Recyclage des nouveaux formateurs",
+                }.get(title, "Cours des magasiniers : comptabilité et sécurité physique")
+            ),
+            course=title_fr if country != "NG" else title,
             country=countries[country],
             place=place,
             start_date=_d(start),
