@@ -52,7 +52,9 @@ demo-depot: install
 	@echo ""
 	@echo "Depot node ml-sev-depot (site ML-SEV) at http://$(HOST):8001/ - sign in as mag.sev or cdt.sev."
 	@echo "Synchronisation page on both nodes: /sync/ (carry the bundles by download and upload)."
-	$(DEPOT_ENV) $(BIN)/pssm runserver $(HOST):8001 --noreload
+	@$(DEPOT_ENV) $(BIN)/pssm collectstatic --noinput -v 0
+	$(DEPOT_ENV) $(BIN)/gunicorn pssm.config.wsgi --bind $(HOST):8001 --workers 2 --threads 4 \
+		--access-logfile - --log-level warning
 
 serve: install
 	$(BIN)/pssm runserver $(HOST):$(PORT)
