@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from pssm.domain.access import Role
-from tests.i18n.test_french_pages import french_catalogue  # noqa: F401 - a fixture
 
 GUIDES = Path(__file__).resolve().parents[2] / "docs" / "guide"
 
@@ -22,7 +21,6 @@ def test_every_role_has_a_guide_in_both_languages(role):
 def test_help_shows_the_guides_in_the_users_language_and_marks_their_role(
     make,
     client,
-    french_catalogue,  # noqa: F811
 ):
     site = make.site(code="KTI")
     keeper = make.user("storekeeper", site)

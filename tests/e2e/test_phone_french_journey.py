@@ -12,7 +12,6 @@ from pssm.registry import services as registry_services
 from pssm.registry.models import WeaponType
 from tests.conftest import PASSWORD
 from tests.i18n.french_check import leftovers, visible_text
-from tests.i18n.test_french_pages import french_catalogue  # noqa: F401 - a fixture
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -80,7 +79,6 @@ def test_phone_journey_in_french_with_nothing_left_in_english(
     live_server,
     make,
     browser,
-    french_catalogue,  # noqa: F811
 ):
     site, person = _depot(make)
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ from pssm.imports import mappings, parsing
 from pssm.imports.models import ImportJob, ValueMapping
 from pssm.journal.models import JournalEntry
 from pssm.registry.models import Weapon, WeaponType
-from tests.i18n.test_french_pages import french_catalogue  # noqa: F401 - a fixture
 from tests.imports.conftest import MESSY
 from tests.movements.conftest import Armoury
 
@@ -49,7 +48,6 @@ def _dry_run(armoury, client):
 def test_a_dry_run_says_would_be_imported_and_import_now_imports_the_same_file(
     armoury,
     client,
-    french_catalogue,  # noqa: F811
 ):
     client.force_login(armoury.commander)
 
