@@ -21,7 +21,7 @@ YEAR = 365 * 24 * 3600
 
 @pytest.fixture
 def national(make, two_sites):
-    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"])
+    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"], language="en")
     node = nodes.national_init(user=authority)
     data, _peer = nodes.bootstrap(user=authority, site_code=two_sites["a"].code, node_id="a-depot")
     _header, body = fmt.unpack(data)

@@ -15,13 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_storekeeper_may_not_open_the_sync_page(client, make, two_sites):
-    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"]))
+    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"], language="en"))
     assert client.get(reverse("sync:status")).status_code == 403
     assert client.post(reverse("sync:export")).status_code == 403
 
 
 def test_a_stand_alone_installation_says_it_is_not_a_node(client, make, two_sites):
-    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"]))
+    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"], language="en"))
     page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert "not a synchronisation node" in page.content.decode()
@@ -30,7 +30,7 @@ def test_a_stand_alone_installation_says_it_is_not_a_node(client, make, two_site
 def test_the_national_page_refuses_a_file_that_is_not_a_bundle_and_applies_nothing(
     client, make, two_sites
 ):
-    admin = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"])
+    admin = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"], language="en")
     nodes.national_init(user=admin)
     client.force_login(admin)
     for content in (b"", b"hello", b"PSSM-BUNDLE 1\n{}\n" + b"x" * 40):
@@ -63,7 +63,7 @@ def test_a_depot_offline_longer_than_its_country_allows_says_so_on_every_page(
     client, make, two_sites, days, banner
 ):
     _depot(two_sites["a"], days)
-    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"]))
+    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"], language="en"))
     page = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ('id="sync-banner"' in page) is banner
     if banner:
@@ -75,14 +75,14 @@ def test_the_policy_is_the_country_s(client, make, two_sites):
     country.sync_offline_days = 30
     country.save(update_fields=["sync_offline_days"])
     _depot(two_sites["a"], 20)
-    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"]))
+    client.force_login(make.user(Role.STOREKEEPER, two_sites["a"], language="en"))
     page = client.get(reverse("core:dashboard")).content.decode()
     assert 'id="sync-banner"' not in page
 
 
 def test_a_depot_page_shows_its_national_node_and_what_waits(client, make, two_sites):
     _depot(two_sites["a"], 2)
-    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"]))
+    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"], language="en"))
     page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "ml-national" in page and "2 days ago" in page
     assert "Download the bundle for the national node" in page
@@ -93,7 +93,7 @@ def test_the_national_authority_revokes_a_node_and_decides_a_fork_from_the_page(
 ):
     from pssm.sync.models import Fork
 
-    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"])
+    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"], language="en")
     nodes.national_init(user=authority)
     nodes.bootstrap(user=authority, site_code=two_sites["a"].code, node_id="sitea-depot")
     client.force_login(authority)
@@ -119,6 +119,6 @@ def test_the_national_authority_revokes_a_node_and_decides_a_fork_from_the_page(
 
 
 def test_a_commander_may_carry_bundles_but_not_revoke(client, make, two_sites):
-    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"]))
+    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"], language="en"))
     assert client.post(reverse("sync:revoke"), {"node": "x", "reason": "xxxxxx"}).status_code == 403
     assert client.post(reverse("sync:fork_resolve", args=[1]), {}).status_code == 403
