@@ -341,7 +341,7 @@ def test_each_chart_exports_its_figures(nation, client, fmt):
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if fmt == "csv":
         rows = body.decode().splitlines()
-        assert rows[1:] == ["ML-KTI,15", "ML-SEG,5"]  # 17 received at KTI, 2 destroyed
+        assert rows[1:] == ["ML-KTI;15", "ML-SEG;5"]  # French CSV; 17 received at KTI, 2 destroyed
     else:
         assert body.startswith(b"PK")
     assert missing.status_code == 404

@@ -384,7 +384,11 @@ def test_lost_and_stolen_weapons_export_for_iarms(kti, client):
 
     response = client.get("/tracing/lost-stolen/?format=csv")
 
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )  # French: ";" and a BOM
     assert rows[0][:4] == ["Make", "Model", "Calibre", "Serial number"]
     by_serial = {r[3]: r for r in rows[1:]}
     assert set(by_serial) == {"LS-1", "LS-2"}
