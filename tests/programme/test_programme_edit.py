@@ -16,7 +16,9 @@ from pssm.sites.models import Country, Organisation
 
 
 def test_a_commission_records_and_validates_an_sop_of_its_country(programme, client, make):
-    client.force_login(make.user("national_authority", Country.objects.get(code="NE")))
+    client.force_login(
+        make.user("national_authority", Country.objects.get(code="NE"), language="en")
+    )
 
     foreign = client.post(
         "/programme/sops/new/", {"country": "ML", "code": "X", "title_fr": "x", "title_en": "x"}
