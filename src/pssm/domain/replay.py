@@ -141,23 +141,8 @@ class Replay:
                         seq,
                         uuid,
                     )
-                elif tuple(before) != known.holding:
-                    self._problem(
-                        "journal_inconsistent",
-                        Text(
-                            gettext_noop(
-                                "entry #%(seq)s (%(ref)s) moves weapon %(serial)s from "
-                                "%(before)s, but the entries before it leave it %(state)s"
-                            ),
-                            seq=seq,
-                            ref=ref_words(ref),
-                            serial=serial,
-                            before=holding_words(tuple(before)),
-                            state=holding_words(known.holding),
-                        ),
-                        seq,
-                        uuid,
-                    )
+                else:
+                    self._check_before(seq, ref, uuid, serial, before, known)
             if known is None:
                 weapons[uuid] = WeaponState(serial, tuple(after), False, ref, seq)
             else:
@@ -188,6 +173,27 @@ class Replay:
         for lot, code in facts.get("c", ()):
             self.conditions[lot] = code
 
+    def _check_before(self, seq, ref, uuid, serial, before, known) -> None:
+        """A move (or a copy) from ``before`` must start where the entries before it left
+        the weapon."""
+        if tuple(before) != known.holding:
+            self._problem(
+                "journal_inconsistent",
+                Text(
+                    gettext_noop(
+                        "entry #%(seq)s (%(ref)s) moves weapon %(serial)s from "
+                        "%(before)s, but the entries before it leave it %(state)s"
+                    ),
+                    seq=seq,
+                    ref=ref_words(ref),
+                    serial=serial,
+                    before=holding_words(tuple(before)),
+                    state=holding_words(known.holding),
+                ),
+                seq,
+                uuid,
+            )
+
     def _mirror(self, seq: int, facts: dict) -> None:
         """Facts of a *copy*: the state a node received from another one (a depot's first
         entry, a transfer dispatched to it, the receipt of its own dispatch at the other end).
@@ -200,23 +206,7 @@ class Replay:
             if known is not None and before is not None:
                 # a copy that says what it changes: the state it changes must be the one
                 # the entries before it leave
-                if tuple(before) != known.holding:
-                    self._problem(
-                        "journal_inconsistent",
-                        Text(
-                            gettext_noop(
-                                "entry #%(seq)s (%(ref)s) moves weapon %(serial)s from "
-                                "%(before)s, but the entries before it leave it %(state)s"
-                            ),
-                            seq=seq,
-                            ref=ref_words(ref),
-                            serial=serial,
-                            before=holding_words(tuple(before)),
-                            state=holding_words(known.holding),
-                        ),
-                        seq,
-                        uuid,
-                    )
+                self._check_before(seq, ref, uuid, serial, before, known)
             elif known is not None and known.holding != tuple(after):
                 self._problem(
                     "journal_copy_differs",
