@@ -61,6 +61,8 @@ def test_twenty_pasted_serials_through_the_page_in_one_request(client, kti):
 def test_an_unknown_serial_is_answered_in_place_with_a_near_match(client, kti):
     kti.receive("01317140")
     voucher = _loss(kti)
+    kti.keeper.preferred_language = "en"  # the user's own language wins over the browser's
+    kti.keeper.save(update_fields=["preferred_language"])
     client.force_login(kti.keeper)
 
     answer = client.post(

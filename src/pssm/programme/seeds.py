@@ -119,3 +119,31 @@ INDICATORS = [
         "PSSM vouchers",
     ),
 ]
+
+
+def seed(activity_type, activity_focus, indicator) -> None:
+    """Write the seeded lists where they are missing; edited rows are left as they are. Called
+    by the migration (historical models) and after every migrate or flush (see apps.py)."""
+    for klass, rows in ((activity_type, ACTIVITY_TYPES), (activity_focus, ACTIVITY_FOCUSES)):
+        for order, (code, en, fr) in enumerate(rows):
+            klass.objects.get_or_create(
+                code=code, defaults={"label_en": en, "label_fr": fr, "order": order}
+            )
+    for order, row in enumerate(INDICATORS):
+        code, measure, name_en, name_fr, def_en, def_fr, num_en, num_fr, den_en, den_fr, src = row
+        indicator.objects.get_or_create(
+            code=code,
+            defaults={
+                "order": order,
+                "measure": measure,
+                "name_en": name_en,
+                "name_fr": name_fr,
+                "definition_en": def_en,
+                "definition_fr": def_fr,
+                "numerator_en": num_en,
+                "numerator_fr": num_fr,
+                "denominator_en": den_en,
+                "denominator_fr": den_fr,
+                "source": src,
+            },
+        )
