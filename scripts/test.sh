@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, then pytest on SQLite (with the browser tests), then
-# pytest on PostgreSQL when it is reachable. Loud when something cannot run.
+# The whole test suite: static checks, then pytest on SQLite (with the browser tests) and, at
+# the same time, pytest on PostgreSQL when it is reachable. Loud when something cannot run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -31,11 +31,11 @@ fi
 
 export PSSM_SECRET_KEY=test-only-secret
 rm -f var/pytest-sqlite.log var/pytest-postgresql.log
-echo "== pytest on SQLite"
 mkdir -p var
-DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" $BIN/pytest -q -p no:cacheprovider "$@" | tee var/pytest-sqlite.log
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+# The PostgreSQL pass runs beside the SQLite pass (each has its own database and working
+# folders, see tests/conftest.py), so that the whole suite takes the time of the longer one.
+pg_pid=""
 if $BIN/python - "$PG_URL" <<'PY'
 import sys, psycopg
 try:
@@ -45,11 +45,24 @@ except Exception as exc:  # noqa: BLE001
     sys.exit(1)
 PY
 then
-  echo "== pytest on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser" "$@" | tee var/pytest-postgresql.log
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  echo "== pytest on PostgreSQL ($PG_URL), in the background: var/pytest-postgresql.log"
+  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser" "$@" \
+    >var/pytest-postgresql.log 2>&1 &
+  pg_pid=$!
+  trap 'kill "$pg_pid" 2>/dev/null' EXIT
 else
   banner "PostgreSQL is NOT reachable at $PG_URL: the PostgreSQL pass (row locks, concurrency) was SKIPPED"
+fi
+
+echo "== pytest on SQLite"
+DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" $BIN/pytest -q -p no:cacheprovider "$@" | tee var/pytest-sqlite.log
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+if [ -n "$pg_pid" ]; then
+  wait "$pg_pid"; pg_status=$?
+  echo "== pytest on PostgreSQL ($PG_URL)"
+  cat var/pytest-postgresql.log
+  [ "$pg_status" -eq 0 ] || status=1
 fi
 # One closing line for both passes.
 $BIN/python - var/pytest-sqlite.log var/pytest-postgresql.log <<'PY'

@@ -23,10 +23,18 @@ def pytest_configure(config):
 
     from django.conf import settings
 
-    # The node key of the test run (a process started by a test inherits it).
-    key = Path(tempfile.mkdtemp(prefix="pssm-test-key-")) / "node-key"
-    os.environ["PSSM_NODE_KEY_FILE"] = str(key)
-    settings.PSSM_NODE_KEY_FILE = key
+    # The node key and the working folders of the test run, its own so that two runs (the
+    # SQLite and PostgreSQL passes of `make test`) never share a file; a process started by
+    # a test inherits them.
+    run = Path(tempfile.mkdtemp(prefix="pssm-test-"))
+    for name, value in (
+        ("PSSM_NODE_KEY_FILE", run / "node-key"),
+        ("PSSM_PHOTO_DIR", run / "photos"),
+        ("PSSM_SYNC_DIR", run / "sync"),
+        ("PSSM_IMPORT_DIR", run / "imports"),
+    ):
+        os.environ[name] = str(value)
+        setattr(settings, name, value)
 
     # Argon2 is deliberately slow; tests that create many users use a fast hasher.
     # tests/accounts/test_login.py checks that the production setting is Argon2.
