@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pssm.domain.ledger import Holding, Kind, LedgerError, Line, Status, apply
+from pssm.domain.ledger import FINAL, Holding, Kind, LedgerError, Line, Status, apply
 
 KTI, SEG = "ML-KTI", "ML-SEG"
 
@@ -87,6 +87,8 @@ holdings_steps = st.lists(
             Line(Kind.STATUS_CHANGE, KTI, reason="under_repair"),
             Line(Kind.STATUS_CHANGE, KTI, reason="in_store"),
             Line(Kind.RECEIPT, KTI, location="ML-KTI-R3", reason="recovery"),
+            Line(Kind.EXPORT, KTI),
+            Line(Kind.DESTRUCTION, KTI),
         ]
     ),
     max_size=25,
@@ -115,4 +117,29 @@ def test_a_reversal_nets_to_zero(steps):
             continue
         undone = apply(after, Line(Kind.REVERSAL, line.site, restore=h, reversed_after=after))
         assert undone == h
+        h = after
+
+
+def test_an_exported_weapon_is_out_of_custody_and_nothing_but_a_reversal_moves_it():
+    exported = apply(received(), Line(Kind.EXPORT, KTI))
+
+    assert exported == Holding(Status.EXPORTED, KTI)
+    with pytest.raises(LedgerError, match="already out of custody"):
+        apply(exported, Line(Kind.LOSS, KTI, reason="stolen"))
+    with pytest.raises(LedgerError, match="already registered"):
+        apply(exported, Line(Kind.RECEIPT, KTI, location="ML-KTI-R1", reason="recovery"))
+    issued = apply(received(), Line(Kind.ISSUE, KTI, custodian="A"))
+    with pytest.raises(LedgerError, match="Only a weapon in store can be exported"):
+        apply(issued, Line(Kind.EXPORT, KTI))
+
+
+@given(holdings_steps)
+def test_a_destroyed_or_exported_weapon_takes_no_further_movement(steps):
+    h = received()
+    for line in steps:
+        try:
+            after = apply(h, line)
+        except LedgerError:
+            continue
+        assert h.status not in FINAL, (h, line)
         h = after

@@ -1,5 +1,5 @@
 """A small country with its registry: two armouries, receipts from abroad with documents,
-issues, a loss, a theft, a destruction, trace requests and a national authority."""
+issues, a loss, a theft, a destruction, an export, trace requests and a national authority."""
 
 from datetime import timedelta
 
@@ -40,6 +40,19 @@ class Nation:
         self.theft = self.seg.post("loss", ["SEGH-0"], reason="stolen")
         self._destroy(["HOME-2", "HOME-3"])
         self.kti.post("status_change", ["HOME-5"], reason="surplus")
+        # An export of two AKM to Niger, approved by the national authority.
+        self.export = mv.voucher_create(
+            actor=self.kti.keeper,
+            site=self.kti.site,
+            kind="export",
+            importing_state="NE",
+            export_licence="EXP-9",
+            end_user_certificate="EUC-NE-9",
+        )
+        for serial in ("HOME-6", "HOME-7"):
+            mv.voucher_line_add(actor=self.kti.keeper, voucher=self.export, serial=serial)
+        mv.voucher_submit(actor=self.kti.keeper, voucher=self.export)
+        mv.voucher_approve(actor=self.authority, voucher=self.export)
         # Trace requests: one answered on time, one overdue.
         self.answered = tracing.trace_request_create(
             actor=self.authority,

@@ -22,7 +22,7 @@ def _year(nation):
 
 def _held(nation):
     return Weapon.objects.filter(site__organisation__country=nation.country).exclude(
-        status="destroyed"
+        status__in=["destroyed", "exported"]
     )
 
 
@@ -65,7 +65,15 @@ def _oracle(nation, table) -> dict:
             rows = {k: v for k, v in rows.items() if k.startswith(table["only"])}
         return dict(rows)
     if table["source"] == "exports":
-        return {}
+        rows = Counter()
+        for w in Weapon.objects.filter(status="exported").select_related("weapon_type"):
+            state = w.voucher_lines.get(voucher__kind="export").voucher.importing_state
+            att = reporting.att_category(w.weapon_type.category, w.weapon_type.calibre)
+            parts = {"att": att, "counterpart": state}
+            rows["|".join(parts[g] for g in groups)] += 1
+        if table.get("only"):
+            rows = {k: v for k, v in rows.items() if k.startswith(table["only"])}
+        return dict(rows)
     if table["source"] == "registered":
         return dict(
             Counter(
@@ -143,6 +151,22 @@ def test_the_att_report_with_imports_is_not_nil_and_counts_by_category_and_state
     imports = figures["sections"][1]["tables"][0]
     assert figures["nil"] is False
     assert {r["key"]: r["value"] for r in imports["rows"]} == {"VIII.SA.4|RS": 4, "VIII.SA.1|FR": 3}
+
+
+def test_the_att_report_counts_the_exports_by_category_and_importing_state(nation):
+    figures = report_figures.compute(kind="att", country="ML", period=_year(nation))
+
+    exports = figures["sections"][0]["tables"][0]
+    assert exports["key"] == "exports"
+    assert {r["key"]: r["value"] for r in exports["rows"]} == {"VIII.SA.4|NE": 2}
+    records = selectors.figure_records(
+        user=nation.authority,
+        country=nation.country,
+        source="exports",
+        period=_year(nation),
+        filters=exports["rows"][0]["filters"],
+    )
+    assert sorted(records.values_list("weapon__serial", flat=True)) == ["HOME-6", "HOME-7"]
 
 
 def test_an_att_category_chosen_on_the_document_is_the_one_reported(nation):

@@ -2,7 +2,8 @@
 
 A weapon is always in exactly one place or custody: in store at a site (in one storage
 location), issued to a named person or unit of that site, in transit from one site to
-another, or out of custody (lost, stolen, destroyed) while still accounted to a site. Every
+another, or out of custody (lost, stolen, destroyed, exported to another state) while still
+accounted to a site. Every
 change is a posted voucher line; :func:`apply` is the only way a holding changes, and it
 raises :class:`LedgerError` instead of breaking an invariant.
 """
@@ -26,13 +27,16 @@ class Status(StrEnum):
     SEIZED = "seized"
     SURPLUS = "surplus"
     DESTROYED = "destroyed"
+    EXPORTED = "exported"  # dispatched abroad: left the state's stockpile for good
 
 
 # Statuses in which the weapon sits in a storage location of its site.
 STORED = frozenset(
     {Status.IN_STORE, Status.UNDER_REPAIR, Status.RECOVERED, Status.SEIZED, Status.SURPLUS}
 )
-OUT_OF_CUSTODY = frozenset({Status.LOST, Status.STOLEN, Status.DESTROYED})
+OUT_OF_CUSTODY = frozenset({Status.LOST, Status.STOLEN, Status.DESTROYED, Status.EXPORTED})
+# Statuses that end a weapon's life in the stockpile: nothing moves it afterwards.
+FINAL = frozenset({Status.DESTROYED, Status.EXPORTED})
 
 
 class Kind(StrEnum):
@@ -48,16 +52,27 @@ class Kind(StrEnum):
     EXPENDITURE = "expenditure"  # ammunition fired, used or destroyed from store
     CONDITION_CHANGE = "condition_change"  # a lot's condition code changes
     DESTRUCTION = "destruction"  # weapons and lots destroyed, on a destruction certificate
+    EXPORT = "export"  # weapons dispatched to another state (ATT art. 7, ITI), approved above
 
 
 # Movements refused for an item frozen by an open discrepancy case: it stays where it is
 # until the case is settled (a write-off, an adjustment or a return is still possible).
 BLOCKED_WHEN_FROZEN = frozenset(
-    {Kind.ISSUE, Kind.LOAN, Kind.TRANSFER, Kind.STATUS_CHANGE, Kind.EXPENDITURE, Kind.DESTRUCTION}
+    {
+        Kind.ISSUE,
+        Kind.LOAN,
+        Kind.TRANSFER,
+        Kind.STATUS_CHANGE,
+        Kind.EXPENDITURE,
+        Kind.DESTRUCTION,
+        Kind.EXPORT,
+    }
 )
 
 # Kinds that move weapons only, and kinds that move ammunition lots only.
-WEAPON_ONLY = frozenset({Kind.LOAN, Kind.STATUS_CHANGE})
+WEAPON_ONLY = frozenset({Kind.LOAN, Kind.STATUS_CHANGE, Kind.EXPORT})
+# Kinds that take weapons out of the stockpile for good and are approved above the site.
+APPROVED_ABOVE_SITE = frozenset({Kind.EXPORT})
 LOT_ONLY = frozenset({Kind.EXPENDITURE, Kind.CONDITION_CHANGE})
 
 
@@ -263,6 +278,14 @@ def apply(current: Holding | None, line: Line) -> Holding:
             status=h.status.value,
         )
         new = Holding(Status.DESTROYED, h.site)
+    elif k is Kind.EXPORT:
+        h = _at_site(current, line)
+        _require(
+            h.status in STORED,
+            gettext_noop("Only a weapon in store can be exported (status: %(status)s)."),
+            status=h.status.value,
+        )
+        new = Holding(Status.EXPORTED, h.site)
     elif k in LOT_ONLY:
         raise _fail(gettext_noop("This kind of voucher moves ammunition lots, not weapons."))
     elif k is Kind.REVERSAL:

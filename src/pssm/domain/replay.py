@@ -42,6 +42,7 @@ STATUS_WORDS = {
     "seized": gettext_noop("seized"),
     "surplus": gettext_noop("surplus"),
     "destroyed": gettext_noop("destroyed"),
+    "exported": gettext_noop("exported"),
 }
 REF_WORDS = {
     "voucher": gettext_noop("voucher %(number)s"),

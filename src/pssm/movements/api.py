@@ -84,7 +84,10 @@ class VoucherOut(serializers.ModelSerializer):
             "exporting_state",
             "import_licence",
             "end_user_certificate",
+            "importing_state",
+            "export_licence",
             "police_report",
+            "above_site",
             "prepared_by",
             "approved_by",
             "created_at",
@@ -137,6 +140,12 @@ class VoucherIn(serializers.Serializer):
         max_length=80, required=False, allow_blank=True, default=""
     )
     end_user_certificate = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, default=""
+    )
+    importing_state = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, default=""
+    )
+    export_licence = serializers.CharField(
         max_length=80, required=False, allow_blank=True, default=""
     )
     police_report = serializers.CharField(

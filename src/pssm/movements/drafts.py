@@ -21,6 +21,7 @@ from pssm.domain import serials
 from pssm.domain.access import Action
 from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
 from pssm.domain.ledger import (
+    APPROVED_ABOVE_SITE,
     BLOCKED_WHEN_FROZEN,
     Kind,
     LedgerError,
@@ -100,13 +101,15 @@ def voucher_create(
 ) -> Voucher:
     """Open a draft voucher of ``site``. Kind-specific header fields are checked here;
     ``documents`` are the import record of a receipt from abroad (importer, import_date,
-    exporting_state, import_licence, end_user_certificate) or the police report of a loss."""
+    exporting_state, import_licence, end_user_certificate), the export record of a dispatch
+    abroad (importing_state, export_licence, end_user_certificate, importer) or the police
+    report of a loss."""
     authz.check(actor, Action.VOUCHER_PREPARE, site)
     try:
         k = Kind(kind)
     except ValueError:
         raise invalid(gettext_noop("Unknown voucher kind."), "kind") from None
-    documents = _documents(k, documents)
+    documents = _documents(k, documents, site)
     custodian_unit = (custodian_unit or "").strip()
     if k is Kind.RECEIPT:
         if reason not in set(ReceiptReason):
@@ -173,6 +176,7 @@ def voucher_create(
             seq=seq,
             number=number,
             kind=k.value,
+            above_site=k in APPROVED_ABOVE_SITE,
             reason=reason or "",
             location=location,
             custodian=custodian,
@@ -209,13 +213,27 @@ IMPORT_FIELDS = (
     "import_licence",
     "end_user_certificate",
 )
+EXPORT_FIELDS = ("importing_state", "export_licence", "end_user_certificate", "importer")
 
 
-def _documents(k: Kind, given: dict) -> dict:
+def _iso_state(value: str, field: str) -> str:
+    state = value.upper()
+    if len(state) != 2 or not state.isalpha() or not state.isascii():
+        raise invalid(gettext_noop("Give the state as its two-letter ISO code, e.g. FR."), field)
+    return state
+
+
+def _documents(k: Kind, given: dict, site: Site) -> dict:
     """The document fields a kind of voucher takes, checked: an import record on a receipt
     (the exporting state as an ISO code, the import date not in the future; both needed as
-    soon as any import field is given), a police report reference on a loss."""
-    allowed = {Kind.RECEIPT: set(IMPORT_FIELDS), Kind.LOSS: {"police_report"}}.get(k, set())
+    soon as any import field is given), an export record on a dispatch abroad (the importing
+    state, another state than the site's, the export licence and the end-user certificate,
+    all needed), a police report reference on a loss."""
+    allowed = {
+        Kind.RECEIPT: set(IMPORT_FIELDS),
+        Kind.EXPORT: set(EXPORT_FIELDS),
+        Kind.LOSS: {"police_report"},
+    }.get(k, set())
     unknown = {name for name, value in given.items() if value not in (None, "")} - allowed
     if unknown:
         raise invalid(
@@ -230,14 +248,22 @@ def _documents(k: Kind, given: dict) -> dict:
             out[name] = value or None
         else:
             out[name] = (value or "").strip()
-    if k is Kind.RECEIPT and any(out[n] for n in IMPORT_FIELDS):
-        state = out["exporting_state"].upper()
-        if len(state) != 2 or not state.isalpha() or not state.isascii():
+    if k is Kind.EXPORT:
+        out["importing_state"] = _iso_state(out["importing_state"], "importing_state")
+        if out["importing_state"] == site.organisation.country.code:
             raise invalid(
-                gettext_noop("Give the exporting state as its two-letter ISO code, e.g. FR."),
-                "exporting_state",
+                gettext_noop("An export goes to another state than %(country)s."),
+                "importing_state",
+                country=site.organisation.country.code,
             )
-        out["exporting_state"] = state
+        for name, message in (
+            ("export_licence", gettext_noop("Give the export licence or authorisation number.")),
+            ("end_user_certificate", gettext_noop("Give the end-user certificate reference.")),
+        ):
+            if not out[name]:
+                raise invalid(message, name)
+    if k is Kind.RECEIPT and any(out[n] for n in IMPORT_FIELDS):
+        out["exporting_state"] = _iso_state(out["exporting_state"], "exporting_state")
         when = out["import_date"]
         if when is None:
             raise invalid(gettext_noop("Give the date of import."), "import_date")
@@ -266,7 +292,7 @@ def voucher_header(voucher: Voucher) -> dict:
 def documents_of(voucher) -> dict:
     """The document fields a voucher carries, for its journal entries (empty ones left out)."""
     out = {}
-    for name in (*IMPORT_FIELDS, "police_report", "order_reference"):
+    for name in (*IMPORT_FIELDS, *EXPORT_FIELDS[:2], "police_report", "order_reference"):
         value = getattr(voucher, name, None)
         if value not in (None, ""):
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value

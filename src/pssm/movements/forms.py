@@ -24,6 +24,7 @@ FIELDS = {
     Kind.EXPENDITURE: [],
     Kind.CONDITION_CHANGE: ["reason"],
     Kind.DESTRUCTION: [],
+    Kind.EXPORT: ["importing_state", "export_licence", "end_user_certificate", "importer"],
 }
 
 
@@ -72,6 +73,10 @@ class VoucherForm(forms.Form):
     end_user_certificate = forms.CharField(
         label=_("End-user certificate reference"), required=False, max_length=80
     )
+    importing_state = forms.CharField(label=_("Importing state (ISO code)"), max_length=2)
+    export_licence = forms.CharField(
+        label=_("Export licence or authorisation number"), max_length=80
+    )
     police_report = forms.CharField(
         label=_("Police or loss report reference"), required=False, max_length=80
     )
@@ -98,6 +103,9 @@ class VoucherForm(forms.Form):
                 self.fields["location"].label = _(
                     "Storage location (empty: where each weapon was issued from)"
                 )
+        if k is Kind.EXPORT:  # the export record is complete before anything leaves
+            self.fields["end_user_certificate"].required = True
+            self.fields["importer"].label = _("Importer (consignee abroad)")
         if "custodian" in self.fields:
             self.fields["custodian"].queryset = Person.objects.filter(site=site, is_active=True)
         if "destination" in self.fields:

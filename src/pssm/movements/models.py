@@ -29,6 +29,7 @@ KIND_LABELS = {
     Kind.EXPENDITURE: _("Expenditure"),
     Kind.CONDITION_CHANGE: _("Condition change"),
     Kind.DESTRUCTION: _("Destruction"),
+    Kind.EXPORT: _("Export (dispatch abroad)"),
 }
 KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in Kind]
 
@@ -122,11 +123,18 @@ class Voucher(models.Model):
     end_user_certificate = models.CharField(
         _("end-user certificate reference"), max_length=80, blank=True, default=""
     )
+    # A dispatch abroad: the importing state and the export authorisation (ATT art. 7 and 11;
+    # the importer and the end-user certificate above serve it too).
+    importing_state = models.CharField(_("importing state"), max_length=2, blank=True, default="")
+    export_licence = models.CharField(
+        _("export licence or authorisation number"), max_length=80, blank=True, default=""
+    )
     # A loss or theft report: the police or gendarmerie report it was filed under.
     police_report = models.CharField(
         _("police or loss report reference"), max_length=80, blank=True, default=""
     )
-    # A write-off or adjustment that settles a discrepancy case: approved above the site level.
+    # A write-off or adjustment that settles a discrepancy case, or an export: approved above
+    # the site level.
     above_site = models.BooleanField(
         _("approval above the site level"), default=False, db_default=False
     )

@@ -106,6 +106,8 @@ def _header_rows(voucher, names: Names) -> list[tuple[str, str]]:
         ("importer", _("Importer")),
         ("import_licence", _("Import licence or regional exemption number")),
         ("end_user_certificate", _("End-user certificate reference")),
+        ("importing_state", _("Importing state")),
+        ("export_licence", _("Export licence or authorisation number")),
         ("police_report", _("Police or loss report reference")),
     ):
         value = getattr(voucher, name)

@@ -130,7 +130,7 @@ def _header(v: engine.Header, codes: engine.Codes) -> dict:
     if v.custodian_id:
         custodian = str(Person.objects.get(pk=v.custodian_id))
     documents = {}
-    if v.kind in {"receipt", "loss"}:
+    if v.kind in {"receipt", "loss", "export"}:
         documents = drafts.documents_of(Voucher.objects.get(pk=v.pk))
     related = {}
     if v.dispatch_id or v.reverses_id:

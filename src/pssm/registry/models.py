@@ -108,6 +108,7 @@ STATUS_LABELS = {
     Status.SEIZED: _("Seized"),
     Status.SURPLUS: _("Surplus"),
     Status.DESTROYED: _("Destroyed"),
+    Status.EXPORTED: _("Exported"),
 }
 STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
 STORED_VALUES = ["in_store", "under_repair", "recovered", "seized", "surplus"]
@@ -226,7 +227,7 @@ class Weapon(models.Model):
                         destination__isnull=False,
                     )
                     | Q(
-                        status__in=["lost", "stolen", "destroyed"],
+                        status__in=["lost", "stolen", "destroyed", "exported"],
                         location__isnull=True,
                         custodian__isnull=True,
                         custodian_unit="",

@@ -54,7 +54,9 @@ def national_dashboard(*, user, country, today: date | None = None) -> list[Char
     authz.check(user, Action.AGGREGATES_VIEW, Scope(country=country.code))
     today = today or timezone.localdate()
     code = country.code
-    held = Weapon.objects.filter(site__organisation__country=country).exclude(status="destroyed")
+    held = Weapon.objects.filter(site__organisation__country=country).exclude(
+        status__in=["destroyed", "exported"]
+    )
     charts = []
 
     def grouped(field):

@@ -1,5 +1,6 @@
 """Demonstration data of tracing and national reporting (Mali): two receipts from abroad with
-their transfer documents and a scanned licence, a loss report with its police reference, two
+their transfer documents and a scanned licence, an export of four rifles to Niger with its
+documents, a loss report with its police reference, two
 trace requests (one answered from the registry, one overdue) and one report of each kind for
 the current year, the stock report signed off by the national authority. Safe to re-run."""
 
@@ -142,6 +143,40 @@ def load(password: str = "") -> dict:
         mv.voucher_line_add(actor=keeper, voucher=loss, serial=lost.serial)
         mv.voucher_submit(actor=keeper, voucher=loss)
         mv.voucher_approve(actor=commander, voucher=loss)
+
+    # A dispatch abroad: four rifles handed over to a neighbouring state's armed forces under
+    # an export licence, approved by the national authority (above the site).
+    given = list(
+        in_store.exclude(serial__startswith="IMP26")
+        .exclude(pk=getattr(lost, "pk", None))
+        .filter(weapon_type__category="assault_rifle")[:4]
+    )
+    if given:
+        export = mv.voucher_create(
+            actor=keeper,
+            site=site,
+            kind="export",
+            importing_state="NE",
+            export_licence="ML-EXP-2026-003",
+            end_user_certificate="CUF-NE-2026-0012",
+            importer="Forces armées nigériennes",
+            order_reference="Décision de cession n° 2026-041",
+            notes="Cession d'armes en service (données de démonstration)",
+        )
+        mv.voucher_lines_add(
+            actor=keeper, voucher=export, items=[{"serial": w.serial} for w in given]
+        )
+        mv.voucher_submit(actor=keeper, voucher=export)
+        mv.voucher_approve(actor=authority, voucher=export)
+        tracing.transfer_document_save(
+            actor=keeper,
+            voucher=export,
+            exporter="Ministère de la Défense du Mali",
+            carrier="Convoi militaire Gao-Niamey",
+            shipped_on=today - timedelta(days=10),
+            arrived_on=today - timedelta(days=8),
+        )
+        created["transfer documents"] += 1
 
     # Two trace requests: one answered from the registry, one overdue.
     asked = Weapon.objects.filter(serial="IMP26-0007").select_related("weapon_type").first()

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from pssm.domain import reporting
 from pssm.domain.errors import ValidationError, gettext_noop
-from pssm.domain.ledger import Kind
+from pssm.domain.ledger import FINAL, Kind
 from pssm.movements.models import Discrepancy, Voucher, VoucherLine
 from pssm.registry.models import Weapon, WeaponType
 
@@ -93,22 +93,26 @@ def _imports(ctx: Context) -> QuerySet:
 
 
 def _exports(ctx: Context) -> QuerySet:
-    return _posted_lines(ctx).filter(voucher__transfer_document__direction="export")
+    return _posted_lines(ctx).filter(voucher__kind=Kind.EXPORT)
 
 
 def _counterpart():
+    """The other state of a transfer abroad: the document's, else the voucher's exporting
+    state (an import) or importing state (an export)."""
     return Coalesce(
         NullIf(F("voucher__transfer_document__counterpart_state"), Value("")),
-        F("voucher__exporting_state"),
+        NullIf(F("voucher__exporting_state"), Value("")),
+        F("voucher__importing_state"),
         output_field=CharField(),
     )
 
 
 def _holdings(ctx: Context) -> QuerySet:
     """The weapons of the country as they stood at the end of the period's last day
-    (destroyed weapons are not stock). That is the holding projection, except for the weapons
-    a line posted later has moved: theirs is the holding *before* the first such line (none
-    for a weapon registered later). Only those weapons are looked up line by line."""
+    (destroyed and exported weapons are not stock). That is the holding projection, except
+    for the weapons a line posted later has moved: theirs is the holding *before* the first
+    such line (none for a weapon registered later). Only those weapons are looked up line by
+    line."""
     weapons = Weapon.objects.filter(site__organisation__country__code=ctx.country)
     later = VoucherLine.objects.filter(
         voucher__state=Voucher.State.POSTED,
@@ -118,7 +122,7 @@ def _holdings(ctx: Context) -> QuerySet:
     )
     if not later.exists():
         return weapons.annotate(status_at=F("status"), site_at=F("site__code")).exclude(
-            status="destroyed"
+            status__in=GONE
         )
     if not Voucher.objects.filter(
         state=Voucher.State.POSTED,
@@ -149,10 +153,11 @@ def _holdings(ctx: Context) -> QuerySet:
 
     return weapons.annotate(
         status_at=before("status", F("status")), site_at=before("site", F("site__code"))
-    ).exclude(status_at__in=["destroyed", NOT_HELD])
+    ).exclude(status_at__in=[*GONE, NOT_HELD])
 
 
 NOT_HELD = "-"  # the holding "before" a weapon's first line: not yet registered
+GONE = [s.value for s in FINAL]  # destroyed or exported: no longer in the stockpile
 
 
 def _traces(ctx: Context) -> QuerySet:

@@ -58,15 +58,15 @@ def transfer_document_get(*, user, pk: int) -> TransferDocument:
 
 
 def importable_vouchers(*, user) -> QuerySet[Voucher]:
-    """Receipts by acquisition that the user may document, newest first."""
+    """Receipts by acquisition and exports that the user may document, newest first."""
     authz.check_anywhere(user, Action.VOUCHER_PREPARE)
     return (
         authz.scoped(
             user,
             Action.VOUCHER_PREPARE,
-            Voucher.objects.filter(kind=Kind.RECEIPT, reason="acquisition").exclude(
-                state=Voucher.State.CANCELLED
-            ),
+            Voucher.objects.filter(
+                Q(kind=Kind.RECEIPT, reason="acquisition") | Q(kind=Kind.EXPORT)
+            ).exclude(state=Voucher.State.CANCELLED),
         )
         .select_related("site")
         .order_by("-created_at", "-pk")

@@ -73,15 +73,21 @@ def _clean_document(voucher, values: dict) -> dict:
     for name in DOCUMENT_FIELDS:
         value = values.get(name)
         out[name] = value if name in {"shipped_on", "arrived_on"} else (value or "").strip()
+    export = voucher.kind == Kind.EXPORT
+    on_voucher = voucher.importing_state if export else voucher.exporting_state
     out["counterpart_state"] = _iso_state(
-        out["counterpart_state"] or voucher.exporting_state, "counterpart_state"
+        out["counterpart_state"] or on_voucher, "counterpart_state"
     )
     if out["counterpart_state"] == voucher.site.organisation.country.code:
         raise invalid(
-            gettext_noop("The counterpart state is another state than the receiving one."),
+            gettext_noop("The counterpart state is another state than the receiving one.")
+            if not export
+            else gettext_noop("The counterpart state is another state than the exporting one."),
             "counterpart_state",
         )
-    out["licence_number"] = out["licence_number"] or voucher.import_licence
+    out["licence_number"] = out["licence_number"] or (
+        voucher.export_licence if export else voucher.import_licence
+    )
     out["end_user_certificate"] = out["end_user_certificate"] or voucher.end_user_certificate
     out["importer"] = out["importer"] or voucher.importer
     if not (out["licence_number"] or out["regional_exemption"]):
@@ -89,7 +95,7 @@ def _clean_document(voucher, values: dict) -> dict:
             gettext_noop("Give the licence number or the regional exemption number."),
             "licence_number",
         )
-    on = out["arrived_on"] or voucher.import_date or _today()
+    on = out["arrived_on"] or out["shipped_on"] or voucher.import_date or _today()
     instrument = reporting.instrument_for(voucher.site.organisation.country.code, on)
     if out["regional_exemption"] and not instrument.exemption_number:
         raise invalid(
@@ -117,17 +123,19 @@ def _clean_document(voucher, values: dict) -> dict:
 
 
 def transfer_document_save(*, actor, voucher, **values) -> TransferDocument:
-    """Record (or correct) the documents of a receipt from abroad: the counterpart state, the
-    importer and exporter, the licence, the end-user certificate, the regional exemption
-    number (only where the country's instrument grants one), the carrier and the dates. The
-    fields the voucher already holds (exporting state, importer, licence, end-user
-    certificate) are taken from it when left empty here. ValidationError naming the field."""
+    """Record (or correct) the documents of a receipt from abroad or of a dispatch abroad: the
+    counterpart state, the importer and exporter, the licence, the end-user certificate, the
+    regional exemption number (only where the country's instrument grants one), the carrier
+    and the dates. The fields the voucher already holds (the exporting or importing state,
+    importer, licence, end-user certificate) are taken from it when left empty here.
+    ValidationError naming the field."""
     authz.check(actor, Action.VOUCHER_PREPARE, voucher.site)
-    if voucher.kind != Kind.RECEIPT or voucher.reason != ReceiptReason.ACQUISITION:
+    import_ = voucher.kind == Kind.RECEIPT and voucher.reason == ReceiptReason.ACQUISITION
+    if not (import_ or voucher.kind == Kind.EXPORT):
         raise invalid(
             gettext_noop(
-                "Transfer documents go on a receipt by acquisition (weapons from abroad); a "
-                "dispatch abroad has no voucher kind in the movement engine yet."
+                "Transfer documents go on a receipt by acquisition (weapons from abroad) or on "
+                "an export (weapons dispatched abroad)."
             ),
             "voucher",
         )
@@ -140,7 +148,9 @@ def transfer_document_save(*, actor, voucher, **values) -> TransferDocument:
         if created:
             document = TransferDocument(
                 voucher=voucher,
-                direction=TransferDocument.Direction.IMPORT,
+                direction=TransferDocument.Direction.IMPORT
+                if import_
+                else TransferDocument.Direction.EXPORT,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
         changed = {

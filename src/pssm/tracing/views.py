@@ -164,12 +164,13 @@ def transfer_edit(request, voucher_pk):
     if document is not None:
         initial = {f: getattr(document, f) for f in services.DOCUMENT_FIELDS}
     else:
+        export = voucher.kind == "export"
         initial = {
-            "counterpart_state": voucher.exporting_state,
+            "counterpart_state": voucher.importing_state if export else voucher.exporting_state,
             "importer": voucher.importer,
-            "licence_number": voucher.import_licence,
+            "licence_number": voucher.export_licence if export else voucher.import_licence,
             "end_user_certificate": voucher.end_user_certificate,
-            "arrived_on": voucher.import_date,
+            "arrived_on": None if export else voucher.import_date,
         }
     is_upload = request.method == "POST" and "file" in request.FILES
     form = forms.TransferDocumentForm(
