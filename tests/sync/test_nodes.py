@@ -271,6 +271,44 @@ def test_a_sync_over_the_network_killed_mid_way_resumes_where_it_stopped(nodes, 
     assert " applied" in again.stdout and "(resumed)" not in again.stdout
 
 
+def test_a_scheduled_round_run_by_the_task_worker_syncs_and_queues_the_next(nodes, national_server):
+    national, depots, _tmp = nodes
+    sev = depots["ML-SEV"]
+    serial = sev.shell(
+        "import json; from pssm.registry.models import Weapon as W; print(json.dumps("
+        "W.objects.filter(site__code='ML-SEV', status='in_store', on_hold=False)"
+        ".order_by('serial').values_list('serial', flat=True).first()))"
+    )
+    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004")
+    sev.run("voucher", "--as", "mag.sev", "add", issue, serial)
+    sev.run("voucher", "--as", "mag.sev", "submit", issue)
+    sev.run("voucher", "--as", "cdt.sev", "approve", issue)
+    refused = sev.run("sync", "schedule", "--as", "mag.sev", "--url", national_server, ok=False)
+    assert refused.returncode != 0  # a storekeeper does not run the synchronisation
+
+    sev.run("sync", "schedule", "--as", "cdt.sev", "--url", national_server, "--every", "30")
+    # The worker runs what is due (the first round, at once) and stops: the next is not due.
+    sev.run("db_worker", "--queue-name", "sync", "--batch", "--interval", "0.1")
+
+    assert national.weapons("ML-SEV") == sev.weapons("ML-SEV")
+    status = json.loads(sev.run("sync", "status", "--json").stdout)
+    background = status["background"]
+    assert background["every_minutes"] == 30 and background["url"] == national_server
+    assert background["last"][0]["status"] == "SUCCESSFUL"
+    assert background["last"][0]["outcome"]["state"] == "applied"
+    assert (
+        sev.shell(
+            "import json; from pssm.journal.models import JournalEntry as J; print(json.dumps("
+            "J.objects.filter(kind='sync.scheduled').count()))"
+        )
+        == 1
+    )
+    sev.run("sync", "schedule", "--as", "cdt.sev", "--stop")
+    assert json.loads(sev.run("sync", "status", "--json").stdout)["background"]["next_at"] is None
+    national.verify()
+    sev.verify()
+
+
 def test_a_depot_restored_from_an_old_backup_forks_or_stays_read_only(nodes):
     national, depots, tmp = nodes
     sev = depots["ML-SEV"]

@@ -92,6 +92,8 @@ EVENT_LABELS = {
     "sync.regional_received": _("Regional figures received"),
     "sync.regional_sent": _("Regional figures sent"),
     "sync.revoked": _("Depot node revoked"),
+    "sync.scheduled": _("Background synchronisation scheduled"),
+    "sync.unscheduled": _("Background synchronisation stopped"),
     "report.generated": _("National report generated"),
     "report.signed": _("National report signed off"),
     "trace_request.created": _("Trace request recorded"),
