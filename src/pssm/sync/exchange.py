@@ -14,10 +14,10 @@ Each side applies a bundle in one transaction: a refused bundle changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min
 
 from pssm.accounts import authz
@@ -29,28 +29,13 @@ from pssm.journal.models import JournalEntry, JournalHead
 from pssm.journal.services import journal_append
 
 from . import facts, files, nodes, rows, tables
+from .entries import ENTRY_FIELDS, check_entry, entry_of, insert_entries, refuse, set_head
 from .models import Bundle, Change, Fork, Peer, RowMap, ThisNode
 from .nodes import closure, export_rows, node_key, require_role, this_node
 
 INGESTED = "sync.ingested"
 RECEIVED = "sync.received"
 FORK_FOUND = "sync.fork_found"
-ENTRY_FIELDS = (
-    "seq",
-    "uuid",
-    "recorded_at",
-    "actor",
-    "scope_country",
-    "scope_organisation",
-    "scope_site",
-    "kind",
-    "payload",
-    "prev_hash",
-    "hash",
-    "version",
-    "signature",
-    "key_id",
-)
 PERSON = "registry.Person"
 
 
@@ -58,8 +43,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _refuse(code: str, message: str, **params) -> fmt.BundleError:
-    return fmt.BundleError(message, code=f"bundle_{code}", params=params)
+_refuse = refuse
 
 
 def _changes(after: int) -> tuple[dict[str, set[int]], int]:
@@ -229,7 +213,7 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
             ),
             node=peer.node_id,
         )
-    entries = [_entry(peer.node_id, values) for values in body.get("entries", ())]
+    entries = [entry_of(peer.node_id, values) for values in body.get("entries", ())]
     head = JournalHead.objects.filter(node_id=peer.node_id).first()
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, chain.GENESIS_HASH)
 
@@ -272,10 +256,10 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
     with transaction.atomic():
         new = plan.apply
         for entry in new:
-            _check_entry(entry)
-        _insert_entries(new)
+            check_entry(entry)
+        insert_entries(new)
         if new:
-            _set_head(peer, body.get("head"), new[-1])
+            set_head(peer, body.get("head"), new[-1])
         ids = rows.Ids(national.node_id)
         files.store(body.get("files", {}), body.get("rows", []))
         written = rows.apply(ids, body.get("rows", []))
@@ -330,90 +314,6 @@ def _addressed_here(header: dict, node: ThisNode) -> None:
             ),
             to=header["to"],
             here=node.node_id,
-        )
-
-
-Incoming = namedtuple("Incoming", ("node_id", *ENTRY_FIELDS))
-
-
-def _entry(node_id: str, values) -> Incoming:
-    """One entry of a bundle, as plain values (a model instance per entry cost more than
-    checking its hash)."""
-    if not isinstance(values, list) or len(values) != len(ENTRY_FIELDS):
-        raise _refuse("tampered", gettext_noop("The bundle's content is damaged."))
-    return Incoming(node_id, *values)
-
-
-def _insert_entries(entries: list[Incoming]) -> None:
-    """Write a range of another node's entries as they are (one statement per 1,000 rows: a
-    national node takes millions of them; the ORM's per-value preparation dominated)."""
-    if not entries:
-        return
-    fields = [JournalEntry._meta.get_field(name) for name in ("node_id", *ENTRY_FIELDS)]
-    uuid_field = JournalEntry._meta.get_field("uuid")
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {JournalEntry._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(entries), 1000):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        getattr(e, f.attname)
-                        if f is not uuid_field
-                        else uuid_field.get_db_prep_value(uuid_field.to_python(e.uuid), connection)
-                        for f in fields
-                    ]
-                    for e in entries[start : start + 1000]
-                ],
-            )
-
-
-def _check_entry(e: Incoming) -> None:
-    try:
-        if (e.version or 1) == 2:
-            ok = e.hash == chain.hash_v2(
-                e.prev_hash, e.node_id, e.seq, str(e.uuid), e.recorded_at, e.actor,
-                e.scope_country, e.scope_organisation, e.scope_site, e.kind, e.payload,
-            )  # fmt: skip
-        else:
-            envelope = chain.Envelope(
-                e.node_id, e.seq, str(e.uuid), e.recorded_at, e.actor, e.scope_country,
-                e.scope_organisation, e.scope_site, e.kind, e.payload,
-            )  # fmt: skip
-            ok = chain.entry_hash(e.prev_hash, envelope, 1) == e.hash
-    except (TypeError, ValueError, AttributeError):
-        ok = False
-    if not ok:
-        raise _refuse(
-            "tampered",
-            gettext_noop("Entry #%(seq)s of the bundle does not match its hash."),
-            seq=e.seq,
-        )
-
-
-def _set_head(peer: Peer, head, last: Incoming) -> None:
-    if not head or head[0] != last.seq or head[1] != last.hash:
-        raise _refuse("tampered", gettext_noop("The bundle's head does not match its entries."))
-    if not chain.signature_ok(
-        peer.public_key, chain.seal_message(peer.node_id, head[0], head[1]), head[2] or ""
-    ):
-        raise _refuse(
-            "signature",
-            gettext_noop("The head of node %(node)s's journal is not sealed by its enrolled key."),
-            node=peer.node_id,
-        )
-    updated = JournalHead.objects.filter(node_id=peer.node_id).update(
-        last_seq=head[0], last_hash=head[1], signature=head[2], key_id=head[3]
-    )
-    if not updated:
-        JournalHead.objects.create(
-            node_id=peer.node_id,
-            last_seq=head[0],
-            last_hash=head[1],
-            signature=head[2],
-            key_id=head[3],
         )
 
 
