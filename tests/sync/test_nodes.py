@@ -329,8 +329,32 @@ def test_a_depot_restored_from_an_old_backup_forks_or_stays_read_only(nodes):
     sev.run("sync", "import", str(ack))
     status = json.loads(sev.run("sync", "status", "--json").stdout)
     assert "restored from an older backup" in status["read_only"]
-    done = sev.run("sync", "export", "--out", str(tmp / "restored.push"), ok=False)
-    assert done.returncode != 0
+    # read-only: nothing is written, so the journal cannot fork from what national holds
+    refused = sev.run(
+        "voucher", "--as", "mag.sev", "create", "ML-SEV", "issue", "--person", "SEV-1005",
+        ok=False,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "[read_only]" in refused.stderr
+
+    # the next round trip brings back what the backup lost, and the node is writable again
+    push, again = tmp / "restored.push", tmp / "restored.ack"
+    sev.run("sync", "export", "--out", str(push))
+    national.run("sync", "import", str(push), "--ack-out", str(again))
+    taken = sev.run("sync", "import", str(again))
+    assert " applied" in taken.stdout
+    assert json.loads(sev.run("sync", "status", "--json").stdout)["read_only"] == ""
+    assert sev.shell(
+        "import json; from pssm.movements.models import Voucher as V; print(json.dumps("
+        f"list(V.objects.filter(number='{issue}').values_list('lines__serial', flat=True))))"
+    ) == [serial]
+    assert sev.weapons("ML-SEV") == national.weapons("ML-SEV")
+    sev.verify()
+    national.verify()
+    later = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1005")
+    assert later != issue  # the numbering goes on after what the backup had lost
+    sync(national, sev, tmp, "sev-4")
+    sev.verify()
+    national.verify()
 
 
 def test_a_revoked_depot_is_refused_and_its_site_handed_over_to_a_new_node(nodes):

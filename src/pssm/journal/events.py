@@ -93,6 +93,8 @@ EVENT_LABELS = {
     "sync.regional_sent": _("Regional figures sent"),
     "sync.revoked": _("Depot node revoked"),
     "sync.scheduled": _("Background synchronisation scheduled"),
+    "sync.tail_fetched": _("Entries lost in a restore taken back from the national node"),
+    "sync.tail_sent": _("Entries sent back to a depot restored from a backup"),
     "sync.unscheduled": _("Background synchronisation stopped"),
     "report.generated": _("National report generated"),
     "report.signed": _("National report signed off"),

@@ -24,11 +24,11 @@ from pssm.accounts import authz
 from pssm.domain import journal as chain
 from pssm.domain import syncformat as fmt
 from pssm.domain.access import Action
-from pssm.domain.errors import ConflictError, gettext_noop
+from pssm.domain.errors import gettext_noop
 from pssm.journal.models import JournalEntry, JournalHead
 from pssm.journal.services import journal_append
 
-from . import facts, files, nodes, rows, tables
+from . import facts, files, nodes, restore, rows, tables
 from .entries import ENTRY_FIELDS, check_entry, entry_of, insert_entries, refuse, set_head
 from .models import Bundle, Change, Fork, Peer, RowMap, ThisNode
 from .nodes import closure, export_rows, node_key, require_role, this_node
@@ -86,8 +86,9 @@ def push(*, user) -> bytes:
     (``pssm sync export`` on a depot)."""
     node = require_role("depot")
     _check_site(user, node)
-    if node.read_only_reason:
-        raise ConflictError(node.read_only_reason)
+    # A node restored from an older backup sends only where its journal ends: national's
+    # answer brings back what it lost (see restore).
+    restored = bool(node.read_only_reason)
     national = Peer.objects.get(node_id=node.national_node)
     key = node_key()
     ids = rows.Ids(node.node_id)
@@ -99,6 +100,8 @@ def push(*, user) -> bytes:
         )
         head = JournalHead.objects.filter(node_id=node.node_id).first()
         changed, last = _changes(national.acked_change)
+        if restored:
+            entries, changed, last = [], {}, national.sent_change
         wanted, deleted = {}, {}
         for label, pks in changed.items():
             if label in tables.MASTER:
@@ -301,7 +304,10 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
             status="applied",
             message=f"{plan.duplicates} duplicate entries skipped" if plan.duplicates else "",
         )
-    return record, response(peer=Peer.objects.get(pk=peer.pk), acked=header["id"])
+    after = None if plan.apply else restore.behind(peer, body.get("head"))
+    return record, response(
+        peer=Peer.objects.get(pk=peer.pk), acked=header["id"], user=user, tail_after=after
+    )
 
 
 def _addressed_here(header: dict, node: ThisNode) -> None:
@@ -398,9 +404,10 @@ def _quarantine(user, peer: Peer, fork: tuple, entries) -> None:
 # --- national -> depot ---------------------------------------------------------------------
 
 
-def response(*, peer: Peer, acked: str = "") -> bytes:
+def response(*, peer: Peer, acked: str = "", user=None, tail_after: int | None = None) -> bytes:
     """The ack bundle for a depot: what national holds of it, and the master data and
-    addressed rows that changed since the depot last acknowledged."""
+    addressed rows that changed since the depot last acknowledged; for a depot restored from
+    an older backup whose journal ends at #``tail_after``, what it lost (see restore)."""
     national = this_node()
     key = node_key()
     ids = rows.Ids(national.node_id)
@@ -426,6 +433,8 @@ def response(*, peer: Peer, acked: str = "") -> bytes:
             "files": files.collect(records),
             "change": last,
         }
+        if tail_after is not None:
+            body["tail"] = restore.tail(user=user, peer=peer, after=tail_after)
         bundle_id = str(uuid.uuid4())
         data = fmt.pack(
             nodes.bundle_header(bundle_id, "ack", national.node_id, peer.node_id, key),
@@ -513,12 +522,10 @@ def receive(*, user, data: bytes) -> Bundle:
     my_seq = head.last_seq if head else 0
     acked_seq = int(body.get("acked_seq") or 0)
     with transaction.atomic():
+        if acked_seq > my_seq and "tail" in body:
+            my_seq = restore.take_tail(user=user, node=node, body=body)
         if acked_seq > my_seq:
-            reason = (
-                f"national holds entries of this node up to #{acked_seq}, but this node's "
-                f"journal ends at #{my_seq}: it was restored from an older backup"
-            )
-            ThisNode.objects.filter(pk=node.pk).update(read_only_reason=reason)
+            restore.mark_restored(node, acked=acked_seq, mine=my_seq)
         ids = rows.Ids(node.node_id)
         records = body.get("rows", [])
         files.store(body.get("files", {}), records)
@@ -527,7 +534,7 @@ def receive(*, user, data: bytes) -> Bundle:
         was = facts.holdings(pk for pk in held.values() if pk is not None)
         before = Change.objects.aggregate(last=Max("id"))["last"] or 0
         written = rows.apply(ids, records)
-        _forget_echo(before, written)
+        restore.forget_echo(before, written)
         weapons = written.get("registry.Weapon", [])
         balances = written.get("ammunition.LotBalance", [])
         if (weapons or balances) and acked_seq <= my_seq:
@@ -555,15 +562,6 @@ def receive(*, user, data: bytes) -> Bundle:
             status="applied",
         )
     return record
-
-
-def _forget_echo(before: int, written: dict[str, list[int]]) -> None:
-    """Drop the change notes that applying national's rows left, so that they are not sent
-    back as this node's own writes."""
-    for label, pks in written.items():
-        tbl = tables.table(label)
-        for part in rows.chunks(pks):
-            Change.objects.filter(id__gt=before, tbl=tbl, row__in=part).delete()
 
 
 def prune() -> int:
