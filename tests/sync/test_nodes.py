@@ -197,6 +197,42 @@ def test_the_same_bundle_twice_and_damaged_bundles_change_nothing(nodes):
     assert national.verify()["nodes"] == before
 
 
+def _as_sent_by(node: Node, push: Path, out: Path, **header) -> Path:
+    """``push`` as the depot would have written it with other header values (a clock a year
+    off, a newer program), signed with the depot's own key."""
+    from pssm.domain import journal as chain
+    from pssm.domain import syncformat as fmt
+
+    old, body = fmt.unpack(push.read_bytes())
+    seed = (node.home / "var" / "node-key").read_text(encoding="ascii").strip()
+    kept = {k: v for k, v in old.items() if k not in {"signature", "body_sha256", "body_length"}}
+    out.write_bytes(fmt.pack({**kept, **header}, body, lambda m: chain.sign(seed, m)))
+    return out
+
+
+def test_a_depot_clock_a_year_off_is_accepted_and_flagged_and_one_two_versions_ahead_refused(
+    nodes,
+):
+    national, depots, tmp = nodes
+    kti = depots["ML-KTI"]
+    push = tmp / "kti-clock.push"
+    kti.run("sync", "export", "--out", str(push))
+    ahead = _as_sent_by(kti, push, tmp / "kti-ahead.push", version=3)
+    refused = national.run("sync", "import", str(ahead), ok=False)
+    assert refused.returncode != 0 and "bundle_newer" in refused.stderr and "3" in refused.stderr
+    off = _as_sent_by(kti, push, tmp / "kti-off.push", clock=time.time() - 365 * 24 * 3600)
+
+    national.run("sync", "import", str(off), "--ack-out", str(tmp / "kti-off.ack"))
+    kti.run("sync", "import", str(tmp / "kti-off.ack"))
+
+    status = json.loads(national.run("sync", "status", "--json").stdout)
+    (peer,) = [p for p in status["peers"] if p["node"] == "ml-kti-depot"]
+    assert peer["clock_flagged"] and round(peer["clock_skew_h"]) == 8760
+    assert national.weapons("ML-KTI") == kti.weapons("ML-KTI")
+    national.verify()
+    kti.verify()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -309,7 +345,7 @@ def test_a_scheduled_round_run_by_the_task_worker_syncs_and_queues_the_next(node
     sev.verify()
 
 
-def test_a_depot_restored_from_an_old_backup_forks_or_stays_read_only(nodes):
+def test_a_depot_restored_from_an_old_backup_is_read_only_until_it_takes_its_tail_back(nodes):
     national, depots, tmp = nodes
     sev = depots["ML-SEV"]
     backup = tmp / "sev-backup.sqlite3"
