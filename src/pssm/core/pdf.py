@@ -85,7 +85,11 @@ def field_rows(doc, rows, label_width: float = 55, size: float = 10) -> None:
         if value in (None, ""):
             continue
         doc.set_font("Helvetica", "B", size)
-        doc.cell(label_width, size * 0.6, latin1(label))
+        if doc.get_string_width(latin1(label)) > label_width - 2:  # a long label: its own line
+            doc.multi_cell(0, size * 0.6, latin1(label), new_x="LMARGIN", new_y="NEXT")
+            doc.set_x(doc.l_margin + label_width)
+        else:
+            doc.cell(label_width, size * 0.6, latin1(label))
         doc.set_font("Helvetica", "", size)
         doc.multi_cell(0, size * 0.6, latin1(value), new_x="LMARGIN", new_y="NEXT")
 
