@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -364,7 +365,12 @@ def test_a_depot_restored_from_an_old_backup_is_read_only_until_it_takes_its_tai
     ack = tmp / "sev-3.ack"
     sev.run("sync", "import", str(ack))
     status = json.loads(sev.run("sync", "status", "--json").stdout)
-    assert "restored from an older backup" in status["read_only"]
+    mine = sev.shell(
+        "import json; from pssm.journal.models import JournalHead as H; "
+        "print(json.dumps(H.objects.get(node_id='ml-sev-depot').last_seq))"
+    )
+    assert status["read_only_code"] == "restored"
+    assert re.search(rf"\b{mine}\b", status["read_only"])  # says where its journal ends
     # read-only: nothing is written, so the journal cannot fork from what national holds
     refused = sev.run(
         "voucher", "--as", "mag.sev", "create", "ML-SEV", "issue", "--person", "SEV-1005",
@@ -378,7 +384,7 @@ def test_a_depot_restored_from_an_old_backup_is_read_only_until_it_takes_its_tai
     national.run("sync", "import", str(push), "--ack-out", str(again))
     taken = sev.run("sync", "import", str(again))
     assert " applied" in taken.stdout
-    assert json.loads(sev.run("sync", "status", "--json").stdout)["read_only"] == ""
+    assert json.loads(sev.run("sync", "status", "--json").stdout)["read_only_code"] == ""
     assert sev.shell(
         "import json; from pssm.movements.models import Voucher as V; print(json.dumps("
         f"list(V.objects.filter(number='{issue}').values_list('lines__serial', flat=True))))"

@@ -132,6 +132,20 @@ def inspection_photo(request, pk, photo_id):
 
 
 @login_required
+def inspection_pdf(request, pk):
+    from .report_pdf import inspection_response
+
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    url = request.build_absolute_uri(reverse("inspections:inspection_detail", args=[pk]))
+    return inspection_response(
+        inspection,
+        url,
+        commander=selectors.site_commander(inspection.site),
+        printed_by=request.user,
+    )
+
+
+@login_required
 @require_POST
 def inspection_close(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)

@@ -56,6 +56,12 @@ def reason(stored: str) -> Text | str:
     return Text(RESTORED, acked=data.get("acked"), mine=data.get("mine"))
 
 
+def reason_code(stored: str) -> str:
+    """Why this node is read-only, as a code (``restored``), or empty when it is not."""
+    found = reason(stored)
+    return "restored" if isinstance(found, Text) else ("other" if found else "")
+
+
 def reason_text(stored: str) -> str:
     """The read-only reason in the reader's language."""
     found = reason(stored)

@@ -10,7 +10,7 @@ from pssm.domain.errors import NotFoundError, gettext_noop
 from pssm.journal.models import JournalHead
 
 from .models import Bundle, Change, Fork, Peer, ThisNode
-from .restore import reason_text
+from .restore import reason_code, reason_text
 
 
 def peer(node_id: str) -> Peer:
@@ -73,6 +73,7 @@ def status(now: datetime | None = None, *, user=None) -> dict:
         "role": node.role if node else "stand-alone",
         "site": node.site.code if node and node.site_id else "",
         "read_only": reason_text(node.read_only_reason) if node else "",
+        "read_only_code": reason_code(node.read_only_reason) if node else "",
         "peers": peers,
         "open_forks": Fork.objects.filter(resolved_at__isnull=True, peer__in=visible).count(),
         "background": _background(node),
