@@ -62,7 +62,7 @@ def certificate_pdf(d: Destruction, lines, entry_hash: str, url: str) -> bytes:
             row.cell(_t(text))
         for i, line in enumerate(lines, start=1):
             if line.lot_id:
-                item, what = line.lot.lot_number, line.lot.nature.nomenclature
+                item, what = line.lot.lot_number, line.lot.nature.name
                 p, done = line.quantity, line.quantity_received or 0
             else:
                 item = line.serial

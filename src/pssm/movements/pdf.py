@@ -125,7 +125,7 @@ def totals(lines) -> list[tuple[str, str]]:
     weapons, units = Counter(), Counter()
     for line in lines:
         if line.lot_id:
-            units[line.lot.nature.nomenclature] += line.quantity or 0
+            units[line.lot.nature.name] += line.quantity or 0
         elif line.weapon_id:
             weapons[str(line.weapon.weapon_type)] += 1
         else:
@@ -174,7 +174,7 @@ def voucher_pdf(voucher, lines, url: str) -> bytes:
     doc.set_font("Helvetica", "", 9)
     for i, line in enumerate(lines, start=1):
         if line.lot_id:
-            what = f"{line.lot.nature.nomenclature} x {number(line.quantity or 0)}"
+            what = f"{line.lot.nature.name} x {number(line.quantity or 0)}"
             ident = line.lot.lot_number
         else:
             what = str(line.weapon.weapon_type) if line.weapon_id else ""
