@@ -83,3 +83,40 @@ def test_the_sender_settles_from_the_case_page_and_the_receiver_receives_it_late
     late = case.voucher.dispatch.receipts.order_by("-pk").first()
     assert response.url == reverse("movements:voucher_detail", args=[late.pk])
     assert list(late.lines.values_list("serial", flat=True)) == [SERIALS[4]]
+
+
+def test_open_trace_requests_wait_for_the_authority_and_at_the_site_holding_the_weapon(
+    kti, seg, make
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pssm.registry.models import Weapon
+    from pssm.tracing import services as tracing
+
+    kti.receive("TRQ-1")
+    authority = make.user("national_authority", kti.site.organisation.country)
+    today = timezone.localdate()
+    late = tracing.trace_request_create(
+        actor=authority,
+        country=kti.site.organisation.country,
+        direction="received",
+        requester_kind="interpol",
+        counterpart="INTERPOL",
+        make="Kalashnikov",
+        model="AKM",
+        serial="TRQ-1",
+        received_on=today - timedelta(days=40),
+        deadline=today - timedelta(days=5),
+    )
+    late.weapon = Weapon.objects.get(serial="TRQ-1")
+    late.save(update_fields=["weapon"])  # identified while the search runs
+
+    [item] = work_queue(authority)["trace"]
+    assert late.number in item.title and "5" in item.detail
+    assert item.url == reverse("tracing:request_detail", args=[late.pk])
+    [held] = work_queue(kti.keeper)["trace"]  # the weapon is to be checked where it is
+    assert "TRQ-1" in held.detail
+    assert held.url == reverse("registry:weapon_detail", args=[late.weapon_id])
+    assert "trace" not in work_queue(seg.keeper)  # not held at SEG

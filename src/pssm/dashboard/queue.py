@@ -1,6 +1,7 @@
 """What waits for a user, for the top of their dashboard: vouchers to approve, drafts sent
 back, incoming transfers, discrepancy cases with a step the user can take, counts and
-inspections due, ammunition surveillance due and suspended lots. Each item has its age and a
+inspections due, open trace requests (with their deadline), ammunition surveillance due and
+suspended lots. Each item has its age and a
 link; each part is one or two set queries, limited to the oldest items (the pages behind the
 links list everything).
 """
@@ -25,7 +26,7 @@ SHOWN = 20  # items per part; each part links to its full list
 
 @dataclass
 class Item:
-    part: str  # approve, returned, incoming, case, count, surveillance, suspended
+    part: str  # approve, returned, incoming, case, count, trace, surveillance, suspended
     title: str
     detail: str
     url: str
@@ -179,6 +180,54 @@ def _counts_due(user) -> list[Item]:
     return items[:SHOWN]
 
 
+def _trace_requests(user) -> list[Item]:
+    """Open trace requests, the nearest deadline first: every one of the user's countries for
+    who answers them; for the other users, those naming a weapon held at one of their sites
+    (the weapon is to be checked where it is)."""
+    from datetime import datetime as dt
+    from datetime import time
+
+    from pssm.registry.models import Weapon
+    from pssm.tracing.models import TraceRequest
+
+    open_ = TraceRequest.objects.filter(state=TraceRequest.State.OPEN).select_related("weapon")
+    manage = authz.can_anywhere(user, Action.TRACE_MANAGE)
+    if manage:
+        reach = authz.reach_of(user, Action.TRACE_MANAGE)
+        if not reach.everywhere:
+            open_ = open_.filter(country__code__in=sorted(reach.countries))
+    else:
+        held = authz.scoped(user, Action.SERIALS_VIEW, Weapon.objects.all())
+        open_ = open_.filter(weapon__in=held.values("pk"))
+    today = timezone.localdate()
+    items = []
+    for r in open_.order_by("deadline", "pk")[:SHOWN]:
+        late = (today - r.deadline).days
+        detail = (
+            _("overdue by %(days)s day(s)") % {"days": late}
+            if late > 0
+            else _("due by %(date)s") % {"date": date_format(r.deadline)}
+        )
+        if r.weapon_id and not manage:
+            detail = _("weapon %(serial)s to check; %(due)s") % {
+                "serial": r.weapon.serial,
+                "due": detail,
+            }
+        items.append(
+            Item(
+                "trace",
+                _("Trace request %(number)s from %(who)s")
+                % {"number": r.number, "who": r.counterpart},
+                detail,
+                reverse("tracing:request_detail", args=[r.pk])
+                if manage
+                else reverse("registry:weapon_detail", args=[r.weapon_id]),
+                timezone.make_aware(dt.combine(r.received_on, time())),
+            )
+        )
+    return items
+
+
 def work_queue(user) -> dict[str, list[Item]]:
     """The parts of the user's queue that have something, in the order they are shown."""
     parts: dict[str, list[Item]] = {}
@@ -192,6 +241,10 @@ def work_queue(user) -> dict[str, list[Item]]:
     if authz.can_anywhere(user, Action.SERIALS_VIEW):
         parts["case"] = _cases(user)
     parts["count"] = _counts_due(user)
+    if authz.can_anywhere(user, Action.TRACE_MANAGE) or authz.can_anywhere(
+        user, Action.SERIALS_VIEW
+    ):
+        parts["trace"] = _trace_requests(user)
     now = timezone.now()
     for items in parts.values():
         for item in items:

@@ -21,6 +21,7 @@ def dashboard(request):
         "model_sites": [],
         "recent": [],
         "queue": work_queue(user),
+        "perms_trace": authz.can_anywhere(user, Action.TRACE_MANAGE),
         "notices": list(notice_list(user=user).filter(read_at__isnull=True)[:10]),
     }
     # Counted only when there are more unread notices than shown.
