@@ -198,6 +198,43 @@ def test_the_same_bundle_twice_and_damaged_bundles_change_nothing(nodes):
     assert national.verify()["nodes"] == before
 
 
+def test_a_trace_request_naming_a_depot_weapon_reaches_that_depot_only(nodes):
+    national, depots, tmp = nodes
+    sev, kti = depots["ML-SEV"], depots["ML-KTI"]
+    number = national.shell(
+        "import datetime, json; from pssm.tracing import services as t; "
+        "from pssm.accounts.models import User; from pssm.sites.models import Country; "
+        "from pssm.registry.models import Weapon as W; "
+        "w = W.objects.filter(site__code='ML-SEV').order_by('serial').first(); "
+        "d = datetime.date.today(); "
+        "r = t.trace_request_create(actor=User.objects.get(username='autorite'), "
+        "country=Country.objects.get(code='ML'), direction='received', "
+        "requester_kind='un_panel', counterpart='Groupe d experts', make=w.weapon_type.make, "
+        "model=w.weapon_type.model, serial=w.serial, received_on=d, "
+        "deadline=d + datetime.timedelta(days=30)); print(json.dumps(r.number))"
+    )
+    sync(national, sev, tmp, "trace-sev")
+    sync(national, kti, tmp, "trace-kti")
+
+    def held(node):
+        return node.shell(
+            "import json; from pssm.tracing.models import TraceRequest as T; "
+            f"print(json.dumps(list(T.objects.filter(number='{number}')"
+            ".values_list('state', flat=True))))"
+        )
+
+    assert held(sev) == ["open"] and held(kti) == []
+    queue = sev.shell(
+        "import json; from pssm.accounts.models import User; "
+        "from pssm.dashboard.queue import work_queue; "
+        "print(json.dumps([i.title for i in work_queue(User.objects.get(username='mag.sev'))"
+        ".get('trace', [])]))"
+    )
+    assert len(queue) == 1 and number in queue[0]
+    sev.verify()
+    national.verify()
+
+
 def _as_sent_by(node: Node, push: Path, out: Path, **header) -> Path:
     """``push`` as the depot would have written it with other header values (a clock a year
     off, a newer program), signed with the depot's own key."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
@@ -198,7 +199,10 @@ def _trace_requests(user) -> list[Item]:
             open_ = open_.filter(country__code__in=sorted(reach.countries))
     else:
         held = authz.scoped(user, Action.SERIALS_VIEW, Weapon.objects.all())
-        open_ = open_.filter(weapon__in=held.values("pk"))
+        open_ = open_.filter(
+            Q(weapon__in=held.values("pk"))
+            | Q(serial_norm__in=held.values("serial_norm")) & ~Q(serial_norm="")
+        )
     today = timezone.localdate()
     items = []
     for r in open_.order_by("deadline", "pk")[:SHOWN]:
@@ -208,11 +212,9 @@ def _trace_requests(user) -> list[Item]:
             if late > 0
             else _("due by %(date)s") % {"date": date_format(r.deadline)}
         )
-        if r.weapon_id and not manage:
-            detail = _("weapon %(serial)s to check; %(due)s") % {
-                "serial": r.weapon.serial,
-                "due": detail,
-            }
+        serial = r.weapon.serial if r.weapon_id else r.serial
+        if not manage:
+            detail = _("weapon %(serial)s to check; %(due)s") % {"serial": serial, "due": detail}
         items.append(
             Item(
                 "trace",
@@ -221,7 +223,7 @@ def _trace_requests(user) -> list[Item]:
                 detail,
                 reverse("tracing:request_detail", args=[r.pk])
                 if manage
-                else reverse("registry:weapon_detail", args=[r.weapon_id]),
+                else reverse("registry:weapon_list") + "?" + urlencode({"q": serial}),
                 timezone.make_aware(dt.combine(r.received_on, time())),
             )
         )

@@ -104,7 +104,7 @@ def push(*, user) -> bytes:
             entries, changed, last = [], {}, national.sent_change
         wanted, deleted = {}, {}
         for label, pks in changed.items():
-            if label in tables.MASTER:
+            if label in tables.MASTER or label in tables.NATIONAL:
                 continue
             present, gone = _split(label, pks)
             if label in tables.OWNER:
@@ -329,7 +329,7 @@ def _check_ownership(peer: Peer, written: dict[str, list[int]]) -> None:
 
     sites = set(SiteWriter.objects.filter(node_id=peer.node_id).values_list("site_id", flat=True))
     for label, pks in written.items():
-        if label in tables.MASTER:
+        if label in tables.MASTER or label in tables.NATIONAL:
             raise _refuse(
                 "master",
                 gettext_noop(
@@ -421,6 +421,12 @@ def response(*, peer: Peer, acked: str = "", user=None, tail_after: int | None =
                 wanted[label] = present
             elif label in tables.OWNER and site is not None:
                 wanted[label] = rows.addressed_to(label, site.pk, sorted(present))
+            elif label in tables.NATIONAL and site is not None:
+                wanted[label] = set(
+                    tables.national_for_site(label, site.pk)
+                    .filter(pk__in=present)
+                    .values_list("pk", flat=True)
+                )
         wanted = {label: pks for label, pks in wanted.items() if pks}
         if site is not None:
             _scope_users(wanted, site)

@@ -102,6 +102,9 @@ def site_rows(site: Site) -> dict[str, set[int]]:
         for other in tables.ADDRESSED.get(label, ()):
             query |= Q(**{other: site.pk})
         wanted[label] = set(model.objects.filter(query).values_list("pk", flat=True))
+    for label in tables.NATIONAL:
+        found = tables.national_for_site(label, site.pk)
+        wanted[label] = set(found.values_list("pk", flat=True))
     return wanted
 
 

@@ -64,6 +64,9 @@ OWNER = {
     "inspections.InspectionPhoto": "inspection__site_id",
     "movements.DestructionPhoto": "destruction__voucher__site_id",
 }
+# national records a depot must see (written at national only, read at the depot): the
+# trace requests naming a weapon the site holds, by the weapon identified or by its serial
+NATIONAL = ("tracing.TraceRequest",)
 # rows of another site that a depot must see, with the paths to the site they concern:
 # transfers dispatched to it and what is on its way to it; and, for the sender, the receipts
 # of its dispatches, the weapons they received and the cases they opened
@@ -92,7 +95,7 @@ def table(label: str) -> str:
 @cache
 def ordered() -> tuple[str, ...]:
     """Every carried table's label, each after the tables it refers to."""
-    labels = list(MASTER) + list(SHARED) + list(OWNER)
+    labels = list(MASTER) + list(SHARED) + list(OWNER) + list(NATIONAL)
     done: list[str] = []
     pending = set(labels)
     while pending:
@@ -117,6 +120,17 @@ def ordered() -> tuple[str, ...]:
 @cache
 def by_table() -> dict[str, str]:
     return {table(label): label for label in ordered()}
+
+
+def national_for_site(label: str, site_id: int):
+    """The rows of a NATIONAL table that concern the site ``site_id``."""
+    from django.db.models import Q
+
+    weapons = model("registry.Weapon").objects.filter(site_id=site_id)
+    return model(label).objects.filter(
+        Q(weapon__site_id=site_id)
+        | Q(serial_norm__in=weapons.values("serial_norm")) & ~Q(serial_norm="")
+    )
 
 
 def carried_fields(label: str):
