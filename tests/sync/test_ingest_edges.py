@@ -76,3 +76,27 @@ def test_a_push_signed_by_another_key_is_refused(national):
         exchange.ingest(user=authority, data=_push(node.node_id, "33" * 32, clock=time.time()))
     assert refused.value.code == "bundle_signature"
     assert not Bundle.objects.filter(direction="in").exists()
+
+
+def test_a_push_encrypted_to_national_is_taken_and_one_for_another_node_or_changed_is_refused(
+    national,
+):
+    from pssm.journal import keys
+    from pssm.sync import crypt
+
+    authority, node, seed = national
+    plain = _push(node.node_id, seed, clock=time.time())
+    national_key = keys.load().public
+    sealed = crypt.seal(plain, to_public_key=national_key)
+    elsewhere = crypt.seal(plain, to_public_key=chain.public_key("44" * 32))
+    changed = bytearray(sealed)
+    changed[-3] ^= 0x01
+
+    assert fmt.is_encrypted(sealed) and plain not in sealed
+    for data in (elsewhere, bytes(changed)):
+        with pytest.raises(PssmError) as refused:
+            exchange.ingest(user=authority, data=data)
+        assert refused.value.code == "bundle_encrypted"
+    assert not Bundle.objects.filter(direction="in").exists()
+    record, _ack = exchange.ingest(user=authority, data=sealed)
+    assert record.status == "applied"

@@ -198,6 +198,22 @@ def test_the_same_bundle_twice_and_damaged_bundles_change_nothing(nodes):
     assert national.verify()["nodes"] == before
 
 
+def test_bundles_encrypted_to_the_receiving_node_make_the_round_trip(nodes):
+    national, depots, tmp = nodes
+    kti = depots["ML-KTI"]
+    push, ack = tmp / "kti-sealed.push", tmp / "kti-sealed.ack"
+    kti.run("sync", "export", "--out", str(push), "--encrypt")
+    assert push.read_bytes().startswith(b"age-encryption.org/v1")
+    refused = depots["ML-SEV"].run("sync", "import", str(push), ok=False)
+    assert refused.returncode != 0 and "bundle_encrypted" in refused.stderr
+
+    national.run("sync", "import", str(push), "--ack-out", str(ack), "--encrypt-ack")
+    assert ack.read_bytes().startswith(b"age-encryption.org/v1")
+    assert " applied" in kti.run("sync", "import", str(ack)).stdout
+    national.verify()
+    kti.verify()
+
+
 def test_a_trace_request_naming_a_depot_weapon_reaches_that_depot_only(nodes):
     national, depots, tmp = nodes
     sev, kti = depots["ML-SEV"], depots["ML-KTI"]

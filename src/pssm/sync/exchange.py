@@ -28,7 +28,7 @@ from pssm.domain.errors import gettext_noop
 from pssm.journal.models import JournalEntry, JournalHead
 from pssm.journal.services import journal_append
 
-from . import facts, files, nodes, restore, rows, tables
+from . import crypt, facts, files, nodes, restore, rows, tables
 from .entries import ENTRY_FIELDS, check_entry, entry_of, insert_entries, refuse, set_head
 from .models import Bundle, Change, Fork, Peer, RowMap, ThisNode
 from .nodes import closure, export_rows, node_key, require_role, this_node
@@ -69,6 +69,18 @@ def _split(label: str, pks: set[int]) -> tuple[set[int], set[int]]:
             model.objects.filter(pk__in=ordered[start : start + 5000]).values_list("pk", flat=True)
         )
     return present, pks - present
+
+
+def _seed() -> str | None:
+    from pssm.journal import keys
+
+    key = keys.load(required=False)
+    return key.seed if key else None
+
+
+def sealed_for(data: bytes, *, peer_key: str) -> bytes:
+    """A bundle encrypted to the node whose public key is ``peer_key`` (``--encrypt``)."""
+    return crypt.seal(data, to_public_key=peer_key)
 
 
 def _check_site(user, node: ThisNode) -> None:
@@ -176,6 +188,7 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
     record of the bundle and the ack bundle to carry back."""
     authz.check_anywhere(user, Action.SYNC_RUN)
     national = require_role("national")
+    data = crypt.open_bundle(data, seed_hex=_seed())
     header = fmt.read_header(data)
     _addressed_here(header, national)
     peer = Peer.objects.filter(node_id=header["from"]).first()
@@ -504,6 +517,7 @@ def receive(*, user, data: bytes) -> Bundle:
     """Apply the national node's ack bundle on this depot (``pssm sync import`` there)."""
     node = require_role("depot")
     _check_site(user, node)
+    data = crypt.open_bundle(data, seed_hex=_seed())
     header = fmt.read_header(data)
     _addressed_here(header, node)
     if header["from"] != node.national_node:

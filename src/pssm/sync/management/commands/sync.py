@@ -38,10 +38,20 @@ class Command(PssmCommand):
         export = sub.add_parser("export", help="write what the other side has not acknowledged")
         export.add_argument("--out", required=True, help="file to write")
         export.add_argument("--to", default="", help="on the national node: the depot node")
+        export.add_argument(
+            "--encrypt",
+            action="store_true",
+            help="encrypt the bundle to the receiving node (age): only its key opens it",
+        )
         imp = sub.add_parser("import", help="apply a bundle (and write the acknowledgement)")
         imp.add_argument("file", help="the bundle to apply")
         imp.add_argument(
             "--ack-out", default="", help="on the national node: where to write the ack bundle"
+        )
+        imp.add_argument(
+            "--encrypt-ack",
+            action="store_true",
+            help="on the national node: encrypt the ack bundle to the depot (age)",
         )
         run = sub.add_parser("run", help="synchronise with the national node over the network")
         run.add_argument("--url", required=True, help="the national node, https://...")
@@ -107,8 +117,12 @@ class Command(PssmCommand):
                 if peer.site_id:
                     authz.check(actor, Action.SYNC_RUN, peer.site)
                 data = exchange.response(peer=peer)
+                to_key = peer.public_key
             else:
                 data = exchange.push(user=actor)
+                to_key = nodes.this_node().national_key
+            if options["encrypt"]:
+                data = exchange.sealed_for(data, peer_key=to_key)
             _write(options["out"], data)
             self.stdout.write(f"bundle written to {options['out']} ({len(data)} bytes)")
         elif action == "regional":
@@ -133,6 +147,9 @@ class Command(PssmCommand):
                 self.stdout.write(f"figures of {record.country} from {record.national}: {state}")
             elif node is not None and node.role == "national":
                 record, ack = exchange.ingest(user=actor, data=data)
+                if options["encrypt_ack"]:
+                    peer = selectors.peer(record.peer)
+                    ack = exchange.sealed_for(ack, peer_key=peer.public_key)
                 out = options["ack_out"] or f"{options['file']}.ack"
                 _write(out, ack)
                 state = (
