@@ -397,8 +397,14 @@ CASE_COLUMNS = [
 
 @login_required
 def case_list(request):
-    filters = clean_filters(request, ["site", "state", "kind", "q"])
-    qs = selectors.case_list(user=request.user, filters=filters)
+    from pssm.core.tables import configure
+
+    from .tables import CaseFilter, CaseTable
+
+    filterset = CaseFilter(
+        request.GET or None, site_codes=selectors.case_site_codes(user=request.user)
+    )
+    qs = filterset.selected(lambda f: selectors.case_list(user=request.user, filters=f))
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         return table_response(CASE_COLUMNS, qs, fmt, "discrepancy-cases", _("Discrepancy cases"))
@@ -406,11 +412,7 @@ def case_list(request):
         request,
         "movements/case_list.html",
         {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
-            "states": [("active", _("Not closed")), *Discrepancy.State.choices],
-            "kinds": Discrepancy.Kind.choices,
-            "sites": sites_where(request.user, Action.SERIALS_VIEW),
+            "table": configure(request, CaseTable(qs), filterset),
             "export_query": request.GET.urlencode(),
         },
     )
