@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pssm.accounts import authz
 from pssm.core.errors import message as error_message
 from pssm.core.exports import FORMATS, table_response
-from pssm.core.web import call_service, clean_filters, paginate, run_service
+from pssm.core.web import call_service, clean_filters, run_service
 from pssm.domain.access import Action
 from pssm.domain.errors import PssmError
 from pssm.domain.ledger import LOT_ONLY, WEAPON_ONLY
@@ -505,12 +505,13 @@ def case_detail(request, pk):
 
 @login_required
 def destruction_list(request):
+    from pssm.core.tables import configure
     from pssm.registry.forms import sites_where
 
     from . import destruction as ds
+    from .tables import DestructionFilter, DestructionTable
 
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else None
+    filterset = DestructionFilter(request.GET or None)
     can_plan = authz.can_anywhere(request.user, Action.VOUCHER_PREPARE)
     form = None
     if can_plan:
@@ -526,10 +527,17 @@ def destruction_list(request):
         request,
         "movements/destruction_list.html",
         {
-            "page_obj": paginate(request, ds.destruction_list(user=request.user, year=year)),
+            "table": configure(
+                request,
+                DestructionTable(
+                    filterset.selected(
+                        lambda f: ds.destruction_list(user=request.user, year=f["year"] or None)
+                    )
+                ),
+                filterset,
+            ),
             "by_year": ds.destructions_by_year(user=request.user),
             "form": form,
-            "year": year or "",
         },
     )
 
