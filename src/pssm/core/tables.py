@@ -38,10 +38,10 @@ class FilterSet(django_filters.FilterSet):
         if sites is not None and "site" in self.filters:
             self.set_choices("site", site_choices(sites))
 
-    def set_choices(self, name: str, choices) -> None:
-        """The values a choice filter accepts, and shows after an empty first one."""
+    def set_choices(self, name: str, choices, empty="—") -> None:
+        """The values a choice filter accepts, and shows after an ``empty`` first one."""
         self.filters[name].extra["choices"] = choices
-        self.form.fields[name].choices = [("", "—"), *choices]
+        self.form.fields[name].choices = [("", empty), *choices]
 
     def values(self) -> dict:
         """The checked values by filter name, ``""`` for a filter left empty."""

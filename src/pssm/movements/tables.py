@@ -159,8 +159,7 @@ class InTransitFilter(FilterSet):
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(s.code, f"{s.name} ({s.code})") for s in sites]
-        self.filters["site"].extra["choices"] = choices
-        self.form.fields["site"].choices = [("", _("All the sites I see")), *choices]
+        self.set_choices("site", choices, _("All the sites I see"))
 
 
 class InTransitTable(Table):
