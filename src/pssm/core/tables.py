@@ -38,6 +38,16 @@ class FilterSet(django_filters.FilterSet):
         if sites is not None and "site" in self.filters:
             self.set_choices("site", site_choices(sites))
 
+    @property
+    def form(self):
+        """The filters' form; its fields' ids start with ``f-`` so that they never clash
+        with those of another form on the page."""
+        if not hasattr(self, "_form"):
+            form_class = self.get_form_class()
+            data = self.data if self.is_bound else None
+            self._form = form_class(data, prefix=self.form_prefix, auto_id="f-%s")
+        return self._form
+
     def set_choices(self, name: str, choices, empty="—") -> None:
         """The values a choice filter accepts, and shows after an ``empty`` first one."""
         self.filters[name].extra["choices"] = choices
