@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pssm.core.tables import FilterSet, Table, by_selector
 
-from .models import Count, Inspection
+from .models import Count, Inspection, KeyLoan
 
 
 class InspectionFilter(FilterSet):
@@ -116,3 +116,38 @@ class CountTable(Table):
 
     def render_gaps(self, record):
         return len(record.gaps) if record.state == Count.State.CLOSED else ""
+
+
+class KeyLoanTable(Table):
+    key = tables.Column(
+        verbose_name=_("Key number"),
+        accessor="key__code",
+        order_by=("key__code", "-taken_at"),
+        attrs={"td": {"class": "mono"}},
+    )
+    holder = tables.Column(verbose_name=_("Taken by"), order_by=("holder", "-taken_at"))
+    taken_at = tables.Column(verbose_name=_("Taken at"))
+    issued_by = tables.Column(
+        verbose_name=_("Handed over by"),
+        order_by=("issued_by__last_name", "issued_by__username"),
+    )
+    returned_at = tables.Column(verbose_name=_("Returned at"), empty_values=())
+    received_by = tables.Column(
+        verbose_name=_("Received by"),
+        empty_values=(),
+        order_by=("received_by__last_name", "received_by__username"),
+    )
+
+    class Meta(Table.Meta):
+        model = KeyLoan
+        fields = ["key", "holder", "taken_at", "issued_by", "returned_at", "received_by"]
+        order_by = ("-taken_at",)
+
+    def render_taken_at(self, value):
+        return date_filter(value, "Y-m-d H:i")
+
+    def render_returned_at(self, value):
+        return date_filter(value, "Y-m-d H:i") if value else "—"
+
+    def render_received_by(self, value):
+        return value or ""

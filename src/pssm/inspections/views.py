@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.core.tables import configure
-from pssm.core.web import paginate, run_service
+from pssm.core.web import run_service
 from pssm.domain.access import Action
 from pssm.registry.forms import sites_where
 
 from . import scans, selectors, services
 from .models import ANSWER_CHOICES, DOMAIN_LABELS, FINDING_LABELS, CorrectiveAction
-from .tables import CountTable, InspectionFilter, InspectionTable
+from .tables import CountTable, InspectionFilter, InspectionTable, KeyLoanTable
 
 
 @login_required
@@ -240,10 +240,12 @@ def security_log(request, code):
         {
             "site": site,
             "keys": selectors.key_register(site),
-            "loans": paginate(
+            "loans": configure(
                 request,
-                KeyLoan.objects.filter(key__site=site).select_related(
-                    "key", "issued_by", "received_by"
+                KeyLoanTable(
+                    KeyLoan.objects.filter(key__site=site).select_related(
+                        "key", "issued_by", "received_by"
+                    )
                 ),
             ),
             "entries": selectors.access_entries(site),

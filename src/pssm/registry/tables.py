@@ -227,3 +227,46 @@ class OverdueTable(Table):
                 '<span>{} <a class="mono" href="{}">{}</a></span>', label, url, record.number
             )
         return label
+
+
+class PersonHistoryTable(Table):
+    """The posted movements that handed a weapon to a person or took one back."""
+
+    posted_at = tables.DateTimeColumn(
+        verbose_name=_("Date"),
+        accessor="voucher__posted_at",
+        format="SHORT_DATETIME_FORMAT",
+        order_by=("voucher__posted_at", "pk"),
+    )
+    voucher = tables.Column(
+        verbose_name=_("Voucher"), accessor="voucher__number", order_by=("voucher__number",)
+    )
+    movement = tables.Column(
+        verbose_name=_("Movement"),
+        accessor="voucher__kind",
+        order_by=("voucher__kind", "-voucher__posted_at"),
+    )
+    serial = tables.Column(
+        verbose_name=_("Serial number"),
+        accessor="weapon__serial",
+        order_by=("weapon__serial", "-voucher__posted_at"),
+    )
+
+    class Meta(Table.Meta):
+        order_by = ("-posted_at",)
+
+    def render_voucher(self, record, value):
+        url = reverse("movements:voucher_detail", args=[record.voucher_id])
+        return format_html('<a class="mono" href="{}">{}</a>', url, value)
+
+    def render_movement(self, record):
+        return record.voucher.get_kind_display()
+
+    def render_serial(self, record, value):
+        url = reverse("registry:weapon_detail", args=[record.weapon_id])
+        return format_html(
+            '<span><a class="mono" href="{}">{}</a> · {}</span>',
+            url,
+            value,
+            record.weapon.weapon_type,
+        )
