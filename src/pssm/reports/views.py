@@ -19,7 +19,7 @@ from pssm.accounts import authz
 from pssm.core import errors
 from pssm.core.exports import XLSX_TYPE, table_response
 from pssm.core.tables import configure
-from pssm.core.web import call_service, paginate
+from pssm.core.web import call_service
 from pssm.domain import reporting
 from pssm.domain.access import Action
 from pssm.domain.errors import PermissionDeniedError, PssmError, ValidationError, gettext_noop
@@ -29,7 +29,7 @@ from . import selectors, services, sources
 from .dashboard import national_dashboard
 from .labels import group_title, row_label
 from .models import KIND_CHOICES, LANGUAGE_CHOICES
-from .tables import ReportFilter, ReportTable
+from .tables import RECORD_TABLES, ReportFilter, ReportTable
 
 
 class GenerateForm(dj_forms.Form):
@@ -219,7 +219,7 @@ def _date_param(request, name: str) -> date | None:
         ) from None
 
 
-RESERVED = {"source", "start", "end", "page"}
+RESERVED = {"source", "start", "end", "page", "sort"}
 
 
 @login_required
@@ -238,11 +238,13 @@ def records(request, country):
             "country": country,
             "period": period,
             "source": source,
-            "kind": sources.SOURCES[source].kind,
             "filters": filters,
-            "page_obj": paginate(request, qs),
-            "total": qs.count(),
-            "can_journal": authz.can(request.user, Action.JOURNAL_VIEW, country),
+            "table": configure(
+                request,
+                RECORD_TABLES[sources.SOURCES[source].kind](
+                    qs, can_journal=authz.can(request.user, Action.JOURNAL_VIEW, country)
+                ),
+            ),
         },
     )
 
