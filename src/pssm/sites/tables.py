@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pssm.core.tables import FilterSet, Table, by_selector
 
-from .models import Organisation, Site
+from .models import Country, Organisation, Site
 
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
@@ -71,6 +71,20 @@ class SiteFilter(FilterSet):
         found = super().values()
         found["model"] = {"1": True, "0": False}.get(found["model"], "")
         return found
+
+
+class CountryTable(Table):
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "mono"}})
+    name = tables.Column(verbose_name=_("Name"))
+    default_language = tables.Column(verbose_name=_("Default language"))
+
+    class Meta(Table.Meta):
+        model = Country
+        fields = ["code", "name", "default_language"]
+
+    def render_code(self, value):
+        url = reverse("sites:country_detail", args=[value])
+        return format_html('<a href="{}">{}</a>', url, value)
 
 
 class OrganisationTable(Table):

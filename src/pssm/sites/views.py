@@ -12,7 +12,13 @@ from pssm.core.web import call_service
 from pssm.domain.access import Action
 
 from . import forms, selectors, services
-from .tables import OrganisationFilter, OrganisationTable, SiteFilter, SiteTable
+from .tables import (
+    CountryTable,
+    OrganisationFilter,
+    OrganisationTable,
+    SiteFilter,
+    SiteTable,
+)
 
 
 def _form_page(request, form, title, cancel_url, subtitle=""):
@@ -42,7 +48,10 @@ def country_list(request):
     return render(
         request,
         "sites/country_list.html",
-        {"countries": countries, "can_create": authz.can(request.user, Action.GEO_MANAGE)},
+        {
+            "table": configure(request, CountryTable(countries)),
+            "can_create": authz.can(request.user, Action.GEO_MANAGE),
+        },
     )
 
 
@@ -55,7 +64,7 @@ def country_detail(request, code):
         "sites/country_detail.html",
         {
             "country": country,
-            "organisations": orgs,
+            "table": configure(request, OrganisationTable(orgs, exclude=("country",))),
             "can_edit": authz.can(request.user, Action.GEO_MANAGE, country),
         },
     )
