@@ -39,12 +39,6 @@ class VoucherFilter(FilterSet):
         model = Voucher
         fields = ["q", "site", "kind", "state"]
 
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(s.code, s.code) for s in sites]
-        self.filters["site"].extra["choices"] = choices
-        self.form.fields["site"].choices = [("", "—"), *choices]
-
 
 class VoucherTable(Table):
     number = tables.Column(verbose_name=_("Number"), order_by=("number",))

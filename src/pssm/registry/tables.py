@@ -58,11 +58,6 @@ class WeaponFilter(FilterSet):
         model = Weapon
         fields = ["serial", "near", "site", "status", "category", "type_q"]
 
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [(s.code, s.code) for s in sites]
-        self.form.fields["site"].choices = [("", "—"), *[(s.code, s.code) for s in sites]]
-
     def filter_type(self, queryset, name, value):
         return queryset.filter(weapon_type__search_text__icontains=value.strip().lower())
 
@@ -124,11 +119,6 @@ class PersonFilter(FilterSet):
         model = Person
         fields = ["q", "site"]
 
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [(s.code, s.code) for s in sites]
-        self.form.fields["site"].choices = [("", "—"), *[(s.code, s.code) for s in sites]]
-
     def filter_q(self, queryset, name, value):
         from django.db.models import Q
 
@@ -181,11 +171,6 @@ class OverdueFilter(FilterSet):
     class Meta:
         model = Weapon
         fields = ["site", "kind"]
-
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [(s.code, s.code) for s in sites]
-        self.form.fields["site"].choices = [("", "—"), *[(s.code, s.code) for s in sites]]
 
     def cleaned(self) -> dict:
         return self.form.cleaned_data if self.is_bound else {}
