@@ -4,6 +4,7 @@ whether they were read."""
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import F
 from django.template.defaultfilters import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,6 @@ class NoticeTable(Table):
     text = tables.TemplateColumn(
         verbose_name=_("Notification"),
         template_name="notices/_notice_open.html",
-        order_by=("read_at", "-created_at"),
     )
     created_at = tables.Column(verbose_name=_("Received"), order_by=("created_at", "pk"))
 
@@ -27,6 +27,12 @@ class NoticeTable(Table):
         attrs = {"class": "list", "id": "notices"}
         empty_text = _("No notification.")
         row_attrs = {"class": lambda record: "" if record.read_at else "unread"}
+
+    def order_text(self, queryset, is_descending):
+        """Unread first (read last when descending), the same on SQLite and PostgreSQL."""
+        read = F("read_at")
+        first = read.desc(nulls_last=True) if is_descending else read.asc(nulls_first=True)
+        return queryset.order_by(first, "-created_at", "-pk"), True
 
     def render_created_at(self, value):
         return gettext("%(age)s ago") % {"age": timesince(value)}
