@@ -52,7 +52,12 @@ demo-depot: install
 	@echo ""
 	@echo "Depot node ml-sev-depot (site ML-SEV) at http://$(HOST):8001/ - sign in as mag.sev or cdt.sev."
 	@echo "Synchronisation page on both nodes: /sync/ (carry the bundles by download and upload)."
+	@echo "The depot also synchronises over the network with the national node on port $(PORT)"
+	@echo "every 5 minutes while that node is served (a background worker; see the README)."
 	@$(DEPOT_ENV) $(BIN)/pssm collectstatic --noinput -v 0
+	@$(DEPOT_ENV) $(BIN)/pssm sync schedule --as cdt.sev --url http://$(HOST):$(PORT) --every 5
+	$(DEPOT_ENV) $(BIN)/pssm db_worker --queue-name sync --interval 10 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEPOT_ENV) $(BIN)/gunicorn pssm.config.wsgi --bind $(HOST):8001 --workers 2 --threads 4 \
 		--access-logfile - --log-level warning
 

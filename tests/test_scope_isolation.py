@@ -603,6 +603,11 @@ ENDPOINTS = {
         "kwargs": lambda c: {"pk": c["inspection_b"].pk},
         "post": lambda c: {"a_LIC-01": "no"},
     },
+    "inspections:inspection_pdf": {
+        "kind": "object",
+        "methods": ["get"],
+        "kwargs": lambda c: {"pk": c["inspection_b"].pk},
+    },
     "inspections:inspection_close": {
         "kind": "object",
         "methods": ["post"],

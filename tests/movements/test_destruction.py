@@ -179,7 +179,9 @@ def _pdf_text(content: bytes) -> str:
     shown = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
         try:
-            ops = zlib.decompress(stream)
+            # a stream whose checksum ends in a carriage return loses it to the pattern: a
+            # decompressor object still gives its text (it does not ask for the checksum)
+            ops = zlib.decompressobj().decompress(stream)
         except zlib.error:
             continue
         shown += re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", ops)

@@ -32,3 +32,9 @@ def test_every_regional_instrument_title_is_listed_for_translation():
     rules = DEFINITIONS.parents[1] / "domain" / "rules" / "reporting.json"
     titles = set(_titles(json.loads(rules.read_text(encoding="utf-8"))))
     assert titles and titles <= set(definition_texts.INSTRUMENT_TITLES)
+
+
+def test_every_definition_source_is_listed_for_translation():
+    for path in sorted(DEFINITIONS.glob("*.json")):
+        source = json.loads(path.read_text(encoding="utf-8"))["source"]
+        assert source in definition_texts.SOURCES, f"{path.name}: add its source to SOURCES"

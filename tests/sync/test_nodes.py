@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -197,6 +198,42 @@ def test_the_same_bundle_twice_and_damaged_bundles_change_nothing(nodes):
     assert national.verify()["nodes"] == before
 
 
+def _as_sent_by(node: Node, push: Path, out: Path, **header) -> Path:
+    """``push`` as the depot would have written it with other header values (a clock a year
+    off, a newer program), signed with the depot's own key."""
+    from pssm.domain import journal as chain
+    from pssm.domain import syncformat as fmt
+
+    old, body = fmt.unpack(push.read_bytes())
+    seed = (node.home / "var" / "node-key").read_text(encoding="ascii").strip()
+    kept = {k: v for k, v in old.items() if k not in {"signature", "body_sha256", "body_length"}}
+    out.write_bytes(fmt.pack({**kept, **header}, body, lambda m: chain.sign(seed, m)))
+    return out
+
+
+def test_a_depot_clock_a_year_off_is_accepted_and_flagged_and_one_two_versions_ahead_refused(
+    nodes,
+):
+    national, depots, tmp = nodes
+    kti = depots["ML-KTI"]
+    push = tmp / "kti-clock.push"
+    kti.run("sync", "export", "--out", str(push))
+    ahead = _as_sent_by(kti, push, tmp / "kti-ahead.push", version=3)
+    refused = national.run("sync", "import", str(ahead), ok=False)
+    assert refused.returncode != 0 and "bundle_newer" in refused.stderr and "3" in refused.stderr
+    off = _as_sent_by(kti, push, tmp / "kti-off.push", clock=time.time() - 365 * 24 * 3600)
+
+    national.run("sync", "import", str(off), "--ack-out", str(tmp / "kti-off.ack"))
+    kti.run("sync", "import", str(tmp / "kti-off.ack"))
+
+    status = json.loads(national.run("sync", "status", "--json").stdout)
+    (peer,) = [p for p in status["peers"] if p["node"] == "ml-kti-depot"]
+    assert peer["clock_flagged"] and round(peer["clock_skew_h"]) == 8760
+    assert national.weapons("ML-KTI") == kti.weapons("ML-KTI")
+    national.verify()
+    kti.verify()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -271,7 +308,45 @@ def test_a_sync_over_the_network_killed_mid_way_resumes_where_it_stopped(nodes, 
     assert " applied" in again.stdout and "(resumed)" not in again.stdout
 
 
-def test_a_depot_restored_from_an_old_backup_forks_or_stays_read_only(nodes):
+def test_a_scheduled_round_run_by_the_task_worker_syncs_and_queues_the_next(nodes, national_server):
+    national, depots, _tmp = nodes
+    sev = depots["ML-SEV"]
+    serial = sev.shell(
+        "import json; from pssm.registry.models import Weapon as W; print(json.dumps("
+        "W.objects.filter(site__code='ML-SEV', status='in_store', on_hold=False)"
+        ".order_by('serial').values_list('serial', flat=True).first()))"
+    )
+    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004")
+    sev.run("voucher", "--as", "mag.sev", "add", issue, serial)
+    sev.run("voucher", "--as", "mag.sev", "submit", issue)
+    sev.run("voucher", "--as", "cdt.sev", "approve", issue)
+    refused = sev.run("sync", "schedule", "--as", "mag.sev", "--url", national_server, ok=False)
+    assert refused.returncode != 0  # a storekeeper does not run the synchronisation
+
+    sev.run("sync", "schedule", "--as", "cdt.sev", "--url", national_server, "--every", "30")
+    # The worker runs what is due (the first round, at once) and stops: the next is not due.
+    sev.run("db_worker", "--queue-name", "sync", "--batch", "--interval", "0.1")
+
+    assert national.weapons("ML-SEV") == sev.weapons("ML-SEV")
+    status = json.loads(sev.run("sync", "status", "--json").stdout)
+    background = status["background"]
+    assert background["every_minutes"] == 30 and background["url"] == national_server
+    assert background["last"][0]["status"] == "SUCCESSFUL"
+    assert background["last"][0]["outcome"]["state"] == "applied"
+    assert (
+        sev.shell(
+            "import json; from pssm.journal.models import JournalEntry as J; print(json.dumps("
+            "J.objects.filter(kind='sync.scheduled').count()))"
+        )
+        == 1
+    )
+    sev.run("sync", "schedule", "--as", "cdt.sev", "--stop")
+    assert json.loads(sev.run("sync", "status", "--json").stdout)["background"]["next_at"] is None
+    national.verify()
+    sev.verify()
+
+
+def test_a_depot_restored_from_an_old_backup_is_read_only_until_it_takes_its_tail_back(nodes):
     national, depots, tmp = nodes
     sev = depots["ML-SEV"]
     backup = tmp / "sev-backup.sqlite3"
@@ -290,9 +365,38 @@ def test_a_depot_restored_from_an_old_backup_forks_or_stays_read_only(nodes):
     ack = tmp / "sev-3.ack"
     sev.run("sync", "import", str(ack))
     status = json.loads(sev.run("sync", "status", "--json").stdout)
-    assert "restored from an older backup" in status["read_only"]
-    done = sev.run("sync", "export", "--out", str(tmp / "restored.push"), ok=False)
-    assert done.returncode != 0
+    mine = sev.shell(
+        "import json; from pssm.journal.models import JournalHead as H; "
+        "print(json.dumps(H.objects.get(node_id='ml-sev-depot').last_seq))"
+    )
+    assert status["read_only_code"] == "restored"
+    assert re.search(rf"\b{mine}\b", status["read_only"])  # says where its journal ends
+    # read-only: nothing is written, so the journal cannot fork from what national holds
+    refused = sev.run(
+        "voucher", "--as", "mag.sev", "create", "ML-SEV", "issue", "--person", "SEV-1005",
+        ok=False,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "[read_only]" in refused.stderr
+
+    # the next round trip brings back what the backup lost, and the node is writable again
+    push, again = tmp / "restored.push", tmp / "restored.ack"
+    sev.run("sync", "export", "--out", str(push))
+    national.run("sync", "import", str(push), "--ack-out", str(again))
+    taken = sev.run("sync", "import", str(again))
+    assert " applied" in taken.stdout
+    assert json.loads(sev.run("sync", "status", "--json").stdout)["read_only_code"] == ""
+    assert sev.shell(
+        "import json; from pssm.movements.models import Voucher as V; print(json.dumps("
+        f"list(V.objects.filter(number='{issue}').values_list('lines__serial', flat=True))))"
+    ) == [serial]
+    assert sev.weapons("ML-SEV") == national.weapons("ML-SEV")
+    sev.verify()
+    national.verify()
+    later = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1005")
+    assert later != issue  # the numbering goes on after what the backup had lost
+    sync(national, sev, tmp, "sev-4")
+    sev.verify()
+    national.verify()
 
 
 def test_a_revoked_depot_is_refused_and_its_site_handed_over_to_a_new_node(nodes):

@@ -122,3 +122,35 @@ def test_a_commander_may_carry_bundles_but_not_revoke(client, make, two_sites):
     client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"], language="en"))
     assert client.post(reverse("sync:revoke"), {"node": "x", "reason": "xxxxxx"}).status_code == 403
     assert client.post(reverse("sync:fork_resolve", args=[1]), {}).status_code == 403
+
+
+def test_the_background_rounds_are_scheduled_checked_shown_and_stopped(client, make, two_sites):
+    from pssm.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+    from pssm.journal.models import JournalEntry
+    from pssm.sync import tasks
+
+    commander = make.user(Role.SITE_COMMANDER, two_sites["a"], language="en")
+    keeper = make.user(Role.STOREKEEPER, two_sites["a"])
+    with pytest.raises(ConflictError):  # not a depot node yet
+        tasks.schedule(user=commander, url="https://national.example", every=5)
+    _depot(two_sites["a"], 0)
+    for url, every, field in (("national.example", 5, "url"), ("https://n.example", 0, "every")):
+        with pytest.raises(ValidationError) as refused:
+            tasks.schedule(user=commander, url=url, every=every)
+        assert field in refused.value.details
+    with pytest.raises(PermissionDeniedError):
+        tasks.schedule(user=keeper, url="https://n.example", every=5)
+    assert not tasks.waiting().exists()
+
+    tasks.schedule(user=commander, url="https://n.example", every=10)
+    again = tasks.schedule(user=commander, url="https://n.example", every=15)
+
+    assert list(tasks.waiting()) == [again]  # one round waits, the last one scheduled
+    client.force_login(commander)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "every 15 min with https://n.example" in page
+    assert tasks.stop(user=commander) == 1 and not tasks.waiting().exists()
+    assert JournalEntry.objects.filter(kind="sync.scheduled").count() == 2
+    assert JournalEntry.objects.filter(kind="sync.unscheduled").count() == 1
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No background synchronisation" in page

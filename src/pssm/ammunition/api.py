@@ -24,6 +24,7 @@ class NatureOut(serializers.ModelSerializer):
             "id",
             "code",
             "nomenclature",
+            "nomenclature_fr",
             "calibre",
             "un_number",
             "hazard_code",
@@ -42,6 +43,9 @@ class NatureOut(serializers.ModelSerializer):
 class NatureIn(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     nomenclature = serializers.CharField(max_length=160)
+    nomenclature_fr = serializers.CharField(
+        max_length=160, required=False, allow_blank=True, default=""
+    )
     hazard_code = serializers.CharField(max_length=8)
     neq_kg_per_unit = serializers.CharField(max_length=24)
     neq_kg_per_round = serializers.CharField(

@@ -219,6 +219,41 @@ NATURES = [
     ),
 ]
 
+# The French nomenclature of each seed nature, as French-speaking armies write it (decimal
+# comma, "ordinaire" for ball, "explosif" for HE, "perforante incendiaire" for API, "allumeur"
+# for a grenade fuze, "pétard" for a demolition block).
+NAMES_FR = {
+    "CTG-762X39-BALL": "Cartouche 7,62 × 39 mm ordinaire",
+    "CTG-762X54R-BALL": "Cartouche 7,62 × 54R ordinaire",
+    "CTG-762X51-BALL": "Cartouche 7,62 × 51 mm OTAN ordinaire",
+    "CTG-556X45-BALL": "Cartouche 5,56 × 45 mm OTAN ordinaire",
+    "CTG-9X19-BALL": "Cartouche 9 × 19 mm ordinaire",
+    "CTG-127X108-API": "Cartouche 12,7 × 108 mm perforante incendiaire",
+    "CTG-145X114-API": "Cartouche 14,5 × 114 mm perforante incendiaire",
+    "GREN-40-VOG25": "Grenade 40 mm VOG-25 explosive",
+    "RKT-PG7V": "Roquette PG-7V à charge creuse (avec charge propulsive)",
+    "MORT-60-HE": "Obus de mortier 60 mm explosif (sans fusée)",
+    "MORT-81-HE": "Obus de mortier 81 mm explosif (sans fusée)",
+    "MORT-82-HE": "Obus de mortier 82 mm O-832D explosif (sans fusée)",
+    "MORT-120-HE": "Obus de mortier 120 mm explosif (sans fusée)",
+    "GREN-HAND-F1": "Corps de grenade à main défensive F1 (allumeur à part)",
+    "FUZE-UZRGM": "Allumeur UZRGM pour grenades à main",
+    "CHG-DEMO-TNT-400": "Pétard de démolition TNT 400 g",
+    "DET-NONEL": "Détonateur non électrique",
+    "SIG-26-FLARE": "Cartouche de signalisation 26 mm",
+}
+
+
+def fill_french(nature_model) -> int:
+    """Give the seed natures that have no French name theirs; returns how many were filled.
+    A French name set by the national authority is kept."""
+    filled = 0
+    for code, name_fr in NAMES_FR.items():
+        filled += nature_model.objects.filter(code=code, nomenclature_fr="").update(
+            nomenclature_fr=name_fr
+        )
+    return filled
+
 
 def seed(nature_model) -> int:
     """Add the seed natures that are missing (by code); returns how many were added. Used by
@@ -244,4 +279,6 @@ def seed(nature_model) -> int:
             },
         )
         added += created
+    if any(f.name == "nomenclature_fr" for f in nature_model._meta.get_fields()):
+        fill_french(nature_model)  # the first migration's model has no French name yet
     return added

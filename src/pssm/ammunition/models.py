@@ -8,7 +8,9 @@ changes it. Masses are Decimal kilograms; counts are integers.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pssm.domain.access import Scope
@@ -34,11 +36,32 @@ CONDITION_CHOICES = [
 ]
 
 
+def _french() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("fr")
+
+
+def nature_name(path: str = ""):
+    """The expression of a nature's name in the active language for ``values()`` queries;
+    ``path`` leads to the nature (``"lot__nature__"``). A row can keep the English field's
+    key (``lot__nature__nomenclature=nature_name("lot__nature__")``) so that every page and
+    export reading that key shows the user's language."""
+    if _french():
+        return Coalesce(NullIf(F(f"{path}nomenclature_fr"), Value("")), F(f"{path}nomenclature"))
+    return F(f"{path}nomenclature")
+
+
 class Nature(models.Model):
     """A kind of ammunition (one nomenclature) with its hazard classification and NEQ."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    nomenclature = models.CharField(_("nomenclature"), max_length=160)
+    # the English name, the one other nodes, the API and imports have always carried
+    nomenclature = models.CharField(_("nomenclature (English)"), max_length=160)
+    nomenclature_fr = models.CharField(
+        _("nomenclature (French)"),
+        max_length=160,
+        blank=True,
+        help_text=_("Shown to French-speaking users. Blank: the English name is shown."),
+    )
     calibre = models.CharField(_("calibre"), max_length=40, blank=True)
     un_number = models.CharField(_("UN number"), max_length=4, blank=True)
     hazard_code = models.CharField(_("hazard classification code"), max_length=4)
@@ -101,7 +124,12 @@ class Nature(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.nomenclature} ({self.hazard_code})"
+        return f"{self.name} ({self.hazard_code})"
+
+    @property
+    def name(self) -> str:
+        """The nomenclature in the active language (French when given, else English)."""
+        return (self.nomenclature_fr or self.nomenclature) if _french() else self.nomenclature
 
     @property
     def round_neq_kg(self):

@@ -1,14 +1,12 @@
-"""The site plan as SVG (storehouses, exposed sites and the quantity-distance arcs) and the QD
-report as PDF; both drawn from :func:`pssm.ammunition.safety.site_report`."""
+"""The site plan as SVG (storehouses, exposed sites and the quantity-distance arcs), drawn from
+:func:`pssm.ammunition.safety.site_report` (the PDF of the report is :mod:`.qd_pdf`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 COLOURS = {
     "inhabited_building": "#b45309",
@@ -93,135 +91,3 @@ def plan_svg(report: dict, width: int = 640) -> str:
         )
     out.append("</svg>")
     return "".join(out)
-
-
-def _review_section(pdf: FPDF, report: dict) -> None:
-    """The storehouses a correction of the rules put in breach, before the distance tables."""
-    if not report.get("reviews"):
-        return
-    pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 10)
-    first = report["reviews"][0]
-    pdf.multi_cell(
-        0,
-        5,
-        _text(
-            _("Storehouses in breach after the correction of the quantity-distance rules")
-            + f" ({first['ruleset_before']} -> {first['ruleset']})"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 8)
-    for r in report["reviews"]:
-        state = _("still in breach") if r["still_in_breach"] else _("resolved")
-        for b in r["breaches"]:
-            pdf.multi_cell(
-                0,
-                4,
-                _text(
-                    f"{r['building']} HD {b['hd']} {b['neq_kg']} kg - {b['exposed_site']}: "
-                    f"{_('required before (m)')} {b['required_before_m']}, "
-                    f"{_('required now (m)')} {b['required_m']}, {_('actual m')} "
-                    f"{b['actual_m']} - {state}"
-                ),
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
-
-
-def _text(value) -> str:
-    """fpdf2's core fonts speak Latin-1; keep what they can print."""
-    return (
-        str(value)
-        .replace("–", "-")
-        .replace("—", "-")
-        .replace("·", "*")
-        .replace("²", "^2")
-        .replace("−", "-")
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
-
-
-def report_pdf(report: dict, labels: dict) -> HttpResponse:
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.set_auto_page_break(True, margin=12)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(
-        0,
-        8,
-        _text(f"{_('Quantity-distance report')} - {report['site']} {report['name']}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 9)
-    pdf.cell(
-        0,
-        5,
-        _text(
-            f"{report['ruleset']} - {report['pairs']} {_('PES-ES pairs')}, "
-            f"{report['violations']} {_('violation(s)')}"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    _review_section(pdf, report)
-    widths = [34, 44, 12, 20, 60, 20, 20, 20, 18, 26]
-    head = [
-        _("Exposed site"),
-        _("Relationship"),
-        "HD",
-        _("NEQ kg"),
-        _("Formula (Q in kg, metres)"),
-        _("required m"),
-        _("actual m"),
-        _("margin m"),
-        _("status"),
-        _("rule"),
-    ]
-    for row in report["storehouses"]:
-        pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 10)
-        waived = ", ".join(f"{w['rule']} -> {w['valid_until'][:10]}" for w in row["waivers"])
-        pdf.multi_cell(
-            0,
-            5,
-            _text(
-                f"{row['building']} {row['name']} - HD {row['governing_hd'] or '-'}, "
-                f"{row['neq_kg']} kg NEQ - {_('licence')} {row['licence'] or _('none')}"
-                + (f" - {_('waivers')}: {waived}" if waived else "")
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        pdf.set_font("Helvetica", "B", 8)
-        for w, h in zip(widths, head, strict=True):
-            pdf.cell(w, 5, _text(h), border=1)
-        pdf.ln()
-        pdf.set_font("Helvetica", "", 8)
-        for d in row["distances"]:
-            cells = [
-                d["exposed_site"],
-                labels.get(d["relationship"], d["relationship"]),
-                d["governing_hd"],
-                d["neq_kg"],
-                d["formula"],
-                d["required_m"],
-                d["actual_m"],
-                d["margin_m"],
-                labels.get(d["status"], d["status"]),
-                d["rule"] + (" *" if d["provisional"] else ""),
-            ]
-            for w, value in zip(widths, cells, strict=True):
-                pdf.cell(w, 5, _text(value)[: int(w / 1.6)], border=1)
-            pdf.ln()
-    pdf.ln(3)
-    pdf.set_font("Helvetica", "I", 8)
-    pdf.multi_cell(
-        0, 4, _text(_("* provisional value, to be verified against the official edition."))
-    )
-    response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="qd-{report["site"]}.pdf"'
-    return response

@@ -22,7 +22,7 @@ from pssm.domain.rules import load
 from pssm.sites import selectors as site_selectors
 from pssm.sites.models import Site
 
-from .models import ExposedSite, Licence, Lot, LotBalance, Nature, QdReview, Waiver
+from .models import ExposedSite, Licence, Lot, LotBalance, Nature, QdReview, Waiver, nature_name
 from .safety import review_rows, rules_for_country, site_report
 
 
@@ -92,11 +92,11 @@ def lot_list(*, user, site: Site | None = None, query: str = ""):
             "lot_id",
             "lot__lot_number",
             "lot__nature__code",
-            "lot__nature__nomenclature",
             "lot__nature__hazard_code",
             "lot__nature__neq_kg_per_unit",
             "lot__condition_code",
             "site__code",
+            lot__nature__nomenclature=nature_name("lot__nature__"),  # in the user's language
         )
         .annotate(total=Sum("quantity"))
         .order_by("lot__lot_number", "site__code")

@@ -30,6 +30,7 @@ from .models import ExposedSite, Licence, Nature, RuleOverride, Waiver
 NATURE_FIELDS = [
     "code",
     "nomenclature",
+    "nomenclature_fr",
     "calibre",
     "un_number",
     "hazard_code",
@@ -72,6 +73,7 @@ def nature_create(
         raise invalid(
             gettext_noop("Unknown fields: %(fields)s."), "code", fields=", ".join(sorted(unknown))
         )
+    extra["nomenclature_fr"] = (extra.get("nomenclature_fr") or "").strip()
     per_round = extra.pop("neq_kg_per_round", None)
     if per_round not in (None, ""):
         per_round = check_neq(per_round, "neq_kg_per_round", neq)

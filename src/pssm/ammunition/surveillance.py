@@ -19,7 +19,14 @@ from pssm.domain.errors import NotFoundError, gettext_noop
 from pssm.domain.stock import normalise_lot_number
 from pssm.journal.services import journal_append
 
-from .models import CONDITION_CHOICES, Lot, LotBalance, LotInspection, LotSuspension
+from .models import (
+    CONDITION_CHOICES,
+    Lot,
+    LotBalance,
+    LotInspection,
+    LotSuspension,
+    nature_name,
+)
 from .safety import rules_for_site
 
 
@@ -134,9 +141,9 @@ def surveillance_calendar(*, user, site_code: str = "", today: date | None = Non
             "lot__year_of_manufacture",
             "lot__created_at",
             "lot__nature__code",
-            "lot__nature__nomenclature",
             "lot__nature__shelf_life_years",
             "lot__nature__inspection_interval_months",
+            lot__nature__nomenclature=nature_name("lot__nature__"),  # in the user's language
         )
         .annotate(quantity=Sum("quantity"))
         .order_by()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pssm.core.tables import FilterSet, Table, by_selector
 
-from .models import LotBalance, LotSuspension, Nature
+from .models import LotBalance, LotSuspension, Nature, nature_name
 
 MONO = {"td": {"class": "mono"}}
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -92,7 +92,7 @@ class NatureFilter(FilterSet):
 
 class NatureTable(Table):
     code = tables.Column(verbose_name=_("Code"), attrs=MONO)
-    nomenclature = tables.Column(verbose_name=_("Nomenclature"))
+    nomenclature = tables.Column(verbose_name=_("Nomenclature"), accessor="name")
     calibre = tables.Column(verbose_name=_("Calibre"))
     un_number = tables.Column(verbose_name=_("UN number"), attrs=MONO)
     hazard_code = tables.Column(verbose_name=_("Hazard code"), attrs=MONO)
@@ -114,6 +114,11 @@ class NatureTable(Table):
             "inspection_interval_months",
             "provisional",
         ]
+
+    def order_nomenclature(self, queryset, is_descending):
+        """By the name the reader sees (French when given, in French)."""
+        name = nature_name()
+        return queryset.order_by(name.desc() if is_descending else name.asc(), "code"), True
 
     def render_neq_kg_per_unit(self, value):
         return number_format(value.normalize())
@@ -176,11 +181,7 @@ class SuspensionTable(Table):
         order_by=("lot__lot_number", "-suspended_at"),
         attrs=MONO,
     )
-    nature = tables.Column(
-        verbose_name=_("Nature"),
-        accessor="lot__nature__nomenclature",
-        order_by=("lot__nature__nomenclature", "-suspended_at"),
-    )
+    nature = tables.Column(verbose_name=_("Nature"), accessor="lot__nature__name")
     reason = tables.Column(verbose_name=_("Reason"), orderable=False)
     reference = tables.Column(verbose_name=_("Reference"))
     suspended_at = tables.Column(verbose_name=_("Suspended"))
@@ -207,6 +208,11 @@ class SuspensionTable(Table):
 
     def render_suspended_at(self, record, value):
         return f"{date_filter(value, 'Y-m-d')} · {record.suspended_by_name}"
+
+    def order_nature(self, queryset, is_descending):
+        name = nature_name("lot__nature__")
+        first = name.desc() if is_descending else name.asc()
+        return queryset.order_by(first, "-suspended_at"), True
 
     def render_lifted_at(self, record, value):
         if not value:

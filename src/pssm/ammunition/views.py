@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
+from pssm.core.pdf import person
 from pssm.core.tables import configure
 from pssm.core.web import call_service
 from pssm.domain.access import Action
@@ -17,7 +18,7 @@ from pssm.domain.errors import Text
 from pssm.sites import selectors as site_selectors
 from pssm.sites.models import Country, Site
 
-from . import forms, plan, selectors, services
+from . import forms, plan, qd_pdf, selectors, services
 from .models import ExposedSite
 from .safety import rules_for_country
 from .tables import (
@@ -155,9 +156,12 @@ def qd_report(request, code):
 
 @login_required
 def qd_report_pdf(request, code):
-    report = selectors.qd_site_report(user=request.user, site_code=code.upper())
-    labels = {k: str(v) for k, v in {**RELATIONSHIP_LABELS, **STATUS_LABELS}.items()}
-    return plan.report_pdf(report, labels)
+    site = site_selectors.site_get(user=request.user, code=code.upper())
+    report = _labelled(selectors.qd_site_report(user=request.user, site=site))
+    technician = authz.can(request.user, Action.AMMUNITION_MANAGE, site)
+    return qd_pdf.report_response(
+        report, printed_by=request.user, prepared_by=person(request.user) if technician else ""
+    )
 
 
 @login_required

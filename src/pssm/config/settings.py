@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "pssm.core",
     "pssm.demo",
     "pssm.dashboard",
@@ -87,6 +89,15 @@ INSTALLED_APPS = [
     "pssm.tracing",
     "pssm.reports",
 ]
+
+# Background work (a depot's synchronisation every few minutes) is queued in the database
+# itself, on SQLite as on PostgreSQL, and run by `pssm db_worker` (ADR 0014).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "sync"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -56,6 +56,7 @@ LICENCES = {
 # IATG 02.20 distance 6.4·Q^(1/3) it needs 139 m, so the review flags the storehouse.
 PROPELLANT = (
     "CHG-122-D30-FULL",
+    "Propelling charge 122 mm D-30, full (single-base powder)",
     "Charge propulsive 122 mm D-30, complète (poudre simple base)",
     "122 mm",
     "0242",
@@ -156,11 +157,12 @@ def load(password: str) -> dict:
         valid_until=timezone.now() + timedelta(days=90),
     )
     if not Nature.objects.filter(code=PROPELLANT[0]).exists():
-        code, nomenclature, calibre, un, hcc, neq = PROPELLANT
+        code, nomenclature, nomenclature_fr, calibre, un, hcc, neq = PROPELLANT
         ammo.nature_create(
             actor=User.objects.get(username="admin"),
             code=code,
             nomenclature=nomenclature,
+            nomenclature_fr=nomenclature_fr,
             calibre=calibre,
             un_number=un,
             hazard_code=hcc,

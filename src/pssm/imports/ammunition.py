@@ -76,6 +76,8 @@ def ammunition_import(
     for n in Nature.objects.filter(is_active=True):
         natures[_key(n.code)] = n
         natures[_key(n.nomenclature)] = n
+        if n.nomenclature_fr:
+            natures[_key(n.nomenclature_fr)] = n
     locations = {loc.code: loc for loc in StorageLocation.objects.filter(building__site=site)}
     conditions = {code for code, _label in CONDITION_CHOICES}
     today = datetime.now(UTC).date()

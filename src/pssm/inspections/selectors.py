@@ -1,5 +1,5 @@
 from pssm.accounts import authz
-from pssm.domain.access import Action
+from pssm.domain.access import Action, Role
 from pssm.domain.errors import NotFoundError, gettext_noop
 
 from .models import Inspection
@@ -72,3 +72,19 @@ def access_entries(site, limit: int = 200):
     from .models import AccessEntry
 
     return AccessEntry.objects.filter(building__site=site).select_related("building")[:limit]
+
+
+def site_commander(site):
+    """The user holding the site commander's role on ``site`` (the most recent grant still
+    in force), who receives the inspection report; None when no one does."""
+    from pssm.accounts.models import RoleGrant
+
+    grant = (
+        RoleGrant.objects.filter(
+            role=Role.SITE_COMMANDER, level="site", site=site, revoked_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("-granted_at", "-pk")
+        .first()
+    )
+    return grant.user if grant else None

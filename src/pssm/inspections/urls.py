@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.inspection_create, name="inspection_create"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
+    path("<int:pk>/report.pdf", views.inspection_pdf, name="inspection_pdf"),
     path("<int:pk>/photos/<int:photo_id>/", views.inspection_photo, name="inspection_photo"),
     path("<int:pk>/actions/", views.action_add, name="action_add"),
     path("<int:pk>/actions/<int:action_id>/close/", views.action_close, name="action_close"),

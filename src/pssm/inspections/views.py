@@ -135,6 +135,20 @@ def inspection_photo(request, pk, photo_id):
 
 
 @login_required
+def inspection_pdf(request, pk):
+    from .report_pdf import inspection_response
+
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    url = request.build_absolute_uri(reverse("inspections:inspection_detail", args=[pk]))
+    return inspection_response(
+        inspection,
+        url,
+        commander=selectors.site_commander(inspection.site),
+        printed_by=request.user,
+    )
+
+
+@login_required
 @require_POST
 def inspection_close(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
@@ -377,6 +391,13 @@ def count_detail(request, pk):
             )
         return redirect("inspections:count_detail", pk)
     locations = selectors.count_locations(count)
+    show_all = request.GET.get("scans") == "all"
+    scan_rows, scan_total = [], 0
+    if is_counter and count.state == "open":
+        scan_total = count.scans.count()
+        scan_rows = count.scans.select_related("location").order_by("-pk")
+        if not show_all:
+            scan_rows = scan_rows[:SCANS_SHOWN]
     return render(
         request,
         "inspections/count_detail.html",
@@ -384,9 +405,11 @@ def count_detail(request, pk):
             "count": count,
             "policy": _policy_titles(count.site).get(count.policy, count.policy),
             "is_counter": is_counter,
-            "scans": count.scans.select_related("location").order_by("-pk")
-            if (is_counter or count.state == "closed")
-            else [],
+            # while the count is open its counter sees the latest scans (all on request),
+            # each with its undo; once closed, the findings say where every scan was
+            "scans": scan_rows,
+            "scan_total": scan_total,
+            "all_scans": show_all,
             "lot_entries": count.lot_entries.select_related("lot", "location")
             if (is_counter or count.state == "closed")
             else [],
@@ -395,14 +418,35 @@ def count_detail(request, pk):
             if count.is_sample
             else [],
             "locations": locations,
-            "findings": [
-                {**f, "label": FINDING_LABELS.get(f["result"], f["result"])} for f in count.findings
-            ],
+            **_findings_context(count),
             "can_close": count.state == "open"
             and not is_counter
             and authz.can(request.user, Action.VOUCHER_APPROVE, count),
         },
     )
+
+
+SCANS_SHOWN = 30  # the latest scans of an open count, the ones a counter may undo
+
+
+def _findings_context(count) -> dict:
+    """The findings of a closed count, light for a 2G link: the totals per result, a table
+    row for each gap and each lot, and the weapons found where the books put them as one line
+    of serials per location (the same information, without a row per weapon)."""
+    totals: dict[str, int] = {}
+    rows, found_at = [], {}
+    for f in count.findings:
+        totals[f["result"]] = totals.get(f["result"], 0) + 1
+        if f["result"] == "found" and not f.get("lot"):
+            found_at.setdefault(f["expected_location"], []).append(f["serial"])
+        else:
+            rows.append({**f, "label": FINDING_LABELS.get(f["result"], f["result"])})
+    return {
+        "finding_totals": [(FINDING_LABELS.get(r, r), n) for r, n in totals.items()],
+        "findings": rows,
+        "found_at": sorted(found_at.items()),
+        "found_total": sum(len(s) for s in found_at.values()),
+    }
 
 
 def _scan_answer(request, count, undo=None):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
+from django.dispatch import Signal
 
 from pssm.domain.access import Scope
 from pssm.domain.errors import gettext_noop
@@ -17,6 +18,10 @@ from . import keys
 from .models import JournalEntry, JournalHead
 
 VERSION = 2  # hash version of the entries written now (see pssm.domain.journal)
+
+# Sent before every append, with ``kind``: a receiver may refuse the write by raising (the
+# synchronisation refuses every write of a node restored from an older backup).
+before_append = Signal()
 
 ENTRY_TABLE = JournalEntry._meta.db_table
 HEAD_TABLE = JournalHead._meta.db_table
@@ -64,6 +69,7 @@ def journal_append(
     is sealed at every append."""
     if not connection.in_atomic_block:
         raise RuntimeError("journal_append must run inside the transaction of the change")
+    before_append.send(sender=JournalEntry, kind=kind)
     if facts is not None:
         payload = {**payload, "facts": facts}
     scope = scope or Scope()

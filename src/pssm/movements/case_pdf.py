@@ -8,9 +8,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from pssm.core.pdf import latin1 as _t
-from pssm.core.pdf import number, qr_png, when
-
-from .pdf import _name, _signature_blocks
+from pssm.core.pdf import number, person, qr_png, signature_blocks, when
 
 
 def _rows(case) -> list[tuple[str, str]]:
@@ -47,7 +45,7 @@ def _rows(case) -> list[tuple[str, str]]:
     if case.recounted_at:
         result = _("gap confirmed") if case.recount_confirmed else _("agrees with the books")
         rows.append(
-            (_("Recount"), f"{_name(case.recount_by)}, {when(case.recounted_at)}: {result}")
+            (_("Recount"), f"{person(case.recount_by)}, {when(case.recounted_at)}: {result}")
         )
     if case.closing_voucher_id:
         rows.append((_("Write-off or adjustment voucher"), case.closing_voucher.number))
@@ -55,7 +53,8 @@ def _rows(case) -> list[tuple[str, str]]:
         rows.append(
             (
                 _("Closed"),
-                f"{case.get_resolution_display()}, {_name(case.closed_by)}, {when(case.closed_at)}",
+                f"{case.get_resolution_display()}, {person(case.closed_by)}, "
+                f"{when(case.closed_at)}",
             )
         )
     return rows
@@ -90,16 +89,16 @@ def case_pdf(case, url: str) -> bytes:
         doc.multi_cell(0, 5, _t(case.investigation), new_x="LMARGIN", new_y="NEXT")
     found_by = ""
     if case.voucher_id:
-        found_by = _name(case.voucher.prepared_by)
+        found_by = person(case.voucher.prepared_by)
     elif case.count_id:
-        found_by = _name(case.count.counter)
-    _signature_blocks(
+        found_by = person(case.count.counter)
+    signature_blocks(
         doc,
         [
             (_("Found by"), found_by),
-            (_("Recounted by"), _name(case.recount_by)),
-            (_("Investigated by"), _name(case.investigated_by)),
-            (_("Closed by"), _name(case.closed_by)),
+            (_("Recounted by"), person(case.recount_by)),
+            (_("Investigated by"), person(case.investigated_by)),
+            (_("Closed by"), person(case.closed_by)),
         ],
     )
     return bytes(doc.output())

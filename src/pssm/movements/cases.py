@@ -29,7 +29,7 @@ from pssm.domain.ledger import Kind, ReceiptReason, Status
 from pssm.journal.services import journal_append
 from pssm.registry.models import Weapon
 
-from . import drafts
+from . import drafts, lots
 from .models import CaseSequence, Discrepancy, Voucher
 
 OPEN_STATES = (Discrepancy.State.OPEN, Discrepancy.State.PENDING)
@@ -541,16 +541,28 @@ def check_settlement_approver(actor, v) -> None:
         authz.check_above_site(actor, Action.WRITE_OFF_APPROVE, c.site)
 
 
+def _lot_still_to_receive(c: Discrepancy) -> bool:
+    """Whether the case is a lot found short at a transfer's receipt whose dispatch still has
+    units of it to receive."""
+    dispatch_id = c.voucher.dispatch_id if c.voucher_id else None
+    if not (c.lot_id and dispatch_id and c.kind == Discrepancy.Kind.SHORTAGE):
+        return False
+    sent, got, _listed = lots.lots_outstanding(dispatch_id).get(c.lot_id, (0, 0, False))
+    return sent > got
+
+
 def case_receive(*, actor, case: Discrepancy) -> Voucher:
-    """Open the late receipt of a weapon found short at a transfer's receipt: a new receipt
-    voucher of the same dispatch, listing what is still in transit, into the location of the
-    first receipt. Its posting closes the cases of the weapons it receives (resolution found)."""
+    """Open the late receipt of a weapon or lot found short at a transfer's receipt: a new
+    receipt voucher of the same dispatch, listing what is still in transit (the weapons, and
+    of each lot the units sent less those received), into the location of the first receipt.
+    Its posting closes the cases of the weapons it receives and of the lots it completes
+    (resolution found)."""
     with transaction.atomic():
         c = _lock(case)
         authz.check(actor, Action.VOUCHER_PREPARE, c)
         if c.state == Discrepancy.State.CLOSED:
             _require_open(c)
-        if not in_transit(c):
+        if not in_transit(c) and not _lot_still_to_receive(c):
             raise ConflictError(
                 gettext_noop("Case %(case)s is not a weapon still in transit to this site."),
                 params={"case": c.number},
@@ -599,4 +611,31 @@ def settle_by_receipt(actor, v, weapon_ids: list[int], now) -> None:
                 scope=pending.scope,
                 now=now,
             )
+        _close(actor, c, Discrepancy.Resolution.FOUND, now, voucher=v.number)
+
+
+def settle_lots_by_receipt(actor, v, now) -> None:
+    """Close the shortage cases of the lots that a posted transfer receipt ``v`` brought to
+    the full quantity sent (the rest of a lot found short at an earlier receipt of the same
+    dispatch arrived): resolution found."""
+    complete = [
+        lot_id
+        for lot_id, (sent, got, _listed) in lots.lots_outstanding(v.dispatch_id).items()
+        if got >= sent
+    ]
+    if not complete:
+        return
+    found = (
+        Discrepancy.objects.select_for_update(of=("self",))
+        .select_related("site", "lot")
+        .filter(
+            lot_id__in=complete,
+            kind=Discrepancy.Kind.SHORTAGE,
+            voucher__dispatch_id=v.dispatch_id,
+            state__in=OPEN_STATES,
+        )
+        .exclude(voucher_id=v.pk)
+        .order_by("pk")
+    )
+    for c in found:
         _close(actor, c, Discrepancy.Resolution.FOUND, now, voucher=v.number)

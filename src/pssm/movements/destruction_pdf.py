@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from pssm.core.pdf import latin1, qr_png
+from pssm.core.pdf import day, latin1, number, printed_line, qr_png
 
 from .destruction import destruction_totals
 from .models import Destruction
@@ -22,9 +22,9 @@ def certificate_pdf(d: Destruction, lines, entry_hash: str, url: str) -> bytes:
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
     doc.set_title(_t(v.number))
-    day = d.destroyed_on.isoformat() if d.destroyed_on else "-"
+    destroyed = d.destroyed_on.isoformat() if d.destroyed_on else "-"
     identity = (
-        f"PSSM destruction certificate {v.number}; site {v.site.code}; destroyed {day}; "
+        f"PSSM destruction certificate {v.number}; site {v.site.code}; destroyed {destroyed}; "
         f"journal {entry_hash}; {url}"
     )
     doc.image(qr_png(identity), x=165, y=10, w=32)
@@ -37,8 +37,8 @@ def certificate_pdf(d: Destruction, lines, entry_hash: str, url: str) -> bytes:
         (_("Site"), str(v.site)),
         (_("Method"), d.get_method_display()),
         (_("Place"), d.place),
-        (_("Planned for"), d.planned_date.isoformat()),
-        (_("Destroyed on"), d.destroyed_on.isoformat() if d.destroyed_on else "-"),
+        (_("Planned for"), day(d.planned_date)),
+        (_("Destroyed on"), day(d.destroyed_on) or "-"),
         (_("Order or authority"), d.authority or "-"),
         (_("Prepared by"), str(v.prepared_by)),
         (_("Approved by"), str(v.approved_by or "-")),
@@ -62,22 +62,22 @@ def certificate_pdf(d: Destruction, lines, entry_hash: str, url: str) -> bytes:
             row.cell(_t(text))
         for i, line in enumerate(lines, start=1):
             if line.lot_id:
-                item, what = line.lot.lot_number, line.lot.nature.nomenclature
+                item, what = line.lot.lot_number, line.lot.nature.name
                 p, done = line.quantity, line.quantity_received or 0
             else:
                 item = line.serial
                 what = str(line.weapon.weapon_type) if line.weapon_id else ""
                 p, done = 1, 1 if line.received else 0
             row = table.row()
-            for value in (i, item, what, p, done):
+            for value in (i, item, what, number(p), number(done)):
                 row.cell(_t(value))  # long nomenclatures wrap within their cell
         # Weapons and ammunition units are never added together.
         for key, label in (("weapons", _("Weapons")), ("units", _("Ammunition units"))):
             if key in totals:
                 row = table.row()
                 row.cell(_t(_("Total: %(what)s") % {"what": label}), colspan=3)
-                row.cell(str(totals[key][0]))
-                row.cell(str(totals[key][1]))
+                row.cell(number(totals[key][0]))
+                row.cell(number(totals[key][1]))
     doc.ln(6)
     doc.set_font("Helvetica", "B", 10)
     doc.cell(0, 6, _t(_("Witnesses")), new_x="LMARGIN", new_y="NEXT")
@@ -91,6 +91,8 @@ def certificate_pdf(d: Destruction, lines, entry_hash: str, url: str) -> bytes:
     doc.ln(4)
     for label in (_("Officer in charge of the destruction"), _("Approving authority")):
         doc.cell(0, 9, _t(_signed(label, 45)), new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    printed_line(doc)
     return bytes(doc.output())
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from pssm.accounts import authz
 from pssm.ammunition.models import CONDITION_CHOICES
@@ -505,16 +504,24 @@ def _new_weapon_line(voucher, serial, weapon_type, location, details) -> Voucher
 
 
 def _outstanding_lines(dispatch: Voucher) -> list[VoucherLine]:
-    """The lines of a posted dispatch not received yet: its weapons still in transit to the
-    destination, and its lots when no receipt of it was posted (a late receipt after a
-    shortfall lists only what is still on the way)."""
-    lines = dispatch.lines.filter(
-        Q(weapon__status=Status.IN_TRANSIT, weapon__destination_id=dispatch.destination_id)
-        | Q(lot__isnull=False)
+    """The lines a receipt of a posted dispatch lists: its weapons still in transit to the
+    destination, and one line per lot with units still to receive, its quantity being the
+    units sent less those received by the posted receipts (a late receipt after a shortfall
+    lists only what is still on the way)."""
+    weapons = dispatch.lines.filter(
+        weapon__status=Status.IN_TRANSIT, weapon__destination_id=dispatch.destination_id
     ).order_by("pk")
-    if dispatch.receipts.filter(state=Voucher.State.POSTED).exists():
-        lines = lines.filter(lot__isnull=True)
-    return list(lines)
+    outstanding = {
+        lot_id: sent - got
+        for lot_id, (sent, got, _listed) in lots.lots_outstanding(dispatch.pk).items()
+        if sent > got
+    }
+    lot_lines = []
+    for line in dispatch.lines.filter(lot_id__in=list(outstanding)).order_by("pk"):
+        if line.lot_id in outstanding:  # a lot sent from two locations is received as one
+            line.quantity = outstanding.pop(line.lot_id)
+            lot_lines.append(line)
+    return [*weapons, *lot_lines]
 
 
 def _mark_received(voucher, serial, weapon_type) -> VoucherLine:

@@ -23,7 +23,7 @@ from pssm.domain.ledger import Kind
 from pssm.domain.stock import Place, StockError, apply_deltas, check_issuable, lot_deltas
 from pssm.sites.models import StorageLocation
 
-from .lots import check_not_frozen
+from .lots import check_not_frozen, lots_outstanding
 from .models import Discrepancy, Voucher, VoucherLine
 
 
@@ -50,6 +50,9 @@ def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> LotOutcome:
     check_not_suspended(lots, k)
     rules = rules_for_site(v.site)
     origin = v.dispatch.site.code if v.dispatch_id else ""
+    listed = set()  # lots a posted receipt of the dispatch already took off the road
+    if k is Kind.TRANSFER_RECEIPT:
+        listed = _check_not_over_received(v, lines, lots)
     deltas, records, discrepancies, conditions = [], [], [], {}
     for line in lines:
         lot = lots[line.lot_id]
@@ -66,16 +69,24 @@ def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> LotOutcome:
                 check_issuable(lot.lot_number, lot.condition_code, rules)
             if k is Kind.TRANSFER_RECEIPT and line.quantity_received is None:
                 line.quantity_received = 0
-            moves = lot_deltas(
-                k,
-                line.quantity,
-                site=v.site.code,
-                location=line.location.code if line.location_id else "",
-                destination=v.destination.code if v.destination_id else "",
-                origin=origin,
-                received=line.quantity_received,
-            )
-            if k is Kind.TRANSFER_RECEIPT and line.quantity_received != line.quantity:
+            late = k is Kind.TRANSFER_RECEIPT and line.lot_id in listed
+            if late:  # units found after the first receipt: only into store
+                got, here = line.quantity_received, line.location.code if line.location_id else ""
+                moves = []
+                if got:
+                    moves = lot_deltas(Kind.RECEIPT, got, site=v.site.code, location=here)
+            else:
+                moves = lot_deltas(
+                    k,
+                    line.quantity,
+                    site=v.site.code,
+                    location=line.location.code if line.location_id else "",
+                    destination=v.destination.code if v.destination_id else "",
+                    origin=origin,
+                    received=line.quantity_received,
+                )
+            # a late line's shortfall is still the first receipt's case
+            if k is Kind.TRANSFER_RECEIPT and not late and line.quantity_received != line.quantity:
                 discrepancies.append(line)
         for place, delta in moves:
             deltas.append((lot.lot_number, place, delta, lot))
@@ -133,6 +144,36 @@ def post_lot_lines(v: Voucher, lines: list[VoucherLine], now) -> LotOutcome:
         "c": [[lots[lot_id].lot_number, code] for lot_id, code in conditions.items()],
     }
     return LotOutcome(records, facts, cases)
+
+
+def _check_not_over_received(v, lines, lots) -> set[int]:
+    """A transfer receipt receives no more units of a lot than its dispatch sent less what
+    its posted receipts received (all the voucher's lines of a lot together; the lots are
+    locked, so two receipts of one dispatch are posted one after the other). Returns the lots
+    a posted receipt of the dispatch already listed."""
+    state = lots_outstanding(v.dispatch_id, besides=v.pk)
+    now: dict[int, int] = defaultdict(int)
+    for line in lines:
+        now[line.lot_id] += line.quantity_received or 0
+    for lot_id, got in now.items():
+        sent, before, _listed = state.get(lot_id, (0, 0, False))
+        if got > sent - before:
+            raise StockError(
+                gettext_noop(
+                    "Lot %(lot)s: %(received)s units received, but transfer %(number)s sent "
+                    "%(sent)s and %(before)s were already received."
+                ),
+                params={
+                    "lot": lots[lot_id].lot_number,
+                    "received": got,
+                    "number": v.dispatch.number,
+                    "sent": sent,
+                    "before": before,
+                },
+                details={"quantity": gettext_noop("More than was sent.")},
+                code="over_received",
+            )
+    return {lot_id for lot_id, (_s, _b, listed) in state.items() if listed}
 
 
 def _locked_balances(v, deltas) -> dict:

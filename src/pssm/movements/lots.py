@@ -198,6 +198,35 @@ def lot_line_add(
     )
 
 
+def lots_outstanding(dispatch_id: int, *, besides: int | None = None) -> dict[int, tuple]:
+    """Per lot of a dispatch: (units sent, units received by its posted receipts, whether a
+    posted receipt listed the lot), ``besides`` a receipt left out (the one being posted).
+    The first receipt listing a lot takes all its units off the road, whatever arrived; the
+    units still to receive are sent − received (two queries, whatever the lines)."""
+    sent = (
+        VoucherLine.objects.filter(voucher_id=dispatch_id, lot__isnull=False)
+        .values("lot_id")
+        .annotate(n=Sum("quantity"))
+        .order_by()
+    )
+    got = VoucherLine.objects.filter(
+        voucher__dispatch_id=dispatch_id,
+        voucher__kind=Kind.TRANSFER_RECEIPT,
+        voucher__state=Voucher.State.POSTED,
+        lot__isnull=False,
+    )
+    if besides is not None:
+        got = got.exclude(voucher_id=besides)
+    received = {
+        row["lot_id"]: row["n"] or 0
+        for row in got.values("lot_id").annotate(n=Sum("quantity_received")).order_by()
+    }
+    return {
+        row["lot_id"]: (row["n"], received.get(row["lot_id"], 0), row["lot_id"] in received)
+        for row in sent
+    }
+
+
 def _receive_lot(voucher, lot, quantity, location) -> VoucherLine:
     line = voucher.lines.filter(lot=lot).first()
     if line is None:
@@ -212,6 +241,17 @@ def _receive_lot(voucher, lot, quantity, location) -> VoucherLine:
         got = -1
     if got < 0:
         raise invalid(gettext_noop("Count the units received (zero if none arrived)."), "quantity")
+    if got > line.quantity:  # the line holds what is still to receive of the dispatch
+        raise invalid(
+            gettext_noop(
+                "Lot %(lot)s: %(received)s units received, but only %(outstanding)s are still "
+                "to be received from this transfer."
+            ),
+            "quantity",
+            lot=lot.lot_number,
+            received=got,
+            outstanding=line.quantity,
+        )
     line.quantity_received = got
     line.location = location or voucher.location
     line.received = True

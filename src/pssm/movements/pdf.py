@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from pssm.core.pdf import latin1, number, qr_png, when
+from pssm.core.pdf import latin1, number, person, qr_png, signature_blocks, when
 from pssm.domain.ledger import Kind
 
 from .models import KIND_LABELS
@@ -22,16 +22,10 @@ from .words import Names
 _t = latin1
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
-
-
 def signatures(voucher) -> list[tuple[str, str]]:
     """(role, name) of everyone who signs the voucher, in the order they sign."""
     k = voucher.kind_enum
-    preparer, approver = _name(voucher.prepared_by), _name(voucher.approved_by)
+    preparer, approver = person(voucher.prepared_by), person(voucher.approved_by)
     recipient = str(voucher.custodian) if voucher.custodian_id else voucher.custodian_unit
     if k in {Kind.ISSUE, Kind.LOAN}:
         return [
@@ -131,7 +125,7 @@ def totals(lines) -> list[tuple[str, str]]:
     weapons, units = Counter(), Counter()
     for line in lines:
         if line.lot_id:
-            units[line.lot.nature.nomenclature] += line.quantity or 0
+            units[line.lot.nature.name] += line.quantity or 0
         elif line.weapon_id:
             weapons[str(line.weapon.weapon_type)] += 1
         else:
@@ -180,7 +174,7 @@ def voucher_pdf(voucher, lines, url: str) -> bytes:
     doc.set_font("Helvetica", "", 9)
     for i, line in enumerate(lines, start=1):
         if line.lot_id:
-            what = f"{line.lot.nature.nomenclature} x {number(line.quantity or 0)}"
+            what = f"{line.lot.nature.name} x {number(line.quantity or 0)}"
             ident = line.lot.lot_number
         else:
             what = str(line.weapon.weapon_type) if line.weapon_id else ""
@@ -196,38 +190,8 @@ def voucher_pdf(voucher, lines, url: str) -> bytes:
     for label, total in totals(lines) or [(_("No line"), "0")]:
         doc.cell(120, 6, _t(label))
         doc.cell(0, 6, _t(total), new_x="LMARGIN", new_y="NEXT")
-    _signature_blocks(doc, signatures(voucher))
+    signature_blocks(doc, signatures(voucher))
     return bytes(doc.output())
-
-
-def _signature_blocks(doc, people: list[tuple[str, str]]) -> None:
-    """Two blocks per row: role, name, date and signature lines."""
-    doc.ln(6)
-    if doc.get_y() > 230:
-        doc.add_page()
-    doc.set_font("Helvetica", "B", 11)
-    doc.cell(0, 7, _t(_("Signatures")), new_x="LMARGIN", new_y="NEXT")
-    for start in range(0, len(people), 2):
-        pair = people[start : start + 2]
-        if doc.get_y() > 250:
-            doc.add_page()
-        top = doc.get_y()
-        for column, (role, name) in enumerate(pair):
-            x = doc.l_margin + column * 95
-            doc.set_xy(x, top)
-            doc.set_font("Helvetica", "B", 10)
-            doc.cell(90, 6, _t(role), new_x="LEFT", new_y="NEXT")
-            doc.set_font("Helvetica", "", 10)
-            doc.cell(
-                90,
-                6,
-                _t(_("Name: %(name)s") % {"name": name or "." * 40}),
-                new_x="LEFT",
-                new_y="NEXT",
-            )
-            doc.cell(90, 6, _t(_("Date: ") + "." * 30), new_x="LEFT", new_y="NEXT")
-            doc.cell(90, 10, _t(_("Signature: ") + "." * 36), new_x="LEFT", new_y="NEXT")
-        doc.set_xy(doc.l_margin, top + 32)
 
 
 def voucher_response(voucher, lines, url: str) -> HttpResponse:

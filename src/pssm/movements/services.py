@@ -102,6 +102,7 @@ def voucher_approve(*, actor, voucher: Voucher) -> Voucher:
         if v.kind == Kind.TRANSFER_RECEIPT:
             received = [r["weapon"] for r in outcome.records if r.get("weapon")]
             cases.settle_by_receipt(actor, v, received, now)
+            cases.settle_lots_by_receipt(actor, v, now)
         journal_append(
             actor=actor,
             kind="voucher.posted",

@@ -1,6 +1,6 @@
 """Reads of what is in transit between sites: each posted dispatch, its age and what has not
-been received yet (weapons still in transit to the destination, lots of a dispatch without a
-posted receipt), with the open cases of its receipts.
+been received yet (weapons still in transit to the destination, lots of which fewer units
+were received than sent), with the open cases of its receipts.
 
 A weapon in transit belongs to exactly one dispatch: the last posted transfer that names it
 (it cannot be sent again before it is received). The counts are subqueries of the page's
@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from pssm.domain.ledger import Kind, Status
@@ -36,6 +46,39 @@ def outstanding_weapon_lines() -> QuerySet[VoucherLine]:
         weapon__status=Status.IN_TRANSIT,
         weapon__destination_id=F("voucher__destination_id"),
     ).exclude(Exists(later))
+
+
+def _lot_lines_outstanding() -> QuerySet[VoucherLine]:
+    """Lot lines of dispatches with units still to receive: the lot's units sent by the
+    dispatch are more than its posted receipts received."""
+    same_lot = {"lot_id": OuterRef("lot_id")}
+    sent = (
+        VoucherLine.objects.filter(voucher_id=OuterRef("voucher_id"), **same_lot)
+        .order_by()
+        .values("lot_id")
+        .annotate(n=Sum("quantity"))
+        .values("n")[:1]
+    )
+    got = (
+        VoucherLine.objects.filter(
+            voucher__dispatch_id=OuterRef("voucher_id"),
+            voucher__kind=Kind.TRANSFER_RECEIPT,
+            voucher__state=Voucher.State.POSTED,
+            **same_lot,
+        )
+        .order_by()
+        .values("lot_id")
+        .annotate(n=Sum("quantity_received"))
+        .values("n")[:1]
+    )
+    return (
+        VoucherLine.objects.filter(lot__isnull=False)
+        .annotate(
+            sent=Subquery(sent, output_field=IntegerField()),
+            got=Coalesce(Subquery(got, output_field=IntegerField()), 0),
+        )
+        .filter(sent__gt=F("got"))
+    )
 
 
 def _count(qs: QuerySet, key: str):
@@ -74,8 +117,8 @@ def dispatches_outstanding(qs: QuerySet[Voucher]) -> QuerySet[Voucher]:
         .annotate(
             lots_outstanding=Coalesce(
                 Subquery(
-                    lot_lines.filter(voucher_id=OuterRef("pk"))
-                    .exclude(Exists(received))
+                    _lot_lines_outstanding()
+                    .filter(voucher_id=OuterRef("pk"))
                     .order_by()
                     .values("voucher_id")
                     .annotate(n=Count("pk"))

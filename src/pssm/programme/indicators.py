@@ -14,6 +14,7 @@ from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pssm.core.pdf import number
 from pssm.domain import programme as rules
 from pssm.sites.models import Country, Site
 
@@ -43,7 +44,7 @@ class Figure:
         if self.denominator is None:
             return str(self.numerator)
         pct = self.percent
-        return f"{pct} %" if pct is not None else "-"
+        return f"{number(pct)} %" if pct is not None else "-"
 
 
 def _end(as_of: date | None) -> datetime | None:

@@ -17,7 +17,7 @@ from django.db.models import Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from pssm.core.pdf import latin1
+from pssm.core.pdf import day, latin1, number
 from pssm.domain import programme as rules
 from pssm.sites.models import Country
 
@@ -43,7 +43,12 @@ class Block:
 
 
 def _money(amount, currency) -> str:
-    return f"{amount:,.0f} {currency}".replace(",", " ")
+    """An amount to the unit with its currency, in the language's format (``18 500 000 XOF``)."""
+    return f"{number(round(amount))} {currency}"
+
+
+def _dates(start: date, end: date) -> str:
+    return f"{day(start)} - {day(end)}"
 
 
 def _activities(countries, start, end):
@@ -62,7 +67,7 @@ def _activity_table(items) -> Block:
     for a in items:
         rows.append(
             [
-                f"{a.start_date:%Y-%m-%d} - {a.end_date:%Y-%m-%d}",
+                _dates(a.start_date, a.end_date),
                 a.title,
                 a.place,
                 ", ".join(t.label for t in a.types.all()),
@@ -98,7 +103,7 @@ def _country_blocks(country: Country, start: date, end: date, results) -> list[B
             [
                 f"{v.sop.code} · {v.sop.title}",
                 v.number,
-                f"{val.decided_date:%Y-%m-%d}",
+                day(val.decided_date),
                 val.workshop.title if val.workshop else "",
                 str(sum(i.participants for i in val.institutions.all())),
                 val.signatory_title,
@@ -195,8 +200,7 @@ def evaluation_blocks(*, programme: Programme, countries: list[str], start: date
         Block("p", programme.title),
         Block(
             "p",
-            _("Period: %(start)s to %(end)s")
-            % {"start": start.isoformat(), "end": end.isoformat()},
+            _("Period: %(start)s to %(end)s") % {"start": day(start), "end": day(end)},
         ),
     ]
     for country in Country.objects.filter(code__in=countries).order_by("code"):
@@ -230,11 +234,7 @@ def evaluation_blocks(*, programme: Programme, countries: list[str], start: date
     if evaluations:
         out.append(Block("h2", _("Evaluation conference")))
         for a in evaluations:
-            out.append(
-                Block(
-                    "p", f"{a.title} — {a.place}, {a.start_date:%Y-%m-%d} - {a.end_date:%Y-%m-%d}"
-                )
-            )
+            out.append(Block("p", f"{a.title} — {a.place}, {_dates(a.start_date, a.end_date)}"))
             out.append(Block("p", a.description))
     for n in Narrative.objects.filter(programme=programme, country__isnull=True):
         out.append(Block("h2", n.get_section_display()))

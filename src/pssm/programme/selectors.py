@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 
+from pssm.core.pdf import number
 from pssm.domain import programme as rules
 
 from .models import Activity, ModelInstallation, Participation, Sop, TemplateReview, TrainingEvent
@@ -134,9 +135,9 @@ def installation_rows(countries: list[str]) -> list[InstallationRow]:
                 site=i.site,
                 planned=f"{i.planned_date:%Y-%m-%d}",
                 done=f"{i.done_date:%Y-%m-%d}" if i.done_date else "",
-                works=f"{i.budget:,.0f} {currency}".replace(",", " ") if i.budget else "",
+                works=f"{number(round(i.budget))} {currency}" if i.budget else "",
                 level="" if not h or h[-1][1] is None else str(h[-1][1]),
-                score="" if not h or h[-1][2] is None else f"{h[-1][2]} %",
+                score="" if not h or h[-1][2] is None else f"{number(h[-1][2])} %",
                 history=h,
             )
         )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
+from pssm.core.pdf import day, number
 from pssm.core.tables import configure
 from pssm.core.web import run_service
 from pssm.domain.access import Action
@@ -170,8 +171,8 @@ def activity_sheet(request, code):
         report.Block("title", activity.title),
         report.Block(
             "p",
-            f"{activity.code} · {activity.start_date:%Y-%m-%d} - "
-            f"{activity.end_date:%Y-%m-%d} · {activity.place}",
+            f"{activity.code} · {day(activity.start_date)} - "
+            f"{day(activity.end_date)} · {activity.place}",
         ),
         report.Block("p", activity.description),
         report.Block(
@@ -182,7 +183,7 @@ def activity_sheet(request, code):
                     ", ".join(activity.country_codes()),
                     ", ".join(t.label for t in activity.types.all()),
                     ", ".join(f.label for f in activity.focuses.all()),
-                    f"{activity.budget_amount:,.2f} {activity.currency}",
+                    f"{number(activity.budget_amount)} {activity.currency}",
                     activity.get_status_display(),
                 ],
             ],
@@ -393,9 +394,9 @@ def certificate(request, pk):
             % {
                 "course": part.event.title,
                 "place": part.event.place,
-                "start": part.event.start_date.isoformat(),
-                "end": part.event.end_date.isoformat(),
-                "score": part.score if part.score is not None else "-",
+                "start": day(part.event.start_date),
+                "end": day(part.event.end_date),
+                "score": number(part.score) if part.score is not None else "-",
             },
         ),
         report.Block(

@@ -70,3 +70,28 @@ TITLES = (
     gettext_noop("Weapons reported lost or stolen in the period"),
     gettext_noop("Weapons reported lost or stolen in the period, by category"),
 )
+
+# the sources each definition cites, shown under its title
+SOURCES = (
+    gettext_noop(
+        "Arms Trade Treaty (2013) articles 2(1) and 13(3); ATT annual report template (categories I-VIII, small arms and light weapons by sub-category)"
+    ),
+    gettext_noop(
+        "ECOWAS Convention (Abuja, 2006) articles 4-5 (transfers and exemptions), 9 (national registers), 10 (ECOWAS database), 16-17 (stockpile management, destruction)"
+    ),
+    gettext_noop(
+        "ISACS/MOSAIC 05.20 (stockpile management) and 05.31 (record keeping); national register"
+    ),
+    gettext_noop(
+        "Kinshasa Convention (2010) articles 5 (transfers), 7 (national registers), 14-16 (stockpile management, destruction), 25 (reports to the Secretary-General of ECCAS)"
+    ),
+    gettext_noop(
+        "UN Programme of Action (A/CONF.192/15, 2001) section II; International Tracing Instrument (UNGA, 8 December 2005) paragraphs 14-23 and 36; UNODA national report template"
+    ),
+    gettext_noop(
+        "UNGA resolution 46/36 L; UNODA standardised form for the international transfers of small arms and light weapons (seven-plus-one), and background information on holdings"
+    ),
+    gettext_noop(
+        "national configuration: the figures a regional report would carry, in the national format"
+    ),
+)

@@ -1,5 +1,7 @@
 """Words for the values a figure is grouped by (category, status, method...), translated in
-the language the report is rendered in; codes (sites, organisations, states) stay codes."""
+the language the report is rendered in; sites and organisations are named beside their code
+where the caller gives their names (:func:`place_names`, the printed reports), states stay
+codes."""
 
 from __future__ import annotations
 
@@ -63,8 +65,22 @@ def _choices():
     }
 
 
-def value_label(group: str, value: str) -> str:
-    """``value`` of ``group`` in words (in the active language)."""
+def place_names() -> dict[str, dict[str, str]]:
+    """The names of the sites and organisations by code, for :func:`row_label` (two queries)."""
+    from pssm.sites.models import Organisation, Site
+
+    return {
+        "site": dict(Site.objects.values_list("code", "name")),
+        "organisation": dict(Organisation.objects.values_list("code", "name")),
+    }
+
+
+def value_label(group: str, value: str, names: dict | None = None) -> str:
+    """``value`` of ``group`` in words (in the active language); a site or organisation
+    found in ``names`` reads ``Name (CODE)``."""
+    named = (names or {}).get(group, {}).get(value)
+    if named:
+        return f"{named} ({value})"
     if group == "att":
         text = reporting.ATT_CATEGORIES.get(value)
         return _(text) if text else value
@@ -74,10 +90,10 @@ def value_label(group: str, value: str) -> str:
     return str(label) if label is not None else value
 
 
-def row_label(table: dict, row: dict) -> str:
+def row_label(table: dict, row: dict, names: dict | None = None) -> str:
     if not table["groups"]:
         return _("Total")
-    return " — ".join(value_label(g, row["values"][g]) for g in table["groups"])
+    return " — ".join(value_label(g, row["values"][g], names) for g in table["groups"])
 
 
 def group_title(table: dict) -> str:

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from pssm.core.pdf import day, number, person, when
 from pssm.core.pdf import latin1 as _t
 from pssm.core.sheets import xlsx_row
 
-from .labels import group_title, row_label
+from .labels import group_title, place_names, row_label
 
 
 def records_url(figures: dict, table: dict, row: dict) -> str:
@@ -29,12 +31,20 @@ def records_url(figures: dict, table: dict, row: dict) -> str:
     return reverse("reports:records", args=[figures["country"]]) + "?" + urlencode(query)
 
 
+def _period(figures: dict) -> str:
+    start, end = (date.fromisoformat(figures["period"][k]) for k in ("start", "end"))
+    return _("%(start)s to %(end)s") % {"start": day(start), "end": day(end)}
+
+
 def _heading(figures: dict) -> list[tuple[str, str]]:
+    from pssm.sites.models import Country
+
+    country = Country.objects.filter(code=figures["country"]).first()
     rows = [
-        (_("Country"), figures["country"]),
-        (_("Period"), f"{figures['period']['start']} - {figures['period']['end']}"),
+        (_("Country"), country.name if country else figures["country"]),
+        (_("Period"), _period(figures)),
         (_("Template"), figures["definition"]),
-        (_("Sources"), figures["source"]),
+        (_("Sources"), _(figures["source"])),
     ]
     if figures.get("instrument"):
         rows.append((_("Regional instrument"), _(figures["instrument"]["title"])))
@@ -44,17 +54,22 @@ def _heading(figures: dict) -> list[tuple[str, str]]:
 def _signature(report) -> str:
     if report is None or not report.is_signed:
         return _("Not signed off.")
-    who = report.signed_by.get_full_name() or report.signed_by.username
     return _("Signed off by %(who)s on %(date)s.") % {
-        "who": who,
-        "date": report.signed_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "who": person(report.signed_by),
+        "date": when(report.signed_at),
     }
+
+
+def _change(value: int) -> str:
+    """A change with its sign, in the language's format (``+1 977``)."""
+    return ("+" if value > 0 else "-" if value < 0 else "") + number(abs(value))
 
 
 def report_pdf(figures: dict, language: str, report=None) -> bytes:
     from fpdf import FPDF
 
     with translation.override(language):
+        names = place_names()
         doc = FPDF(format="A4")
         doc.set_auto_page_break(auto=True, margin=15)
         doc.add_page()
@@ -102,18 +117,18 @@ def report_pdf(figures: dict, language: str, report=None) -> bytes:
                     if row is None:
                         cells = [_("None in the period."), "0"] + (["0", "0"] if compare else [])
                     else:
-                        cells = [row_label(table, row), str(row["value"])]
+                        cells = [row_label(table, row, names), number(row["value"])]
                         if compare:
-                            cells += [str(row["previous"]), f"{row['change']:+d}"]
+                            cells += [number(row["previous"]), _change(row["change"])]
                     for w, c in zip(widths, cells, strict=True):
                         doc.cell(w, 5, _t(c)[:80], border=1)
                     doc.ln()
                 if table["groups"] and table["rows"]:
                     doc.set_font("Helvetica", "B", 8)
-                    cells = [_("Total"), str(table["total"])]
+                    cells = [_("Total"), number(table["total"])]
                     if compare:
                         change = table["total"] - table["previous_total"]
-                        cells += [str(table["previous_total"]), f"{change:+d}"]
+                        cells += [number(table["previous_total"]), _change(change)]
                     for w, c in zip(widths, cells, strict=True):
                         doc.cell(w, 5, _t(c), border=1)
                     doc.ln()
@@ -137,6 +152,7 @@ def report_xlsx(figures: dict, language: str, report=None) -> bytes:
     from openpyxl import Workbook
 
     with translation.override(language):
+        names = place_names()
         book = Workbook(write_only=True)
         summary = book.create_sheet(_("Report")[:31])
         summary.append(xlsx_row(summary, [_(figures["title"])]))
@@ -166,7 +182,7 @@ def report_xlsx(figures: dict, language: str, report=None) -> bytes:
                     heads += [_("A year before"), _("Change")]
                 sheet.append(xlsx_row(sheet, [*heads, _("Records")]))
                 for row in table["rows"]:
-                    cells = [row_label(table, row), row["value"]]
+                    cells = [row_label(table, row, names), row["value"]]
                     if compare:
                         cells += [row["previous"], row["change"]]
                     sheet.append(xlsx_row(sheet, [*cells, records_url(figures, table, row)]))

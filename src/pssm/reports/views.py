@@ -164,7 +164,7 @@ def report_detail(request, pk):
         {
             "report": report,
             "title": _(figures["title"]),
-            "source_text": figures["source"],
+            "source_text": _(figures["source"]),
             "instrument": _(figures["instrument"]["title"]) if figures.get("instrument") else "",
             "nil": figures.get("nil"),
             "sections": _tables(figures),

@@ -29,4 +29,7 @@ class SyncConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import restore
+
         post_migrate.connect(_refresh_capture, sender=self)
+        restore.connect()

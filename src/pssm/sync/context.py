@@ -19,8 +19,10 @@ def sync_banner(request):
     if node is None or node.role != "depot":
         return {}
     if node.read_only_reason:
+        from .restore import reason_text
+
         text = _("This node is read-only: %(reason)s.")
-        return {"sync_banner": text % {"reason": node.read_only_reason}}
+        return {"sync_banner": text % {"reason": reason_text(node.read_only_reason)}}
     national = Peer.objects.filter(node_id=node.national_node).first()
     last = national.last_contact_at if national and national.last_contact_at else node.created_at
     days = (datetime.now(UTC) - last).days

@@ -14,43 +14,28 @@ Each side applies a bundle in one transaction: a refused bundle changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min
 
 from pssm.accounts import authz
 from pssm.domain import journal as chain
 from pssm.domain import syncformat as fmt
 from pssm.domain.access import Action
-from pssm.domain.errors import ConflictError, gettext_noop
+from pssm.domain.errors import gettext_noop
 from pssm.journal.models import JournalEntry, JournalHead
 from pssm.journal.services import journal_append
 
-from . import facts, files, nodes, rows, tables
+from . import facts, files, nodes, restore, rows, tables
+from .entries import ENTRY_FIELDS, check_entry, entry_of, insert_entries, refuse, set_head
 from .models import Bundle, Change, Fork, Peer, RowMap, ThisNode
 from .nodes import closure, export_rows, node_key, require_role, this_node
 
 INGESTED = "sync.ingested"
 RECEIVED = "sync.received"
 FORK_FOUND = "sync.fork_found"
-ENTRY_FIELDS = (
-    "seq",
-    "uuid",
-    "recorded_at",
-    "actor",
-    "scope_country",
-    "scope_organisation",
-    "scope_site",
-    "kind",
-    "payload",
-    "prev_hash",
-    "hash",
-    "version",
-    "signature",
-    "key_id",
-)
 PERSON = "registry.Person"
 
 
@@ -58,8 +43,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _refuse(code: str, message: str, **params) -> fmt.BundleError:
-    return fmt.BundleError(message, code=f"bundle_{code}", params=params)
+_refuse = refuse
 
 
 def _changes(after: int) -> tuple[dict[str, set[int]], int]:
@@ -102,8 +86,9 @@ def push(*, user) -> bytes:
     (``pssm sync export`` on a depot)."""
     node = require_role("depot")
     _check_site(user, node)
-    if node.read_only_reason:
-        raise ConflictError(node.read_only_reason)
+    # A node restored from an older backup sends only where its journal ends: national's
+    # answer brings back what it lost (see restore).
+    restored = bool(node.read_only_reason)
     national = Peer.objects.get(node_id=node.national_node)
     key = node_key()
     ids = rows.Ids(node.node_id)
@@ -115,6 +100,8 @@ def push(*, user) -> bytes:
         )
         head = JournalHead.objects.filter(node_id=node.node_id).first()
         changed, last = _changes(national.acked_change)
+        if restored:
+            entries, changed, last = [], {}, national.sent_change
         wanted, deleted = {}, {}
         for label, pks in changed.items():
             if label in tables.MASTER:
@@ -229,7 +216,7 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
             ),
             node=peer.node_id,
         )
-    entries = [_entry(peer.node_id, values) for values in body.get("entries", ())]
+    entries = [entry_of(peer.node_id, values) for values in body.get("entries", ())]
     head = JournalHead.objects.filter(node_id=peer.node_id).first()
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, chain.GENESIS_HASH)
 
@@ -272,10 +259,10 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
     with transaction.atomic():
         new = plan.apply
         for entry in new:
-            _check_entry(entry)
-        _insert_entries(new)
+            check_entry(entry)
+        insert_entries(new)
         if new:
-            _set_head(peer, body.get("head"), new[-1])
+            set_head(peer, body.get("head"), new[-1])
         ids = rows.Ids(national.node_id)
         files.store(body.get("files", {}), body.get("rows", []))
         written = rows.apply(ids, body.get("rows", []))
@@ -317,7 +304,10 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
             status="applied",
             message=f"{plan.duplicates} duplicate entries skipped" if plan.duplicates else "",
         )
-    return record, response(peer=Peer.objects.get(pk=peer.pk), acked=header["id"])
+    after = None if plan.apply else restore.behind(peer, body.get("head"))
+    return record, response(
+        peer=Peer.objects.get(pk=peer.pk), acked=header["id"], user=user, tail_after=after
+    )
 
 
 def _addressed_here(header: dict, node: ThisNode) -> None:
@@ -330,90 +320,6 @@ def _addressed_here(header: dict, node: ThisNode) -> None:
             ),
             to=header["to"],
             here=node.node_id,
-        )
-
-
-Incoming = namedtuple("Incoming", ("node_id", *ENTRY_FIELDS))
-
-
-def _entry(node_id: str, values) -> Incoming:
-    """One entry of a bundle, as plain values (a model instance per entry cost more than
-    checking its hash)."""
-    if not isinstance(values, list) or len(values) != len(ENTRY_FIELDS):
-        raise _refuse("tampered", gettext_noop("The bundle's content is damaged."))
-    return Incoming(node_id, *values)
-
-
-def _insert_entries(entries: list[Incoming]) -> None:
-    """Write a range of another node's entries as they are (one statement per 1,000 rows: a
-    national node takes millions of them; the ORM's per-value preparation dominated)."""
-    if not entries:
-        return
-    fields = [JournalEntry._meta.get_field(name) for name in ("node_id", *ENTRY_FIELDS)]
-    uuid_field = JournalEntry._meta.get_field("uuid")
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {JournalEntry._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(entries), 1000):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        getattr(e, f.attname)
-                        if f is not uuid_field
-                        else uuid_field.get_db_prep_value(uuid_field.to_python(e.uuid), connection)
-                        for f in fields
-                    ]
-                    for e in entries[start : start + 1000]
-                ],
-            )
-
-
-def _check_entry(e: Incoming) -> None:
-    try:
-        if (e.version or 1) == 2:
-            ok = e.hash == chain.hash_v2(
-                e.prev_hash, e.node_id, e.seq, str(e.uuid), e.recorded_at, e.actor,
-                e.scope_country, e.scope_organisation, e.scope_site, e.kind, e.payload,
-            )  # fmt: skip
-        else:
-            envelope = chain.Envelope(
-                e.node_id, e.seq, str(e.uuid), e.recorded_at, e.actor, e.scope_country,
-                e.scope_organisation, e.scope_site, e.kind, e.payload,
-            )  # fmt: skip
-            ok = chain.entry_hash(e.prev_hash, envelope, 1) == e.hash
-    except (TypeError, ValueError, AttributeError):
-        ok = False
-    if not ok:
-        raise _refuse(
-            "tampered",
-            gettext_noop("Entry #%(seq)s of the bundle does not match its hash."),
-            seq=e.seq,
-        )
-
-
-def _set_head(peer: Peer, head, last: Incoming) -> None:
-    if not head or head[0] != last.seq or head[1] != last.hash:
-        raise _refuse("tampered", gettext_noop("The bundle's head does not match its entries."))
-    if not chain.signature_ok(
-        peer.public_key, chain.seal_message(peer.node_id, head[0], head[1]), head[2] or ""
-    ):
-        raise _refuse(
-            "signature",
-            gettext_noop("The head of node %(node)s's journal is not sealed by its enrolled key."),
-            node=peer.node_id,
-        )
-    updated = JournalHead.objects.filter(node_id=peer.node_id).update(
-        last_seq=head[0], last_hash=head[1], signature=head[2], key_id=head[3]
-    )
-    if not updated:
-        JournalHead.objects.create(
-            node_id=peer.node_id,
-            last_seq=head[0],
-            last_hash=head[1],
-            signature=head[2],
-            key_id=head[3],
         )
 
 
@@ -498,9 +404,10 @@ def _quarantine(user, peer: Peer, fork: tuple, entries) -> None:
 # --- national -> depot ---------------------------------------------------------------------
 
 
-def response(*, peer: Peer, acked: str = "") -> bytes:
+def response(*, peer: Peer, acked: str = "", user=None, tail_after: int | None = None) -> bytes:
     """The ack bundle for a depot: what national holds of it, and the master data and
-    addressed rows that changed since the depot last acknowledged."""
+    addressed rows that changed since the depot last acknowledged; for a depot restored from
+    an older backup whose journal ends at #``tail_after``, what it lost (see restore)."""
     national = this_node()
     key = node_key()
     ids = rows.Ids(national.node_id)
@@ -526,6 +433,8 @@ def response(*, peer: Peer, acked: str = "") -> bytes:
             "files": files.collect(records),
             "change": last,
         }
+        if tail_after is not None:
+            body["tail"] = restore.tail(user=user, peer=peer, after=tail_after)
         bundle_id = str(uuid.uuid4())
         data = fmt.pack(
             nodes.bundle_header(bundle_id, "ack", national.node_id, peer.node_id, key),
@@ -613,12 +522,10 @@ def receive(*, user, data: bytes) -> Bundle:
     my_seq = head.last_seq if head else 0
     acked_seq = int(body.get("acked_seq") or 0)
     with transaction.atomic():
+        if acked_seq > my_seq and "tail" in body:
+            my_seq = restore.take_tail(user=user, node=node, body=body)
         if acked_seq > my_seq:
-            reason = (
-                f"national holds entries of this node up to #{acked_seq}, but this node's "
-                f"journal ends at #{my_seq}: it was restored from an older backup"
-            )
-            ThisNode.objects.filter(pk=node.pk).update(read_only_reason=reason)
+            restore.mark_restored(node, acked=acked_seq, mine=my_seq)
         ids = rows.Ids(node.node_id)
         records = body.get("rows", [])
         files.store(body.get("files", {}), records)
@@ -627,7 +534,7 @@ def receive(*, user, data: bytes) -> Bundle:
         was = facts.holdings(pk for pk in held.values() if pk is not None)
         before = Change.objects.aggregate(last=Max("id"))["last"] or 0
         written = rows.apply(ids, records)
-        _forget_echo(before, written)
+        restore.forget_echo(before, written)
         weapons = written.get("registry.Weapon", [])
         balances = written.get("ammunition.LotBalance", [])
         if (weapons or balances) and acked_seq <= my_seq:
@@ -655,15 +562,6 @@ def receive(*, user, data: bytes) -> Bundle:
             status="applied",
         )
     return record
-
-
-def _forget_echo(before: int, written: dict[str, list[int]]) -> None:
-    """Drop the change notes that applying national's rows left, so that they are not sent
-    back as this node's own writes."""
-    for label, pks in written.items():
-        tbl = tables.table(label)
-        for part in rows.chunks(pks):
-            Change.objects.filter(id__gt=before, tbl=tbl, row__in=part).delete()
 
 
 def prune() -> int:

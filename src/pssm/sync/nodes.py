@@ -80,7 +80,7 @@ def _last_change() -> int:
     return Change.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _site_rows(site: Site) -> dict[str, set[int]]:
+def site_rows(site: Site) -> dict[str, set[int]]:
     """Every row a depot of ``site`` needs: master data, the site's records, what is
     addressed to it, and the users and roles that cover it."""
     wanted: dict[str, set[int]] = {}
@@ -215,7 +215,7 @@ def enrol(
         peer = Peer.objects.create(node_id=node_id, role="depot", public_key=public, site=site)
         SiteWriter.objects.create(site=site, node_id=node_id)
         ids = rows.Ids(national.node_id)
-        records = export_rows(ids, closure(_site_rows(site)))
+        records = export_rows(ids, closure(site_rows(site)))
         last = _last_change()
         peer.acked_change = peer.sent_change = last
         peer.save(update_fields=["acked_change", "sent_change"])

@@ -136,6 +136,11 @@ def _apply_table(ids: Ids, label: str, records: list) -> list[int]:
     refs = {f.attname: f.related_model._meta.db_table for f in fields if f.is_relation}
     self_refs = [name for name, target in refs.items() if target == tbl]
     local = ids.locals(tbl, [r[1] for r in records])
+    # Rows this node created that it no longer holds (a node restored from an older backup
+    # takes its own later rows back from national) are written again under their own ids.
+    again = _own_missing(ids, model, local)
+    for gid in again:
+        local[gid] = None
     # resolve every reference to another table first
     wanted: dict[str, set[str]] = defaultdict(set)
     for _t, _gid, values in records:
@@ -196,7 +201,7 @@ def _apply_table(ids: Ids, label: str, records: list) -> list[int]:
             model.objects.filter(pk=pk).update(**_named(model, row))
             written.append(pk)
         if inserts:
-            new_ids = allocate_ids(tbl, id_sequence(tbl), len(inserts))
+            new_ids = _ids_for(tbl, inserts, again)
             cols = ("id", *[by_name[n].column for n in by_name])
             values = []
             maps = []
@@ -239,6 +244,53 @@ def _apply_table(ids: Ids, label: str, records: list) -> list[int]:
             error=str(exc).splitlines()[0][:200],
         ) from None
     return written
+
+
+def _own_missing(ids: Ids, model, local: dict[str, int | None]) -> dict[str, int]:
+    """The global ids of rows created here (``<this node>/<id>``) that this node does not
+    hold, with their ids."""
+    own = {gid: pk for gid, pk in local.items() if pk is not None and gid.startswith(ids.prefix)}
+    if not own:
+        return {}
+    held: set[int] = set()
+    for part in chunks(sorted(set(own.values()))):
+        held.update(model.objects.filter(pk__in=part).values_list("pk", flat=True))
+    return {gid: pk for gid, pk in own.items() if pk not in held}
+
+
+def _ids_for(tbl: str, inserts: list, again: dict[str, int]) -> list[int]:
+    """The ids of the rows to insert: their own for the rows written again, fresh ones above
+    every id in use for the others."""
+    n = sum(gid not in again for gid, _row in inserts)
+    top = max(again.values(), default=0)
+    if top:
+        raise_id_sequence(tbl, top)
+    fresh = allocate_ids(tbl, id_sequence(tbl), n) if n else []
+    if fresh and fresh[0] <= top:  # SQLite counts from the highest id held
+        fresh = [pk + top - fresh[0] + 1 for pk in fresh]
+    it = iter(fresh)
+    return [again[gid] if gid in again else next(it) for gid, _row in inserts]
+
+
+def raise_id_sequence(tbl: str, at_least: int) -> None:
+    """Make the next id ``tbl`` gives greater than ``at_least``."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sequence = id_sequence(tbl)
+            cursor.execute(
+                "SELECT setval(%s::regclass, GREATEST(%s, (SELECT last_value FROM "  # noqa: S608
+                f"{sequence})))",
+                [sequence, at_least],
+            )
+            return
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [tbl])
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [tbl, at_least]
+            )
+        elif row[0] < at_least:
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [at_least, tbl])
 
 
 def natural_keys(model) -> list[tuple[str, ...]]:

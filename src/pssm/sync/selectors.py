@@ -10,6 +10,7 @@ from pssm.domain.errors import NotFoundError, gettext_noop
 from pssm.journal.models import JournalHead
 
 from .models import Bundle, Change, Fork, Peer, ThisNode
+from .restore import reason_code, reason_text
 
 
 def peer(node_id: str) -> Peer:
@@ -71,9 +72,11 @@ def status(now: datetime | None = None, *, user=None) -> dict:
         "node": node.node_id if node else None,
         "role": node.role if node else "stand-alone",
         "site": node.site.code if node and node.site_id else "",
-        "read_only": node.read_only_reason if node else "",
+        "read_only": reason_text(node.read_only_reason) if node else "",
+        "read_only_code": reason_code(node.read_only_reason) if node else "",
         "peers": peers,
         "open_forks": Fork.objects.filter(resolved_at__isnull=True, peer__in=visible).count(),
+        "background": _background(node),
         "recent": [
             {
                 "bundle": b.bundle_id,
@@ -89,10 +92,42 @@ def status(now: datetime | None = None, *, user=None) -> dict:
     }
 
 
+def _background(node) -> dict:
+    """The background synchronisation of a depot: the round waiting and the last ones run."""
+    if node is None or node.role != "depot":
+        return {}
+    from . import tasks
+
+    nxt = tasks.waiting().first()
+    return {
+        "next_at": nxt.run_after if nxt else None,
+        "url": nxt.args_kwargs["kwargs"]["url"] if nxt else "",
+        "every_minutes": nxt.args_kwargs["kwargs"]["every"] if nxt else None,
+        "last": [
+            {
+                "at": r.finished_at,
+                "status": r.status,
+                "outcome": r.return_value or {},
+                "error": r.exception_class_path.rsplit(".", 1)[-1],
+            }
+            for r in tasks.last_rounds()
+        ],
+    }
+
+
 def status_lines(state: dict) -> list[str]:
     lines = [f"node {state['node'] or '-'} ({state['role']}) {state['site']}".rstrip()]
     if state["read_only"]:
         lines.append(f"READ-ONLY: {state['read_only']}")
+    bg = state.get("background") or {}
+    if bg.get("next_at"):
+        lines.append(
+            f"  background: every {bg['every_minutes']:g} min with {bg['url']}, next round "
+            f"{bg['next_at']:%Y-%m-%d %H:%M} UTC"
+        )
+    for r in bg.get("last", [])[:1]:
+        outcome = r["outcome"].get("state") or r["error"] or r["status"]
+        lines.append(f"  last background round {r['at']:%Y-%m-%d %H:%M} UTC: {outcome}")
     for p in state["peers"]:
         since = (
             "never" if p["days_since_contact"] is None else f"{p['days_since_contact']} days ago"

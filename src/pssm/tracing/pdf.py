@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pssm.core.pdf import day, printed_line
 from pssm.core.pdf import latin1 as _t
 from pssm.movements.models import KIND_LABELS
 from pssm.registry.models import STATUS_LABELS
@@ -56,8 +57,8 @@ def answer_pdf(request, language: str) -> bytes:
         doc.ln(2)
         _row(doc, _("Request"), f"{request.get_direction_display()} - {request.counterpart}")
         _row(doc, _("Their reference"), request.counterpart_reference)
-        _row(doc, _("Received or sent on"), request.received_on.isoformat())
-        _row(doc, _("Answer due by"), request.deadline.isoformat())
+        _row(doc, _("Received or sent on"), day(request.received_on))
+        _row(doc, _("Answer due by"), day(request.deadline))
         _row(
             doc,
             _("Weapon asked about"),
@@ -70,7 +71,7 @@ def answer_pdf(request, language: str) -> bytes:
         _row(
             doc,
             _("Answered on"),
-            request.answered_on.isoformat() if request.answered_on else "",
+            day(request.answered_on),
         )
         _row(doc, _("Answer"), request.answer)
         weapon = request.weapon
@@ -91,12 +92,12 @@ def answer_pdf(request, language: str) -> bytes:
             )
             _row(doc, _("Ownership mark"), weapon.ownership_mark)
             _row(doc, _("Status today"), str(STATUS_LABELS.get(Status(weapon.status), "")))
-            _row(doc, _("Held by"), f"{weapon.site.code} - {weapon.site.name}")
+            _row(doc, _("Held by"), str(weapon.site))
             doc.ln(3)
             doc.set_font("Helvetica", "B", 12)
             doc.cell(0, 7, _t(_("History in the registry")), new_x="LMARGIN", new_y="NEXT")
             doc.set_font("Helvetica", "B", 9)
-            widths = (28, 48, 40, 30, 44)
+            widths = (30, 38, 32, 56, 34)
             heads = (_("Date"), _("Voucher"), _("Movement"), _("Site"), _("Status after"))
             for w, h in zip(widths, heads, strict=True):
                 doc.cell(w, 6, _t(h), border=1)
@@ -106,16 +107,18 @@ def answer_pdf(request, language: str) -> bytes:
                 v = line.voucher
                 after = (line.after or {}).get("status", "")
                 cells = (
-                    timezone.localtime(v.posted_at).date().isoformat() if v.posted_at else "",
+                    day(timezone.localtime(v.posted_at).date()) if v.posted_at else "",
                     v.number,
                     str(KIND_LABELS.get(Kind(v.kind), v.kind)),
-                    v.site.code,
+                    v.site.name,
                     str(STATUS_LABELS.get(Status(after), after)) if after else "",
                 )
                 for w, c in zip(widths, cells, strict=True):
-                    doc.cell(w, 6, _t(c)[:40], border=1)
+                    doc.cell(w, 6, _t(c)[: int(w / 1.7)], border=1)
                 doc.ln()
-        doc.ln(8)
+        doc.ln(4)
+        printed_line(doc)
+        doc.ln(4)
         doc.set_font("Helvetica", "", 10)
         doc.cell(0, 6, _t(_("For the national authority (name, signature, stamp):")))
         return bytes(doc.output())

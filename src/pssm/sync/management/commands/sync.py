@@ -51,6 +51,14 @@ class Command(PssmCommand):
         run.add_argument(
             "--every", type=float, default=0, help="minutes between runs (0: run once)"
         )
+        sched = sub.add_parser(
+            "schedule",
+            help="synchronise in the background every few minutes (run by `pssm db_worker`)",
+        )
+        sched.add_argument("--url", default="", help="the national node, https://...")
+        sched.add_argument("--every", type=float, default=5, help="minutes between rounds")
+        sched.add_argument("--chunk-kb", type=float, default=64, help="kilobytes per request")
+        sched.add_argument("--stop", action="store_true", help="stop the background rounds")
         reg = sub.add_parser("regional", help="write a country's figures for a regional node")
         reg.add_argument("--country", required=True, help="country code, e.g. ML")
         reg.add_argument("--to", required=True, help="name of the regional node")
@@ -145,6 +153,30 @@ class Command(PssmCommand):
                 self.stdout.write(f"bundle {record.bundle_id} from {record.peer}: {state}")
         elif action == "run":
             self._run(actor, options)
+        elif action == "schedule":
+            from pssm.sync import tasks
+
+            if options["stop"]:
+                removed = tasks.stop(user=actor)
+                self.stdout.write(
+                    "background synchronisation stopped"
+                    if removed
+                    else "no background synchronisation was scheduled"
+                )
+                return
+            if not options["url"]:
+                raise CommandError("give the national node's address with --url")
+            queued = tasks.schedule(
+                user=actor,
+                url=options["url"],
+                every=options["every"],
+                chunk_kb=options["chunk_kb"],
+            )
+            self.stdout.write(
+                f"synchronisation with {options['url']} every {options['every']:g} min, first "
+                f"round queued for {queued.run_after:%Y-%m-%d %H:%M} UTC; "
+                "`pssm db_worker --queue-name sync` runs the rounds"
+            )
         elif action == "handover":
             data, peer = manage.handover(
                 user=actor,
