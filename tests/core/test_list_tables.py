@@ -213,3 +213,14 @@ def test_natures_sort_by_code_and_filter_by_search(client, admin):
 
     assert len(up) > 1 and up[0] != down[0] and up[0] == sorted(up)[0]
     assert found and all(up[0].lower() in (n.code + n.nomenclature).lower() for n in found)
+
+
+def test_natures_sort_by_the_name_the_reader_sees(client, make):
+    reader = make.user("storekeeper", None, language="fr")
+    client.force_login(reader)
+    client.post(reverse("accounts:language"), {"language": "fr", "next": "/"})
+    url = reverse("ammunition:nature_list")
+
+    up, down = sorted_both_ways(client, url, "nomenclature", lambda n: n.name.casefold())
+
+    assert len(up) > 1 and up[0] != down[0] and sorted(up) == sorted(down)
