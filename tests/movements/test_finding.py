@@ -169,7 +169,7 @@ def test_a_persons_page_shows_what_they_hold_since_when_and_their_history(kti, c
     assert [h.weapon.serial for h in holdings] == ["AK-1"]
     assert holdings[0].since == Voucher.objects.get(pk=issue.pk).posted_at
     assert holdings[0].number == issue.number and holdings[0].due is None  # an issue: no date
-    history = list(response.context["history"])
+    history = [row.record for row in response.context["history"].paginated_rows]
     assert [(line.voucher.kind, line.weapon.serial) for line in history] == [
         ("return", "AK-2"),  # newest first
         ("issue", "AK-2"),

@@ -155,8 +155,8 @@ def test_site_list_is_paginated_and_filtered(client, make, authority):
     first = client.get(reverse("sites:site_list"))
     armouries = client.get(reverse("sites:site_list"), {"kind": "armoury"})
 
-    assert len(first.context["page_obj"]) == 50 and first.context["page_obj"].has_next()
-    assert armouries.context["page_obj"].paginator.count == 27
+    assert len(first.context["table"].page) == 50 and first.context["table"].page.has_next()
+    assert armouries.context["table"].page.paginator.count == 27
 
 
 def test_main_pages_use_a_bounded_number_of_queries(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pssm.core.middleware import SESSION_KEY
-from pssm.core.web import call_service, clean_filters, paginate, run_service
+from pssm.core.web import call_service, run_service
 from pssm.domain.access import Action, Level
 from pssm.domain.errors import NotFoundError, ValidationError, gettext_noop
 from pssm.sites import selectors as site_selectors
@@ -129,15 +129,18 @@ def language(request):
 
 @login_required
 def user_list(request):
-    filters = clean_filters(request, ["q"])
-    page = paginate(request, selectors.user_list(user=request.user, filters=filters))
+    from pssm.core.tables import configure
+
+    from .tables import UserFilter, UserTable
+
+    filterset = UserFilter(request.GET or None)
+    rows = filterset.selected(lambda f: selectors.user_list(user=request.user, filters=f))
     can_create = authz.can(request.user, Action.ROLES_MANAGE)
     return render(
         request,
         "accounts/user_list.html",
         {
-            "page_obj": page,
-            "filters": filters,
+            "table": configure(request, UserTable(rows), filterset),
             "can_create": can_create,
             "countries": selectors.country_policy_list(user=request.user),
         },

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
 from pssm.core.pdf import person
-from pssm.core.web import call_service, clean_filters, paginate
+from pssm.core.tables import configure
+from pssm.core.web import call_service
 from pssm.domain.access import Action
 from pssm.domain.errors import Text
 from pssm.sites import selectors as site_selectors
@@ -20,6 +21,15 @@ from pssm.sites.models import Country, Site
 from . import forms, plan, qd_pdf, selectors, services
 from .models import ExposedSite
 from .safety import rules_for_country
+from .tables import (
+    LotFilter,
+    LotTable,
+    NatureFilter,
+    NatureTable,
+    SafetySiteTable,
+    SuspensionFilter,
+    SuspensionTable,
+)
 
 STATUS_LABELS = {"ok": _("met"), "violation": _("VIOLATION"), "empty": _("empty")}
 RELATIONSHIP_LABELS = {
@@ -56,15 +66,18 @@ STOCK_COLUMNS = [
 
 @login_required
 def lot_list(request):
-    filters = clean_filters(request, ["site", "q"])
-    site = (
-        site_selectors.site_get(user=request.user, code=filters["site"].upper())
-        if filters["site"]
-        else None
+    filterset = LotFilter(request.GET or None)
+
+    def site_of(f):
+        code = f["site"].upper()
+        return site_selectors.site_get(user=request.user, code=code) if code else None
+
+    qs = filterset.selected(
+        lambda f: selectors.lot_list(user=request.user, site=site_of(f), query=f["q"])
     )
-    qs = selectors.lot_list(user=request.user, site=site, query=filters["q"])
     fmt = request.GET.get("format")
     if fmt in FORMATS and request.GET.get("by") == "location":
+        site = site_of(filterset.values())
         stock = selectors.stock_by_location(user=request.user, site=site)
         return table_response(STOCK_COLUMNS, stock, fmt, "stock", _("Ammunition stock"))
     if fmt in FORMATS:
@@ -73,8 +86,7 @@ def lot_list(request):
         request,
         "ammunition/lot_list.html",
         {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
+            "table": configure(request, LotTable(qs), filterset),
             "export_query": request.GET.urlencode(),
         },
     )
@@ -82,12 +94,12 @@ def lot_list(request):
 
 @login_required
 def nature_list(request):
-    filters = clean_filters(request, ["q"])
-    qs = selectors.nature_list(user=request.user, query=filters["q"])
+    filterset = NatureFilter(request.GET or None)
+    qs = filterset.selected(lambda f: selectors.nature_list(user=request.user, query=f["q"]))
     return render(
         request,
         "ammunition/nature_list.html",
-        {"page_obj": paginate(request, qs), "filters": filters},
+        {"table": configure(request, NatureTable(qs), filterset)},
     )
 
 
@@ -103,7 +115,9 @@ def safety(request):
         .distinct()
         .order_by("code")
     )
-    return render(request, "ammunition/safety.html", {"page_obj": paginate(request, sites)})
+    return render(
+        request, "ammunition/safety.html", {"table": configure(request, SafetySiteTable(sites))}
+    )
 
 
 def _translated(item: dict) -> str:
@@ -251,8 +265,7 @@ def suspension_list(request):
     from .suspensions import lot_suspend
     from .suspensions import suspension_list as suspensions
 
-    state = request.GET.get("state", "active")
-    active = {"active": True, "lifted": False}.get(state)
+    filterset = SuspensionFilter(request.GET or None)
     can_suspend = authz.can_anywhere(request.user, Action.LOT_SUSPEND)
     form = forms.SuspendForm(request.POST or None) if can_suspend else None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -264,17 +277,19 @@ def suspension_list(request):
                 % {"lot": done.lot.lot_number},
             )
             return redirect("ammunition:suspension_list")
-    query = (request.GET.get("q") or "").strip()[:40].replace("\x00", "")
+    qs = filterset.selected(
+        lambda f: suspensions(
+            user=request.user,
+            active={"active": True, "lifted": False}.get(f["state"]),
+            query=f["q"],
+        )
+    )
     return render(
         request,
         "ammunition/suspension_list.html",
         {
-            "page_obj": paginate(
-                request, suspensions(user=request.user, active=active, query=query)
-            ),
+            "table": configure(request, SuspensionTable(qs), filterset),
             "form": form,
-            "state": state if active is not None else "all",
-            "q": query,
             "can_suspend": can_suspend,
         },
     )

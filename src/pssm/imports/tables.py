@@ -28,12 +28,6 @@ class JobFilter(FilterSet):
         model = ImportJob
         fields = ["site", "kind", "state"]
 
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(s.code, s.code) for s in sites]
-        self.filters["site"].extra["choices"] = choices
-        self.form.fields["site"].choices = [("", "—"), *choices]
-
 
 class JobTable(Table):
     pk = tables.Column(verbose_name="#", order_by=("pk",))

@@ -12,24 +12,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pssm.accounts import authz
-from pssm.core.web import clean_filters, paginate, run_service
+from pssm.core.tables import configure
+from pssm.core.web import run_service
 from pssm.domain.access import Action
 from pssm.registry.forms import sites_where
 
 from . import scans, selectors, services
 from .models import ANSWER_CHOICES, DOMAIN_LABELS, FINDING_LABELS, CorrectiveAction
+from .tables import CountTable, InspectionFilter, InspectionTable, KeyLoanTable
 
 
 @login_required
 def inspection_list(request):
-    filters = clean_filters(request, ["site"])
-    qs = selectors.inspection_list(user=request.user, site_code=filters["site"])
+    filterset = InspectionFilter(request.GET or None)
+    qs = filterset.selected(
+        lambda f: selectors.inspection_list(user=request.user, site_code=f["site"])
+    )
     return render(
         request,
         "inspections/inspection_list.html",
         {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
+            "table": configure(request, InspectionTable(qs), filterset),
             "sites": sites_where(request.user, Action.INSPECTION_RECORD),
             "today": date.today().isoformat(),
         },
@@ -251,10 +254,12 @@ def security_log(request, code):
         {
             "site": site,
             "keys": selectors.key_register(site),
-            "loans": paginate(
+            "loans": configure(
                 request,
-                KeyLoan.objects.filter(key__site=site).select_related(
-                    "key", "issued_by", "received_by"
+                KeyLoanTable(
+                    KeyLoan.objects.filter(key__site=site).select_related(
+                        "key", "issued_by", "received_by"
+                    )
                 ),
             ),
             "entries": selectors.access_entries(site),
@@ -296,16 +301,21 @@ def count_list(request, code):
         if count is not None:
             return redirect("inspections:count_detail", count.pk)
         return redirect("inspections:count_list", site.code)
+    policies = _policy_titles(site)
     return render(
         request,
         "inspections/count_list.html",
         {
             "site": site,
-            "counts": paginate(
-                request, selectors.count_list(user=request.user, site_code=site.code)
+            "table": configure(
+                request,
+                CountTable(
+                    selectors.count_list(user=request.user, site_code=site.code),
+                    policies=policies,
+                ),
             ),
             "can_count": authz.can(request.user, Action.VOUCHER_PREPARE, site),
-            "policies": _policy_titles(site),
+            "policies": policies,
             "buildings": Building.objects.filter(site=site, is_active=True).order_by("code"),
             "locations": StorageLocation.objects.filter(
                 building__site=site, is_active=True

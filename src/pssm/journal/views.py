@@ -1,38 +1,22 @@
 import json
-from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from pssm.core.web import clean_filters, paginate
+from pssm.core.tables import configure
 
 from . import selectors, sentences
-
-
-def _date(raw: str):
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+from .tables import JournalFilter, JournalTable
 
 
 @login_required
 def entry_list(request):
-    filters = clean_filters(request, ["kind", "actor", "site", "date_from", "date_to", "q"])
-    query = dict(filters, date_from=_date(filters["date_from"]), date_to=_date(filters["date_to"]))
-    page = paginate(request, selectors.journal_entry_list(user=request.user, filters=query))
-    for entry in page:
-        entry.label = sentences.label(entry.kind)
+    filterset = JournalFilter(request.GET or None, kinds=selectors.journal_kinds(user=request.user))
+    rows = filterset.selected(lambda f: selectors.journal_entry_list(user=request.user, filters=f))
     return render(
         request,
         "journal/entry_list.html",
-        {
-            "page_obj": page,
-            "filters": filters,
-            "kinds": [(k, sentences.label(k)) for k in selectors.journal_kinds(user=request.user)],
-            "bad_dates": bool(filters["date_from"] and not query["date_from"])
-            or bool(filters["date_to"] and not query["date_to"]),
-        },
+        {"table": configure(request, JournalTable(rows), filterset)},
     )
 
 

@@ -141,6 +141,14 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Discrepancy]:
     return qs.order_by("-created_at", "-pk")
 
 
+def case_site_codes(*, user) -> list[str]:
+    """The codes of the sites where the cases the user may see were opened or came from."""
+    cases = case_list(user=user).order_by()
+    codes = set(cases.values_list("site__code", flat=True))
+    codes |= set(cases.exclude(origin_site=None).values_list("origin_site__code", flat=True))
+    return sorted(codes)
+
+
 def case_get(*, user, pk: int) -> Discrepancy:
     found = case_list(user=user).filter(pk=pk).first()
     if found is None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pssm.accounts import authz
 from pssm.core.errors import message as error_message
 from pssm.core.exports import FORMATS, table_response
-from pssm.core.web import call_service, clean_filters, paginate, run_service
+from pssm.core.web import call_service, clean_filters, run_service
 from pssm.domain.access import Action
 from pssm.domain.errors import PssmError
 from pssm.domain.ledger import LOT_ONLY, WEAPON_ONLY
@@ -397,8 +397,14 @@ CASE_COLUMNS = [
 
 @login_required
 def case_list(request):
-    filters = clean_filters(request, ["site", "state", "kind", "q"])
-    qs = selectors.case_list(user=request.user, filters=filters)
+    from pssm.core.tables import configure
+
+    from .tables import CaseFilter, CaseTable
+
+    filterset = CaseFilter(
+        request.GET or None, site_codes=selectors.case_site_codes(user=request.user)
+    )
+    qs = filterset.selected(lambda f: selectors.case_list(user=request.user, filters=f))
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         return table_response(CASE_COLUMNS, qs, fmt, "discrepancy-cases", _("Discrepancy cases"))
@@ -406,11 +412,7 @@ def case_list(request):
         request,
         "movements/case_list.html",
         {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
-            "states": [("active", _("Not closed")), *Discrepancy.State.choices],
-            "kinds": Discrepancy.Kind.choices,
-            "sites": sites_where(request.user, Action.SERIALS_VIEW),
+            "table": configure(request, CaseTable(qs), filterset),
             "export_query": request.GET.urlencode(),
         },
     )
@@ -503,12 +505,13 @@ def case_detail(request, pk):
 
 @login_required
 def destruction_list(request):
+    from pssm.core.tables import configure
     from pssm.registry.forms import sites_where
 
     from . import destruction as ds
+    from .tables import DestructionFilter, DestructionTable
 
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else None
+    filterset = DestructionFilter(request.GET or None)
     can_plan = authz.can_anywhere(request.user, Action.VOUCHER_PREPARE)
     form = None
     if can_plan:
@@ -524,10 +527,17 @@ def destruction_list(request):
         request,
         "movements/destruction_list.html",
         {
-            "page_obj": paginate(request, ds.destruction_list(user=request.user, year=year)),
+            "table": configure(
+                request,
+                DestructionTable(
+                    filterset.selected(
+                        lambda f: ds.destruction_list(user=request.user, year=f["year"] or None)
+                    )
+                ),
+                filterset,
+            ),
             "by_year": ds.destructions_by_year(user=request.user),
             "form": form,
-            "year": year or "",
         },
     )
 

@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from pssm.core.web import paginate
+from pssm.core.tables import configure
 
 from . import selectors, services
 from .models import Notice
+from .tables import NoticeTable
 
 
 @login_required
@@ -17,7 +18,7 @@ def notice_list(request):
         request,
         "notices/notice_list.html",
         {
-            "page_obj": paginate(request, selectors.notice_list(user=request.user)),
+            "table": configure(request, NoticeTable(selectors.notice_list(user=request.user))),
             "unread": selectors.unread_count(request.user),
         },
     )

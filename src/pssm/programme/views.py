@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from pssm.accounts import authz
 from pssm.core.exports import FORMATS, table_response
 from pssm.core.pdf import day, number
-from pssm.core.web import clean_filters, paginate, run_service
+from pssm.core.tables import configure
+from pssm.core.web import run_service
 from pssm.domain.access import Action
 from pssm.domain.errors import PssmError
 
@@ -35,6 +36,7 @@ from .models import (
     Programme,
     Transaction,
 )
+from .tables import ActivityFilter, ActivityTable
 from .views_edit import call_service
 
 
@@ -108,14 +110,21 @@ ACTIVITY_COLUMNS = [
 @login_required
 def activity_list(request):
     countries = access.check_view(request.user)
-    filters = clean_filters(request, ["q", "country", "type", "focus", "year"])
-    qs = selectors.activity_list(
+    filterset = ActivityFilter(
+        request.GET or None,
         countries=countries,
-        q=filters["q"],
-        country=filters["country"].upper(),
-        type_code=filters["type"],
-        focus=filters["focus"],
-        year=filters["year"],
+        types=ActivityType.objects.all(),
+        focuses=ActivityFocus.objects.all(),
+    )
+    qs = filterset.selected(
+        lambda f: selectors.activity_list(
+            countries=countries,
+            q=f["q"],
+            country=f["country"],
+            type_code=f["type"],
+            focus=f["focus"],
+            year=str(f["year"]),
+        )
     )
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
@@ -124,11 +133,7 @@ def activity_list(request):
         request,
         "programme/activity_list.html",
         {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
-            "countries": countries,
-            "types": ActivityType.objects.all(),
-            "focuses": ActivityFocus.objects.all(),
+            "table": configure(request, ActivityTable(qs), filterset),
             "can_edit": authz.can_anywhere(request.user, Action.PROGRAMME_EDIT),
         },
     )

@@ -58,11 +58,6 @@ class WeaponFilter(FilterSet):
         model = Weapon
         fields = ["serial", "near", "site", "status", "category", "type_q"]
 
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [(s.code, s.code) for s in sites]
-        self.form.fields["site"].choices = [("", "—"), *[(s.code, s.code) for s in sites]]
-
     def filter_type(self, queryset, name, value):
         return queryset.filter(weapon_type__search_text__icontains=value.strip().lower())
 
@@ -124,11 +119,6 @@ class PersonFilter(FilterSet):
         model = Person
         fields = ["q", "site"]
 
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [(s.code, s.code) for s in sites]
-        self.form.fields["site"].choices = [("", "—"), *[(s.code, s.code) for s in sites]]
-
     def filter_q(self, queryset, name, value):
         from django.db.models import Q
 
@@ -182,11 +172,6 @@ class OverdueFilter(FilterSet):
         model = Weapon
         fields = ["site", "kind"]
 
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [(s.code, s.code) for s in sites]
-        self.form.fields["site"].choices = [("", "—"), *[(s.code, s.code) for s in sites]]
-
     def cleaned(self) -> dict:
         return self.form.cleaned_data if self.is_bound else {}
 
@@ -227,3 +212,46 @@ class OverdueTable(Table):
                 '<span>{} <a class="mono" href="{}">{}</a></span>', label, url, record.number
             )
         return label
+
+
+class PersonHistoryTable(Table):
+    """The posted movements that handed a weapon to a person or took one back."""
+
+    posted_at = tables.DateTimeColumn(
+        verbose_name=_("Date"),
+        accessor="voucher__posted_at",
+        format="SHORT_DATETIME_FORMAT",
+        order_by=("voucher__posted_at", "pk"),
+    )
+    voucher = tables.Column(
+        verbose_name=_("Voucher"), accessor="voucher__number", order_by=("voucher__number",)
+    )
+    movement = tables.Column(
+        verbose_name=_("Movement"),
+        accessor="voucher__kind",
+        order_by=("voucher__kind", "-voucher__posted_at"),
+    )
+    serial = tables.Column(
+        verbose_name=_("Serial number"),
+        accessor="weapon__serial",
+        order_by=("weapon__serial", "-voucher__posted_at"),
+    )
+
+    class Meta(Table.Meta):
+        order_by = ("-posted_at",)
+
+    def render_voucher(self, record, value):
+        url = reverse("movements:voucher_detail", args=[record.voucher_id])
+        return format_html('<a class="mono" href="{}">{}</a>', url, value)
+
+    def render_movement(self, record):
+        return record.voucher.get_kind_display()
+
+    def render_serial(self, record, value):
+        url = reverse("registry:weapon_detail", args=[record.weapon_id])
+        return format_html(
+            '<span><a class="mono" href="{}">{}</a> · {}</span>',
+            url,
+            value,
+            record.weapon.weapon_type,
+        )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from pssm.accounts import authz
 from pssm.core.tables import configure
-from pssm.core.web import call_service, clean_filters, paginate
+from pssm.core.web import call_service, clean_filters
 from pssm.domain.access import Action
 from pssm.movements.selectors import weapon_history
 from pssm.sites import selectors as site_selectors
@@ -119,7 +119,10 @@ def person_detail(request, pk):
         {
             "person": person,
             "holdings": custody.person_holdings(user=request.user, person=person),
-            "history": paginate(request, custody.person_history(user=request.user, person=person)),
+            "history": configure(
+                request,
+                tables.PersonHistoryTable(custody.person_history(user=request.user, person=person)),
+            ),
         },
     )
 

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from pssm.accounts import authz
 from pssm.core import errors
 from pssm.core.exports import XLSX_TYPE, table_response
-from pssm.core.web import call_service, paginate
+from pssm.core.tables import configure
+from pssm.core.web import call_service
 from pssm.domain import reporting
 from pssm.domain.access import Action
 from pssm.domain.errors import PermissionDeniedError, PssmError, ValidationError, gettext_noop
@@ -28,6 +29,7 @@ from . import selectors, services, sources
 from .dashboard import national_dashboard
 from .labels import group_title, row_label
 from .models import KIND_CHOICES, LANGUAGE_CHOICES
+from .tables import RECORD_TABLES, ReportFilter, ReportTable
 
 
 class GenerateForm(dj_forms.Form):
@@ -87,6 +89,7 @@ def dashboard(request):
 @login_required
 def report_list(request):
     countries = _countries_or_403(request.user)
+    filterset = ReportFilter(request.GET or None, countries=countries)
     form = GenerateForm(
         request.POST or None,
         initial={
@@ -108,7 +111,18 @@ def report_list(request):
     return render(
         request,
         "reports/report_list.html",
-        {"form": form, "page_obj": paginate(request, selectors.report_list(user=request.user))},
+        {
+            "form": form,
+            "table": configure(
+                request,
+                ReportTable(
+                    filterset.selected(
+                        lambda f: selectors.report_list(user=request.user, filters=f)
+                    )
+                ),
+                filterset,
+            ),
+        },
     )
 
 
@@ -205,7 +219,7 @@ def _date_param(request, name: str) -> date | None:
         ) from None
 
 
-RESERVED = {"source", "start", "end", "page"}
+RESERVED = {"source", "start", "end", "page", "sort"}
 
 
 @login_required
@@ -224,11 +238,13 @@ def records(request, country):
             "country": country,
             "period": period,
             "source": source,
-            "kind": sources.SOURCES[source].kind,
             "filters": filters,
-            "page_obj": paginate(request, qs),
-            "total": qs.count(),
-            "can_journal": authz.can(request.user, Action.JOURNAL_VIEW, country),
+            "table": configure(
+                request,
+                RECORD_TABLES[sources.SOURCES[source].kind](
+                    qs, can_journal=authz.can(request.user, Action.JOURNAL_VIEW, country)
+                ),
+            ),
         },
     )
 

@@ -7,11 +7,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pssm.accounts import authz
-from pssm.core.web import call_service, clean_filters, paginate
+from pssm.core.tables import configure
+from pssm.core.web import call_service
 from pssm.domain.access import Action
 
 from . import forms, selectors, services
-from .models import Organisation, Site
+from .tables import (
+    CountryTable,
+    OrganisationFilter,
+    OrganisationTable,
+    SiteFilter,
+    SiteTable,
+)
 
 
 def _form_page(request, form, title, cancel_url, subtitle=""):
@@ -41,7 +48,10 @@ def country_list(request):
     return render(
         request,
         "sites/country_list.html",
-        {"countries": countries, "can_create": authz.can(request.user, Action.GEO_MANAGE)},
+        {
+            "table": configure(request, CountryTable(countries)),
+            "can_create": authz.can(request.user, Action.GEO_MANAGE),
+        },
     )
 
 
@@ -54,7 +64,7 @@ def country_detail(request, code):
         "sites/country_detail.html",
         {
             "country": country,
-            "organisations": orgs,
+            "table": configure(request, OrganisationTable(orgs, exclude=("country",))),
             "can_edit": authz.can(request.user, Action.GEO_MANAGE, country),
         },
     )
@@ -90,16 +100,15 @@ def country_edit(request, code):
 
 @login_required
 def organisation_list(request):
-    filters = clean_filters(request, ["country", "kind", "q"])
-    page = paginate(request, selectors.organisation_list(user=request.user, filters=filters))
+    filterset = OrganisationFilter(
+        request.GET or None, countries=selectors.country_list(user=request.user)
+    )
+    rows = filterset.selected(lambda f: selectors.organisation_list(user=request.user, filters=f))
     return render(
         request,
         "sites/organisation_list.html",
         {
-            "page_obj": page,
-            "filters": filters,
-            "kinds": Organisation.Kind.choices,
-            "countries": selectors.country_list(user=request.user),
+            "table": configure(request, OrganisationTable(rows), filterset),
             "can_create": authz.can_anywhere(request.user, Action.GEO_MANAGE),
         },
     )
@@ -114,7 +123,7 @@ def organisation_detail(request, code):
         "sites/organisation_detail.html",
         {
             "organisation": org,
-            "page_obj": paginate(request, sites),
+            "table": configure(request, SiteTable(sites)),
             "can_edit": authz.can(request.user, Action.GEO_MANAGE, org),
             "can_add_site": authz.can(request.user, Action.SITE_MANAGE, org),
         },
@@ -153,19 +162,17 @@ def organisation_edit(request, code):
 
 @login_required
 def site_list(request):
-    filters = clean_filters(request, ["country", "organisation", "kind", "model", "q"])
-    query = dict(filters)
-    query["model"] = {"1": True, "0": False}.get(filters["model"], "")
-    page = paginate(request, selectors.site_list(user=request.user, filters=query))
+    filterset = SiteFilter(
+        request.GET or None,
+        countries=selectors.country_list(user=request.user),
+        organisations=selectors.organisation_list(user=request.user),
+    )
+    rows = filterset.selected(lambda f: selectors.site_list(user=request.user, filters=f))
     return render(
         request,
         "sites/site_list.html",
         {
-            "page_obj": page,
-            "filters": filters,
-            "kinds": Site.Kind.choices,
-            "countries": selectors.country_list(user=request.user),
-            "organisations": selectors.organisation_list(user=request.user),
+            "table": configure(request, SiteTable(rows), filterset),
             "can_create": authz.can_anywhere(request.user, Action.SITE_MANAGE),
         },
     )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from pssm.accounts import authz
 from pssm.core.exports import table_response
-from pssm.core.web import call_service, clean_filters, paginate
+from pssm.core.tables import configure
+from pssm.core.web import call_service
 from pssm.domain import reporting
 from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, gettext_noop
@@ -22,6 +23,14 @@ from pssm.sites.models import Country
 
 from . import forms, selectors, services
 from .models import TraceRequest, TransferAttachment
+from .tables import (
+    LostStolenFilter,
+    LostStolenTable,
+    TraceRequestFilter,
+    TraceRequestTable,
+    TransferDocumentFilter,
+    TransferDocumentTable,
+)
 
 
 def _countries(user):
@@ -32,17 +41,12 @@ def _countries(user):
 
 @login_required
 def request_list(request):
-    filters = clean_filters(request, ["state", "direction", "overdue", "q", "country"])
-    qs = selectors.trace_request_list(user=request.user, filters=filters)
+    filterset = TraceRequestFilter(request.GET or None)
+    qs = filterset.selected(lambda f: selectors.trace_request_list(user=request.user, filters=f))
     return render(
         request,
         "tracing/request_list.html",
-        {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
-            "states": TraceRequest.State.choices,
-            "directions": TraceRequest.Direction.choices,
-        },
+        {"table": configure(request, TraceRequestTable(qs), filterset)},
     )
 
 
@@ -137,10 +141,10 @@ def request_pdf(request, pk):
 
 @login_required
 def transfer_list(request):
-    filters = clean_filters(request, ["q", "counterpart", "direction", "country"])
-    qs = selectors.transfer_document_list(user=request.user, filters=filters).prefetch_related(
-        "attachments"
-    )
+    filterset = TransferDocumentFilter(request.GET or None)
+    qs = filterset.selected(
+        lambda f: selectors.transfer_document_list(user=request.user, filters=f)
+    ).prefetch_related("attachments")
     vouchers = []
     if authz.can_anywhere(request.user, Action.VOUCHER_PREPARE):
         vouchers = list(
@@ -151,7 +155,10 @@ def transfer_list(request):
     return render(
         request,
         "tracing/transfer_list.html",
-        {"page_obj": paginate(request, qs), "filters": filters, "vouchers": vouchers},
+        {
+            "table": configure(request, TransferDocumentTable(qs), filterset),
+            "vouchers": vouchers,
+        },
     )
 
 
@@ -239,9 +246,11 @@ def _iarms_cell(line, *, index: int):
 
 @login_required
 def lost_stolen(request):
-    filters = clean_filters(request, ["country", "all"])
-    qs = selectors.lost_stolen_records(
-        user=request.user, country=filters["country"], still_missing=not filters["all"]
+    filterset = LostStolenFilter(request.GET or None)
+    qs = filterset.selected(
+        lambda f: selectors.lost_stolen_records(
+            user=request.user, country=f["country"].upper(), still_missing=not f["all"]
+        )
     )
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
@@ -253,8 +262,7 @@ def lost_stolen(request):
         request,
         "tracing/lost_stolen.html",
         {
-            "page_obj": paginate(request, qs),
-            "filters": filters,
+            "table": configure(request, LostStolenTable(qs), filterset),
             "export_query": request.GET.urlencode(),
         },
     )
