@@ -40,6 +40,7 @@ ENTRY = JournalEntry._meta.db_table
 HEAD = JournalHead._meta.db_table
 ROTATION = "node.key_rotated"
 INGESTED = "sync.ingested"  # a national node took a range of another node's entries
+RECEIVED = "sync.received"  # a depot applied rows the national node sent it
 JOINED = "node.joined"  # the first entry of a node made from a bootstrap bundle
 
 
@@ -259,9 +260,15 @@ def _replay_ingested(state, data: dict) -> None:
     persons = data.get("persons") or {}
     if not node or not first or not last:
         return
-    rows = JournalEntry.objects.filter(
-        node_id=node, seq__gte=first, seq__lte=last, payload__contains='"facts"'
-    ).order_by("seq")
+    # A depot's ``sync.received`` entries mirror rows this node sent it: this node's own
+    # entries already hold those changes, so they are not replayed twice.
+    rows = (
+        JournalEntry.objects.filter(
+            node_id=node, seq__gte=first, seq__lte=last, payload__contains='"facts"'
+        )
+        .exclude(kind=RECEIVED)
+        .order_by("seq")
+    )
     for seq, payload in rows.values_list("seq", "payload").iterator(chunk_size=2000):
         facts = json.loads(payload).get("facts")
         if not facts:
