@@ -41,3 +41,14 @@ def check_part(raw: str, field: str = "code") -> str:
 
 def compose(parent_code: str, part: str) -> str:
     return f"{parent_code}-{part}"
+
+
+def iso_state(value: str, field: str) -> str:
+    """A state as its two-letter ISO code, upper case; ValidationError naming ``field``."""
+    from .errors import ValidationError, gettext_noop
+
+    state = (value or "").strip().upper()
+    if len(state) != 2 or not state.isalpha() or not state.isascii():
+        message = gettext_noop("Give the state as its two-letter ISO code, e.g. FR.")
+        raise ValidationError(message, details={field: message})
+    return state

@@ -18,6 +18,7 @@ from pssm.ammunition.models import CONDITION_CHOICES
 from pssm.core.services import invalid
 from pssm.domain import serials
 from pssm.domain.access import Action
+from pssm.domain.codes import iso_state
 from pssm.domain.errors import ConflictError, NotFoundError, gettext_noop
 from pssm.domain.ledger import (
     APPROVED_ABOVE_SITE,
@@ -215,11 +216,7 @@ IMPORT_FIELDS = (
 EXPORT_FIELDS = ("importing_state", "export_licence", "end_user_certificate", "importer")
 
 
-def _iso_state(value: str, field: str) -> str:
-    state = value.upper()
-    if len(state) != 2 or not state.isalpha() or not state.isascii():
-        raise invalid(gettext_noop("Give the state as its two-letter ISO code, e.g. FR."), field)
-    return state
+_iso_state = iso_state
 
 
 def _documents(k: Kind, given: dict, site: Site) -> dict:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pssm.accounts import authz
 from pssm.domain.access import Action, Scope
+from pssm.domain.ledger import FINAL
 from pssm.movements.models import Discrepancy
 from pssm.registry.models import Weapon
 
@@ -55,7 +56,7 @@ def national_dashboard(*, user, country, today: date | None = None) -> list[Char
     today = today or timezone.localdate()
     code = country.code
     held = Weapon.objects.filter(site__organisation__country=country).exclude(
-        status__in=["destroyed", "exported"]
+        status__in=[s.value for s in FINAL]
     )
     charts = []
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from pssm.accounts import authz
 from pssm.core.services import invalid
-from pssm.domain import reporting
+from pssm.domain import codes, reporting
 from pssm.domain.access import Action
 from pssm.domain.errors import ConflictError, gettext_noop
 from pssm.domain.ledger import Kind, ReceiptReason
@@ -44,11 +44,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _iso_state(value: str, field: str) -> str:
-    state = (value or "").strip().upper()
-    if len(state) != 2 or not state.isalpha() or not state.isascii():
-        raise invalid(gettext_noop("Give the state as its two-letter ISO code, e.g. FR."), field)
-    return state
+_iso_state = codes.iso_state
 
 
 def _voucher_types(voucher) -> list[WeaponType]:
