@@ -178,6 +178,75 @@ def test_a_transfer_with_a_missing_weapon_ends_in_a_case_every_node_sees(nodes):
         node.verify()
 
 
+def _in_store(node: Node, site: str, n: int, skip=()) -> list[str]:
+    serials = node.shell(
+        "import json; from pssm.registry.models import Weapon as W; print(json.dumps(list("
+        f"W.objects.filter(site__code='{site}', status='in_store', on_hold=False)"
+        ".order_by('-serial').values_list('serial', flat=True)[:20])))"
+    )
+    return [s for s in serials if s not in skip][:n]
+
+
+def test_a_transfer_carried_depot_to_depot_in_a_bundle_national_countersigns(nodes):
+    """Sévaré never reaches national: Kati's convoy carries the bundle national countersigned."""
+    national, depots, tmp = nodes
+    kti, sev = depots["ML-KTI"], depots["ML-SEV"]
+    serials = _in_store(kti, "ML-KTI", 2)
+    dispatch = voucher(kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV")
+    for serial in serials:
+        kti.run("voucher", "--as", "magasinier", "add", dispatch, serial)
+    kti.run("voucher", "--as", "magasinier", "submit", dispatch)
+    kti.run("voucher", "--as", "commandant", "approve", dispatch)
+    early = tmp / "early.transfer"
+    kti.run("sync", "transfer", "--as", "commandant", "--site", "ML-SEV", "--out", str(early))
+    # national has not heard of the dispatch yet: it does not vouch for it
+    done = national.run("sync", "countersign", str(early), "--out", str(tmp / "x"), ok=False)
+    assert done.returncode != 0 and "bundle_behind" in done.stderr
+    assert not (tmp / "x").exists()
+
+    sync(national, kti, tmp, "kti-courier")
+    transfer, signed = tmp / "kti.transfer", tmp / "kti-for-sev.countersigned"
+    kti.run("sync", "transfer", "--as", "commandant", "--site", "ML-SEV", "--out", str(transfer))
+    national.run("sync", "countersign", str(transfer), "--out", str(signed))
+    done = kti.run("sync", "import", str(signed), ok=False)  # meant for Sévaré
+    assert done.returncode != 0 and "bundle_recipient" in done.stderr
+    raw = bytearray(signed.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    (tmp / "changed.countersigned").write_bytes(bytes(raw))
+    done = sev.run("sync", "import", str(tmp / "changed.countersigned"), ok=False)
+    assert done.returncode != 0 and "bundle_tampered" in done.stderr
+
+    sev.run("sync", "import", str(signed))
+    assert "already applied" in sev.run("sync", "import", str(signed)).stdout
+    incoming = {v[0]: v[1] for v in sev.weapons("ML-KTI").values() if v[0] in serials}
+    assert incoming == dict.fromkeys(serials, "in_transit")
+    sev.verify()
+
+    rack = sev.shell(
+        "import json; from pssm.sites.models import StorageLocation as L; print(json.dumps("
+        "L.objects.filter(building__site__code='ML-SEV', kind='rack').order_by('code')"
+        ".values_list('code', flat=True).first()))"
+    )
+    receipt = voucher(
+        sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack
+    )
+    for serial in serials:
+        sev.run("voucher", "--as", "mag.sev", "add", receipt, serial)
+    sev.run("voucher", "--as", "mag.sev", "submit", receipt)
+    sev.run("voucher", "--as", "cdt.sev", "approve", receipt)
+    # a late copy of the courier's bundle does not undo the receipt
+    sev.run("sync", "import", str(signed))
+    received = {v[0]: v[1] for v in sev.weapons("ML-SEV").values() if v[0] in serials}
+    assert received == dict.fromkeys(serials, "in_store")
+    sync(national, sev, tmp, "sev-courier")
+    sync(national, kti, tmp, "kti-courier-2")
+    for site in ("ML-KTI", "ML-SEV"):
+        assert national.weapons(site) == depots[site].weapons(site)
+    assert {v[0] for v in national.weapons("ML-SEV").values()} >= set(serials)
+    for node in (national, kti, sev):
+        node.verify()
+
+
 def test_the_same_bundle_twice_and_damaged_bundles_change_nothing(nodes):
     national, depots, tmp = nodes
     sev = depots["ML-SEV"]

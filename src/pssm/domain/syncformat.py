@@ -38,7 +38,7 @@ AGE_MAGIC = b"age-encryption.org/v1\n"
 # OLDEST_READABLE.
 PROTOCOL_VERSION = 1
 OLDEST_READABLE = 1
-KINDS = ("bootstrap", "push", "pull", "ack", "regional")
+KINDS = ("bootstrap", "push", "pull", "ack", "regional", "transfer", "countersigned")
 MAX_BODY = 2 * 1024**3  # a bundle body larger than this once decompressed is refused
 
 

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 
 from pssm.accounts import authz
 from pssm.domain import journal as chain
@@ -28,13 +28,13 @@ from pssm.domain.errors import gettext_noop
 from pssm.journal.models import JournalEntry, JournalHead
 from pssm.journal.services import journal_append
 
-from . import crypt, facts, files, nodes, restore, rows, tables
+from . import copies, courier, crypt, files, nodes, restore, rows, tables
 from .entries import ENTRY_FIELDS, check_entry, entry_of, insert_entries, refuse, set_head
 from .models import Bundle, Change, Fork, Peer, RowMap, ThisNode
 from .nodes import closure, export_rows, node_key, require_role, this_node
 
 INGESTED = "sync.ingested"
-RECEIVED = "sync.received"
+RECEIVED = copies.RECEIVED
 FORK_FOUND = "sync.fork_found"
 PERSON = "registry.Person"
 
@@ -527,6 +527,8 @@ def receive(*, user, data: bytes) -> Bundle:
             node=header["from"],
         )
     header, body = fmt.unpack(data, expected_key=node.national_key)
+    if header["kind"] == courier.COUNTERSIGNED:
+        return courier.take(user=user, node=node, header=header, body=body, size=len(data))
     if header["kind"] != "ack":
         raise _refuse(
             "kind",
@@ -546,25 +548,15 @@ def receive(*, user, data: bytes) -> Bundle:
             my_seq = restore.take_tail(user=user, node=node, body=body)
         if acked_seq > my_seq:
             restore.mark_restored(node, acked=acked_seq, mine=my_seq)
-        ids = rows.Ids(node.node_id)
         records = body.get("rows", [])
-        files.store(body.get("files", {}), records)
-        wtbl = tables.table("registry.Weapon")
-        held = ids.locals(wtbl, [r[1] for r in records if isinstance(r, list) and r[:1] == [wtbl]])
-        was = facts.holdings(pk for pk in held.values() if pk is not None)
-        before = Change.objects.aggregate(last=Max("id"))["last"] or 0
-        written = rows.apply(ids, records)
-        restore.forget_echo(before, written)
-        weapons = written.get("registry.Weapon", [])
-        balances = written.get("ammunition.LotBalance", [])
-        if (weapons or balances) and acked_seq <= my_seq:
-            journal_append(
-                actor=user,
-                kind=RECEIVED,
-                payload={"bundle": header["id"], "rows": len(records), "from": header["from"]},
-                scope=node.site.scope if node.site_id else None,
-                facts=facts.mirror(weapons, balances, ["sync", header["id"]], before=was),
-            )
+        copies.take_rows(
+            user,
+            node,
+            records,
+            body.get("files", {}),
+            payload={"bundle": header["id"], "rows": len(records), "from": header["from"]},
+            journal=acked_seq <= my_seq,
+        )
         Peer.objects.filter(pk=national.pk).update(
             acked_seq=max(national.acked_seq, acked_seq),
             acked_change=max(national.acked_change, int(body.get("acked_change") or 0)),

@@ -43,6 +43,26 @@ class Command(PssmCommand):
             action="store_true",
             help="encrypt the bundle to the receiving node (age): only its key opens it",
         )
+        transfer = sub.add_parser(
+            "transfer",
+            help="on a depot: write what is on its way to another depot, for national to "
+            "countersign",
+        )
+        transfer.add_argument("--site", required=True, help="code of the destination site")
+        transfer.add_argument("--out", required=True, help="file to write")
+        transfer.add_argument(
+            "--encrypt", action="store_true", help="encrypt the bundle to the national node"
+        )
+        counter = sub.add_parser(
+            "countersign",
+            help="on the national node: check a depot's transfer bundle and countersign it "
+            "for the destination depot",
+        )
+        counter.add_argument("file", help="the depot's transfer bundle")
+        counter.add_argument("--out", required=True, help="file to write")
+        counter.add_argument(
+            "--encrypt", action="store_true", help="encrypt it to the destination depot"
+        )
         imp = sub.add_parser("import", help="apply a bundle (and write the acknowledgement)")
         imp.add_argument("file", help="the bundle to apply")
         imp.add_argument(
@@ -125,6 +145,28 @@ class Command(PssmCommand):
                 data = exchange.sealed_for(data, peer_key=to_key)
             _write(options["out"], data)
             self.stdout.write(f"bundle written to {options['out']} ({len(data)} bytes)")
+        elif action == "transfer":
+            from pssm.sync import courier
+
+            data = courier.transfer_bundle(user=actor, site_code=options["site"])
+            if options["encrypt"]:
+                data = exchange.sealed_for(data, peer_key=nodes.this_node().national_key)
+            _write(options["out"], data)
+            self.stdout.write(
+                f"transfer bundle for site {options['site']} written to {options['out']} "
+                f"({len(data)} bytes): the national node countersigns it"
+            )
+        elif action == "countersign":
+            from pssm.sync import courier
+
+            data, peer = courier.countersign(user=actor, data=_read(options["file"]))
+            if options["encrypt"]:
+                data = exchange.sealed_for(data, peer_key=peer.public_key)
+            _write(options["out"], data)
+            self.stdout.write(
+                f"countersigned for node {peer.node_id} (site {peer.site.code}), written to "
+                f"{options['out']} ({len(data)} bytes)"
+            )
         elif action == "regional":
             from pssm.sync import regional
 
