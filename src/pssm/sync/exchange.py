@@ -342,7 +342,17 @@ def _check_ownership(peer: Peer, written: dict[str, list[int]]) -> None:
 
     sites = set(SiteWriter.objects.filter(node_id=peer.node_id).values_list("site_id", flat=True))
     for label, pks in written.items():
-        if label in tables.MASTER or label in tables.NATIONAL:
+        if label in tables.NATIONAL:
+            raise _refuse(
+                "national_only",
+                gettext_noop(
+                    "Node %(node)s sent %(table)s records: national records are written at the "
+                    "national node only. Nothing was applied."
+                ),
+                node=peer.node_id,
+                table=tables.table(label),
+            )
+        if label in tables.MASTER:
             raise _refuse(
                 "master",
                 gettext_noop(
