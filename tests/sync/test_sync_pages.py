@@ -1,5 +1,6 @@
 """The synchronisation page and the bundle carrying it offers (pssm.sync.views), who may use
-it, what a bad upload says, and the banner of a depot offline longer than its country allows."""
+it, what a bad upload says, what waits for each depot, and the banner of a depot offline
+longer than its country allows."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -7,8 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pssm.domain import syncformat as fmt
 from pssm.domain.access import Role
-from pssm.sync import nodes
+from pssm.journal import keys
+from pssm.sync import exchange, nodes, selectors
 from pssm.sync.models import Bundle, Peer, ThisNode
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,66 @@ def test_the_background_rounds_are_scheduled_checked_shown_and_stopped(client, m
     assert JournalEntry.objects.filter(kind="sync.unscheduled").count() == 1
     page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No background synchronisation" in page
+
+
+@pytest.fixture
+def national(make, two_sites):
+    """The national node with depot ``a-depot`` enrolled for site A: (authority, national
+    node, national key, the depot's seed)."""
+    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"], language="en")
+    node = nodes.national_init(user=authority)
+    data, _peer = nodes.bootstrap(user=authority, site_code=two_sites["a"].code, node_id="a-depot")
+    _header, body = fmt.unpack(data)
+    return authority, node, keys.load(), body["seed"]
+
+
+def test_the_changes_waiting_for_a_depot_are_those_national_would_send_it(
+    national, system, two_sites
+):
+    from pssm.domain import serials
+    from pssm.registry import services as registry
+    from pssm.registry.models import Weapon, WeaponType
+    from pssm.tracing import services as tracing
+
+    authority, _node, _key, _seed = national
+    nodes.bootstrap(user=authority, site_code=two_sites["b"].code, node_id="b-depot")
+    rifle = WeaponType.objects.create(category="rifle", make="Test", model="R-1", calibre="7.62")
+    site = two_sites["a"]
+    Weapon.objects.create(
+        serial="TRQ 7",
+        serial_norm=serials.normalise("TRQ 7"),
+        weapon_type=rifle,
+        owner=site.organisation,
+        status="in_store",
+        site=site,
+        location=two_sites["location_a"],
+    )
+
+    def waiting():
+        return {p["node"]: p["changes_waiting_out"] for p in selectors.status()["peers"]}
+
+    before = waiting()
+    request = tracing.trace_request_create(
+        actor=authority,
+        country=two_sites["country"],
+        direction="received",
+        requester_kind="interpol",
+        counterpart="INTERPOL",
+        make="Test",
+        model="R-1",
+        serial="trq 7",
+        received_on=datetime.now(UTC).date(),
+        deadline=datetime.now(UTC).date() + timedelta(days=30),
+    )
+    after_trace = waiting()
+    registry.weapon_type_create(
+        actor=system, category="pistol", make="Test", model="P-2", calibre="9 mm"
+    )
+    after_type = waiting()
+
+    assert after_trace["a-depot"] == before["a-depot"] + 1
+    assert after_trace["b-depot"] == before["b-depot"]
+    assert after_type["a-depot"] == after_trace["a-depot"] + 1
+    assert after_type["b-depot"] == after_trace["b-depot"] + 1
+    wanted, _last = exchange.wanted_for(Peer.objects.get(node_id="a-depot"))
+    assert request.pk in wanted["tracing.TraceRequest"]
