@@ -28,7 +28,7 @@ def national(make, two_sites):
     return authority, node, body["seed"]
 
 
-def _push(national_id, seed, *, clock, version=fmt.PROTOCOL_VERSION):
+def _push(national_id, seed, *, clock, version=fmt.PROTOCOL_VERSION, rows=()):
     header = {
         "id": str(uuid.uuid4()),
         "kind": "push",
@@ -39,7 +39,14 @@ def _push(national_id, seed, *, clock, version=fmt.PROTOCOL_VERSION):
         "created": "2026-12-02T00:00:00Z",
         "clock": clock,
     }
-    body = {"entries": [], "head": None, "rows": [], "change": 0, "applied": 0, "persons": {}}
+    body = {
+        "entries": [],
+        "head": None,
+        "rows": list(rows),
+        "change": 0,
+        "applied": 0,
+        "persons": {},
+    }
     return fmt.pack(header, body, lambda message: chain.sign(seed, message))
 
 
@@ -100,3 +107,49 @@ def test_a_push_encrypted_to_national_is_taken_and_one_for_another_node_or_chang
     assert not Bundle.objects.filter(direction="in").exists()
     record, _ack = exchange.ingest(user=authority, data=sealed)
     assert record.status == "applied"
+
+
+def test_a_depot_sending_a_trace_request_is_refused_and_nothing_changes(national, two_sites):
+    from datetime import date
+
+    from pssm.sync import rows
+    from pssm.tracing import services as tracing
+    from pssm.tracing.models import TraceRequest
+
+    authority, node, seed = national
+    held = tracing.trace_request_create(
+        actor=authority,
+        country=two_sites["country"],
+        direction="received",
+        requester_kind="interpol",
+        counterpart="INTERPOL",
+        make="Kalashnikov",
+        model="AKM",
+        serial="AB 1234",
+        received_on=date(2026, 11, 2),
+        deadline=date(2026, 12, 2),
+    )
+    # a trace request the depot made up, as national would carry one
+    [(tbl, _gid, values)] = rows.export(rows.Ids(node.node_id), {"tracing.TraceRequest": {held.pk}})
+    forged = [tbl, "a-depot/1", {**values, "number": "FORGED-1", "counterpart": "A depot"}]
+    before = (
+        JournalEntry.objects.count(),
+        TraceRequest.objects.count(),
+        Bundle.objects.filter(direction="in").count(),
+    )
+
+    with pytest.raises(PssmError) as refused:
+        exchange.ingest(
+            user=authority, data=_push(node.node_id, seed, clock=time.time(), rows=[forged])
+        )
+
+    assert refused.value.code == "bundle_national_only"
+    assert refused.value.params["table"] == tbl == TraceRequest._meta.db_table
+    assert "national records" in refused.value.render()
+    after = (
+        JournalEntry.objects.count(),
+        TraceRequest.objects.count(),
+        Bundle.objects.filter(direction="in").count(),
+    )
+    assert after == before
+    assert not TraceRequest.objects.filter(number="FORGED-1").exists()

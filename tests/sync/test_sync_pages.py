@@ -1,15 +1,26 @@
 """The synchronisation page and the bundle carrying it offers (pssm.sync.views), who may use
-it, what a bad upload says, and the banner of a depot offline longer than its country allows."""
+it, what a bad upload says, bundles encrypted to the receiving node, what waits for each
+depot, and the banner of a depot offline longer than its country allows.
 
+One test database plays both ends of an encrypted exchange: the national node makes a depot,
+then the same rows are switched to that depot (its key file, its ``ThisNode``) to open and
+apply what national sent it, or back to national to apply what the depot sent."""
+
+import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
 from django.urls import reverse
 
+from pssm.domain import journal as chain
+from pssm.domain import syncformat as fmt
 from pssm.domain.access import Role
-from pssm.sync import nodes
-from pssm.sync.models import Bundle, Peer, ThisNode
+from pssm.journal import keys
+from pssm.sync import crypt, exchange, nodes, selectors
+from pssm.sync.models import Bundle, Change, Peer, ThisNode
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +165,197 @@ def test_the_background_rounds_are_scheduled_checked_shown_and_stopped(client, m
     assert JournalEntry.objects.filter(kind="sync.unscheduled").count() == 1
     page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No background synchronisation" in page
+
+
+@pytest.fixture
+def national(make, two_sites):
+    """The national node with depot ``a-depot`` enrolled for site A: (authority, national
+    node, national key, the depot's seed)."""
+    authority = make.user(Role.NATIONAL_AUTHORITY, two_sites["country"], language="en")
+    node = nodes.national_init(user=authority)
+    data, _peer = nodes.bootstrap(user=authority, site_code=two_sites["a"].code, node_id="a-depot")
+    _header, body = fmt.unpack(data)
+    return authority, node, keys.load(), body["seed"]
+
+
+def _be_depot(settings, tmp_path, site, seed, national_node, national_key):
+    """Switch this database to depot ``a-depot``, which national has acknowledged up to now."""
+    settings.PSSM_NODE_KEY_FILE = tmp_path / "depot-key"
+    keys.write(seed)
+    ThisNode.objects.update(
+        node_id="a-depot",
+        role="depot",
+        site=site,
+        national_node=national_node,
+        national_key=national_key,
+    )
+    last = Change.objects.aggregate(last=Max("id"))["last"] or 0
+    Peer.objects.update_or_create(
+        node_id=national_node,
+        defaults={"role": "national", "public_key": national_key, "acked_change": last},
+    )
+
+
+def _be_national(settings, key_file, national_node):
+    settings.PSSM_NODE_KEY_FILE = key_file
+    keys.forget()
+    ThisNode.objects.update(
+        node_id=national_node, role="national", site=None, national_node="", national_key=""
+    )
+    Peer.objects.filter(node_id=national_node).delete()
+
+
+def _push(national_node, seed):
+    """A depot's push with nothing new in it, signed with the depot's key."""
+    header = {
+        "id": str(uuid.uuid4()),
+        "kind": "push",
+        "from": "a-depot",
+        "to": national_node,
+        "key": chain.public_key(seed),
+        "version": fmt.PROTOCOL_VERSION,
+        "created": "2026-12-02T00:00:00Z",
+        "clock": time.time(),
+    }
+    body = {"entries": [], "head": None, "rows": [], "change": 0, "applied": 0, "persons": {}}
+    return fmt.pack(header, body, lambda message: chain.sign(seed, message)), header["id"]
+
+
+def _sealed(data: bytes) -> bool:
+    if not data.startswith(b"age-encryption.org/v1"):
+        return False
+    with pytest.raises(fmt.BundleError):
+        fmt.read_header(data)
+    return True
+
+
+def test_a_depot_downloads_its_bundle_encrypted_to_national_which_applies_it(
+    client, national, two_sites, settings, tmp_path
+):
+    authority, node, national_key, seed = national
+    national_file = settings.PSSM_NODE_KEY_FILE
+    _be_depot(settings, tmp_path, two_sites["a"], seed, node.node_id, national_key.public)
+    client.force_login(authority)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Encrypt to the receiving node" in page
+
+    plain = client.post(reverse("sync:export")).content
+    sealed = client.post(reverse("sync:export"), {"encrypt": "1"})
+
+    assert fmt.read_header(plain)["to"] == node.node_id
+    assert sealed["Content-Disposition"].endswith('.pssm"')
+    sealed = sealed.content
+    assert _sealed(sealed)
+    opened = crypt.open_bundle(sealed, seed_hex=national_key.seed)
+    header, _body = fmt.unpack(opened, expected_key=chain.public_key(seed))
+    assert (header["kind"], header["to"]) == ("push", node.node_id)
+    with pytest.raises(fmt.BundleError):  # the depot's own key does not open it
+        crypt.open_bundle(sealed, seed_hex=seed)
+    _be_national(settings, national_file, node.node_id)
+    record, _ack = exchange.ingest(user=authority, data=sealed)
+    assert (record.status, record.peer, record.bundle_id) == ("applied", "a-depot", header["id"])
+
+
+def test_national_downloads_a_depot_s_bundle_encrypted_to_it_which_the_depot_applies(
+    client, national, two_sites, settings, tmp_path
+):
+    authority, node, national_key, seed = national
+    client.force_login(authority)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Encrypt to the receiving node" in page
+
+    plain = client.post(reverse("sync:export"), {"to": "a-depot"}).content
+    sealed = client.post(reverse("sync:export"), {"to": "a-depot", "encrypt": "1"}).content
+
+    assert fmt.read_header(plain)["to"] == "a-depot"
+    assert _sealed(sealed)
+    with pytest.raises(fmt.BundleError):  # national's own key does not open it
+        crypt.open_bundle(sealed, seed_hex=national_key.seed)
+    header, _body = fmt.unpack(
+        crypt.open_bundle(sealed, seed_hex=seed), expected_key=national_key.public
+    )
+    assert (header["kind"], header["to"]) == ("ack", "a-depot")
+    _be_depot(settings, tmp_path, two_sites["a"], seed, node.node_id, national_key.public)
+    record = exchange.receive(user=authority, data=sealed)
+    assert (record.status, record.bundle_id) == ("applied", header["id"])
+
+
+def test_national_encrypts_the_acknowledgement_to_the_depot_that_sent_the_bundle(
+    client, national, two_sites, settings, tmp_path
+):
+    authority, node, national_key, seed = national
+    client.force_login(authority)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Encrypt the acknowledgement to the depot" in page
+    push, push_id = _push(node.node_id, seed)
+    again, _again_id = _push(node.node_id, seed)
+
+    sealed = client.post(
+        reverse("sync:import"),
+        {"bundle": SimpleUploadedFile("a.pssm", push), "encrypt_ack": "1"},
+    ).content
+    plain = client.post(
+        reverse("sync:import"), {"bundle": SimpleUploadedFile("b.pssm", again)}
+    ).content
+
+    assert fmt.read_header(plain)["to"] == "a-depot"
+    assert _sealed(sealed)
+    header, body = fmt.unpack(
+        crypt.open_bundle(sealed, seed_hex=seed), expected_key=national_key.public
+    )
+    assert (header["kind"], header["to"], body["acked_bundle"]) == ("ack", "a-depot", push_id)
+    _be_depot(settings, tmp_path, two_sites["a"], seed, node.node_id, national_key.public)
+    record = exchange.receive(user=authority, data=sealed)
+    assert (record.status, record.bundle_id) == ("applied", header["id"])
+
+
+def test_the_changes_waiting_for_a_depot_are_those_national_would_send_it(
+    national, system, two_sites
+):
+    from pssm.domain import serials
+    from pssm.registry import services as registry
+    from pssm.registry.models import Weapon, WeaponType
+    from pssm.tracing import services as tracing
+
+    authority, _node, _key, _seed = national
+    nodes.bootstrap(user=authority, site_code=two_sites["b"].code, node_id="b-depot")
+    rifle = WeaponType.objects.create(category="rifle", make="Test", model="R-1", calibre="7.62")
+    site = two_sites["a"]
+    Weapon.objects.create(
+        serial="TRQ 7",
+        serial_norm=serials.normalise("TRQ 7"),
+        weapon_type=rifle,
+        owner=site.organisation,
+        status="in_store",
+        site=site,
+        location=two_sites["location_a"],
+    )
+
+    def waiting():
+        return {p["node"]: p["changes_waiting_out"] for p in selectors.status()["peers"]}
+
+    before = waiting()
+    request = tracing.trace_request_create(
+        actor=authority,
+        country=two_sites["country"],
+        direction="received",
+        requester_kind="interpol",
+        counterpart="INTERPOL",
+        make="Test",
+        model="R-1",
+        serial="trq 7",
+        received_on=datetime.now(UTC).date(),
+        deadline=datetime.now(UTC).date() + timedelta(days=30),
+    )
+    after_trace = waiting()
+    registry.weapon_type_create(
+        actor=system, category="pistol", make="Test", model="P-2", calibre="9 mm"
+    )
+    after_type = waiting()
+
+    assert after_trace["a-depot"] == before["a-depot"] + 1
+    assert after_trace["b-depot"] == before["b-depot"]
+    assert after_type["a-depot"] == after_trace["a-depot"] + 1
+    assert after_type["b-depot"] == after_trace["b-depot"] + 1
+    wanted, _last = exchange.wanted_for(Peer.objects.get(node_id="a-depot"))
+    assert request.pk in wanted["tracing.TraceRequest"]

@@ -1,19 +1,12 @@
-"""Helpers for the HTML views: pagination and showing service errors on forms."""
+"""Helpers for the HTML views: the page size of lists and showing service errors on forms."""
 
 from __future__ import annotations
-
-from django.core.paginator import Paginator
 
 from pssm.domain.errors import PssmError
 
 from . import errors
 
 PAGE_SIZE = 50
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
 
 
 def call_service(form, service, /, **kwargs):

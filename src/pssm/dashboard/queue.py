@@ -9,7 +9,7 @@ links list everything).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -185,9 +185,6 @@ def _trace_requests(user) -> list[Item]:
     """Open trace requests, the nearest deadline first: every one of the user's countries for
     who answers them; for the other users, those naming a weapon held at one of their sites
     (the weapon is to be checked where it is)."""
-    from datetime import datetime as dt
-    from datetime import time
-
     from pssm.registry.models import Weapon
     from pssm.tracing.models import TraceRequest
 
@@ -224,7 +221,7 @@ def _trace_requests(user) -> list[Item]:
                 reverse("tracing:request_detail", args=[r.pk])
                 if manage
                 else reverse("registry:weapon_list") + "?" + urlencode({"q": serial}),
-                timezone.make_aware(dt.combine(r.received_on, time())),
+                timezone.make_aware(datetime.combine(r.received_on, time())),
             )
         )
     return items

@@ -342,7 +342,17 @@ def _check_ownership(peer: Peer, written: dict[str, list[int]]) -> None:
 
     sites = set(SiteWriter.objects.filter(node_id=peer.node_id).values_list("site_id", flat=True))
     for label, pks in written.items():
-        if label in tables.MASTER or label in tables.NATIONAL:
+        if label in tables.NATIONAL:
+            raise _refuse(
+                "national_only",
+                gettext_noop(
+                    "Node %(node)s sent %(table)s records: national records are written at the "
+                    "national node only. Nothing was applied."
+                ),
+                node=peer.node_id,
+                table=tables.table(label),
+            )
+        if label in tables.MASTER:
             raise _refuse(
                 "master",
                 gettext_noop(
@@ -425,24 +435,7 @@ def response(*, peer: Peer, acked: str = "", user=None, tail_after: int | None =
     key = node_key()
     ids = rows.Ids(national.node_id)
     with transaction.atomic():
-        changed, last = _changes(peer.acked_change)
-        wanted: dict[str, set[int]] = {}
-        site = peer.site
-        for label, pks in changed.items():
-            present, _gone = _split(label, pks)
-            if label in tables.MASTER:
-                wanted[label] = present
-            elif label in tables.OWNER and site is not None:
-                wanted[label] = rows.addressed_to(label, site.pk, sorted(present))
-            elif label in tables.NATIONAL and site is not None:
-                wanted[label] = set(
-                    tables.national_for_site(label, site.pk)
-                    .filter(pk__in=present)
-                    .values_list("pk", flat=True)
-                )
-        wanted = {label: pks for label, pks in wanted.items() if pks}
-        if site is not None:
-            _scope_users(wanted, site)
+        wanted, last = wanted_for(peer)
         records = export_rows(ids, closure(wanted)) if wanted else []
         body = {
             "acked_seq": peer.acked_seq,
@@ -473,6 +466,32 @@ def response(*, peer: Peer, acked: str = "", user=None, tail_after: int | None =
             status="written",
         )
     return data
+
+
+def wanted_for(peer: Peer) -> tuple[dict[str, set[int]], int]:
+    """What national sends depot ``peer`` of the rows changed since it last acknowledged:
+    label -> ids (before the rows they need are added), and the last change number. The
+    master data, the rows addressed to its site, the national records that concern it, and
+    only the roles and users that cover its site."""
+    changed, last = _changes(peer.acked_change)
+    wanted: dict[str, set[int]] = {}
+    site = peer.site
+    for label, pks in changed.items():
+        present, _gone = _split(label, pks)
+        if label in tables.MASTER:
+            wanted[label] = present
+        elif label in tables.OWNER and site is not None:
+            wanted[label] = rows.addressed_to(label, site.pk, sorted(present))
+        elif label in tables.NATIONAL and site is not None:
+            wanted[label] = set(
+                tables.national_for_site(label, site.pk)
+                .filter(pk__in=present)
+                .values_list("pk", flat=True)
+            )
+    wanted = {label: pks for label, pks in wanted.items() if pks}
+    if site is not None:
+        _scope_users(wanted, site)
+    return wanted, last
 
 
 def _scope_users(wanted: dict, site) -> None:

@@ -9,6 +9,7 @@ from pssm.domain.access import Action
 from pssm.domain.errors import NotFoundError, gettext_noop
 from pssm.journal.models import JournalHead
 
+from . import exchange
 from .models import Bundle, Change, Fork, Peer, ThisNode
 from .restore import reason_code, reason_text
 
@@ -59,7 +60,7 @@ def status(now: datetime | None = None, *, user=None) -> dict:
                 "entries_waiting_out": max(0, own_seq - p.acked_seq)
                 if node and node.role == "depot"
                 else None,
-                "changes_waiting_out": max(0, last_change - p.acked_change),
+                "changes_waiting_out": _changes_waiting(node, p, last_change),
                 "bytes_in": p.bytes_in,
                 "bytes_out": p.bytes_out,
                 "clock_skew_s": p.clock_skew,
@@ -90,6 +91,17 @@ def status(now: datetime | None = None, *, user=None) -> dict:
             for b in Bundle.objects.filter(peer__in=visible)[:10]
         ],
     }
+
+
+def _changes_waiting(node: ThisNode | None, p: Peer, last_change: int) -> int:
+    """The rows this node would send ``p`` now: on the national node, what the ack for that
+    depot would carry (its master data, addressed rows and national records); elsewhere the
+    changes since ``p`` last acknowledged (a depot's changes are its own: what it receives
+    from national is not noted as a change)."""
+    if node is not None and node.role == "national" and p.role == "depot":
+        wanted, _last = exchange.wanted_for(p)
+        return sum(len(pks) for pks in wanted.values())
+    return max(0, last_change - p.acked_change)
 
 
 def _background(node) -> dict:

@@ -25,6 +25,9 @@ from . import exchange, manage, nodes, selectors
 
 class BundleForm(forms.Form):
     bundle = forms.FileField(label=gettext_lazy("Bundle file"))
+    encrypt_ack = forms.BooleanField(
+        label=gettext_lazy("Encrypt the acknowledgement to the depot"), required=False
+    )
 
 
 def _download(data: bytes, name: str) -> HttpResponse:
@@ -53,19 +56,25 @@ def sync_status(request):
 @login_required
 @require_POST
 def sync_export(request):
-    """A depot's bundle for national, or (national) the bundle for one depot."""
+    """A depot's bundle for national, or (national) the bundle for one depot; encrypted to
+    the receiving node's enrolled key when asked (as ``pssm sync export --encrypt``)."""
     authz.check_anywhere(request.user, Action.SYNC_RUN)
     node = nodes.this_node()
+    encrypt = bool(request.POST.get("encrypt"))
     try:
         if node is not None and node.role == "national":
             peer = selectors.peer(request.POST.get("to", ""))
             if peer.site_id:
                 authz.check(request.user, Action.SYNC_RUN, peer.site)
             data = exchange.response(peer=peer)
+            to_key = peer.public_key
             name = f"{node.node_id}-to-{peer.node_id}.pssm"
         else:
             data = exchange.push(user=request.user)
+            to_key = node.national_key
             name = f"{node.node_id if node else 'node'}-to-national.pssm"
+        if encrypt:
+            data = exchange.sealed_for(data, peer_key=to_key)
     except PermissionDeniedError:
         raise
     except PssmError as exc:
@@ -93,6 +102,8 @@ def sync_import(request):
     try:
         if node is not None and node.role == "national":
             record, ack = exchange.ingest(user=request.user, data=data)
+            if form.cleaned_data["encrypt_ack"]:  # to the depot that sent it, its recipient
+                ack = exchange.sealed_for(ack, peer_key=selectors.peer(record.peer).public_key)
             return _download(ack, f"{node.node_id}-ack-{record.peer}.pssm")
         record = exchange.receive(user=request.user, data=data)
     except PermissionDeniedError:
