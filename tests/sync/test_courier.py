@@ -153,3 +153,29 @@ def test_only_who_manages_synchronisation_countersigns(route):
         with pytest.raises(PermissionDeniedError):
             courier.countersign(user=user, data=data)
     assert not JournalEntry.objects.filter(kind=courier.COUNTERSIGNED_EVENT).exists()
+
+
+def test_the_sync_command_speaks_the_operators_language(route, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    out = StringIO()
+    with translation.override("fr"):
+        call_command("sync", "status", stdout=out)
+        data = _bundle(route, _carried(route))
+        (tmp_path / "kti.transfer").write_bytes(data)
+        call_command(
+            "sync",
+            "countersign",
+            str(tmp_path / "kti.transfer"),
+            "--out",
+            str(tmp_path / "for-sev.pssm"),
+            as_user=route["authority"].username,
+            stdout=out,
+        )
+    text = out.getvalue()
+    assert "nœud" in text and "jamais" in text  # "node", "never heard from"
+    assert "contresigné pour le nœud sev-depot" in text
+    assert (tmp_path / "for-sev.pssm").read_bytes().startswith(fmt.MAGIC)

@@ -37,6 +37,7 @@ class Node:
             PSSM_HOME=str(self.home),
             PSSM_NODE_ID=self.name,
             DATABASE_URL=self.database,
+            PSSM_DEFAULT_LANGUAGE="en",  # the command lines' messages read here are English
         )
         return env
 

@@ -128,31 +128,74 @@ def _background(node) -> dict:
 
 
 def status_lines(state: dict) -> list[str]:
-    lines = [f"node {state['node'] or '-'} ({state['role']}) {state['site']}".rstrip()]
+    """``pssm sync status`` in the operator's language."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    lines = [
+        (
+            _("node %(node)s (%(role)s) %(site)s")
+            % {"node": state["node"] or "-", "role": state["role"], "site": state["site"]}
+        ).rstrip()
+    ]
     if state["read_only"]:
-        lines.append(f"READ-ONLY: {state['read_only']}")
+        lines.append(_("READ-ONLY: %(why)s") % {"why": state["read_only"]})
     bg = state.get("background") or {}
     if bg.get("next_at"):
         lines.append(
-            f"  background: every {bg['every_minutes']:g} min with {bg['url']}, next round "
-            f"{bg['next_at']:%Y-%m-%d %H:%M} UTC"
+            "  "
+            + _("background: every %(every)s min with %(url)s, next round %(at)s UTC")
+            % {
+                "every": f"{bg['every_minutes']:g}",
+                "url": bg["url"],
+                "at": f"{bg['next_at']:%Y-%m-%d %H:%M}",
+            }
         )
     for r in bg.get("last", [])[:1]:
         outcome = r["outcome"].get("state") or r["error"] or r["status"]
-        lines.append(f"  last background round {r['at']:%Y-%m-%d %H:%M} UTC: {outcome}")
+        lines.append(
+            "  "
+            + _("last background round %(at)s UTC: %(outcome)s")
+            % {"at": f"{r['at']:%Y-%m-%d %H:%M}", "outcome": outcome}
+        )
     for p in state["peers"]:
+        days = p["days_since_contact"]
         since = (
-            "never" if p["days_since_contact"] is None else f"{p['days_since_contact']} days ago"
+            _("never")
+            if days is None
+            else ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
         )
         lines.append(
-            f"  {p['node']} ({p['role']} {p['site']}) {p['status']}: last heard {since}, "
-            f"changes waiting {p['changes_waiting_out']}, in {p['bytes_in']} B, "
-            f"out {p['bytes_out']} B"
+            "  "
+            + _(
+                "%(node)s (%(role)s %(site)s) %(status)s: last heard %(since)s, changes "
+                "waiting %(waiting)s, in %(in)s B, out %(out)s B"
+            )
+            % {
+                "node": p["node"],
+                "role": p["role"],
+                "site": p["site"],
+                "status": p["status"],
+                "since": since,
+                "waiting": p["changes_waiting_out"],
+                "in": p["bytes_in"],
+                "out": p["bytes_out"],
+            }
         )
     for f in Fork.objects.filter(resolved_at__isnull=True).order_by("pk"):
         lines.append(
-            f"  FORK {f.pk}: node {f.peer} entry #{f.seq} held {f.held_hash[:12]} received "
-            f"{f.received_hash[:12]} (`pssm sync fork-resolve {f.pk} --decision ...`)"
+            "  "
+            + _(
+                "FORK %(fork)s: node %(node)s entry #%(seq)s held %(held)s received "
+                "%(received)s (`pssm sync fork-resolve %(fork)s --decision ...`)"
+            )
+            % {
+                "fork": f.pk,
+                "node": f.peer,
+                "seq": f.seq,
+                "held": f.held_hash[:12],
+                "received": f.received_hash[:12],
+            }
         )
     return lines
 

@@ -4,6 +4,7 @@ import json
 import os
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from pssm.core.management.base import PssmCommand
 
@@ -13,7 +14,9 @@ def _read(path: str) -> bytes:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+        raise CommandError(
+            _("cannot read %(path)s: %(why)s") % {"path": path, "why": exc.strerror}
+        ) from None
 
 
 def _write(path: str, data: bytes) -> None:
@@ -22,7 +25,13 @@ def _write(path: str, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     except OSError as exc:
-        raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+        raise CommandError(
+            _("cannot write %(path)s: %(why)s") % {"path": path, "why": exc.strerror}
+        ) from None
+
+
+def _written(path: str, data: bytes) -> str:
+    return _("written to %(out)s (%(size)s bytes)") % {"out": path, "size": len(data)}
 
 
 class Command(PssmCommand):
@@ -121,15 +130,22 @@ class Command(PssmCommand):
             )
             _write(options["out"], data)
             self.stdout.write(
-                f"bootstrap bundle for node {peer.node_id} (site {options['site']}) written to "
-                f"{options['out']} ({len(data)} bytes); it holds the depot's key: carry it "
-                "like a key"
+                _(
+                    "bootstrap bundle for node %(node)s (site %(site)s) written to %(out)s "
+                    "(%(size)s bytes); it holds the depot's key: carry it like a key"
+                )
+                % {
+                    "node": peer.node_id,
+                    "site": options["site"],
+                    "out": options["out"],
+                    "size": len(data),
+                }
             )
         elif action == "export":
             node = nodes.this_node()
             if node is not None and node.role == "national":
                 if not options["to"]:
-                    raise CommandError("on the national node, name the depot with --to NODE")
+                    raise CommandError(_("on the national node, name the depot with --to NODE"))
                 from pssm.accounts import authz
                 from pssm.domain.access import Action
 
@@ -144,7 +160,7 @@ class Command(PssmCommand):
             if options["encrypt"]:
                 data = exchange.sealed_for(data, peer_key=to_key)
             _write(options["out"], data)
-            self.stdout.write(f"bundle written to {options['out']} ({len(data)} bytes)")
+            self.stdout.write(_written(options["out"], data))
         elif action == "transfer":
             from pssm.sync import courier
 
@@ -153,8 +169,11 @@ class Command(PssmCommand):
                 data = exchange.sealed_for(data, peer_key=nodes.this_node().national_key)
             _write(options["out"], data)
             self.stdout.write(
-                f"transfer bundle for site {options['site']} written to {options['out']} "
-                f"({len(data)} bytes): the national node countersigns it"
+                _(
+                    "transfer bundle for site %(site)s: %(written)s; "
+                    "the national node countersigns it"
+                )
+                % {"site": options["site"], "written": _written(options["out"], data)}
             )
         elif action == "countersign":
             from pssm.sync import courier
@@ -164,8 +183,12 @@ class Command(PssmCommand):
                 data = exchange.sealed_for(data, peer_key=peer.public_key)
             _write(options["out"], data)
             self.stdout.write(
-                f"countersigned for node {peer.node_id} (site {peer.site.code}), written to "
-                f"{options['out']} ({len(data)} bytes)"
+                _("countersigned for node %(node)s (site %(site)s): %(written)s")
+                % {
+                    "node": peer.node_id,
+                    "site": peer.site.code,
+                    "written": _written(options["out"], data),
+                }
             )
         elif action == "regional":
             from pssm.sync import regional
@@ -175,8 +198,12 @@ class Command(PssmCommand):
             )
             _write(options["out"], data)
             self.stdout.write(
-                f"figures of {options['country'].upper()} for {options['to']} written to "
-                f"{options['out']}"
+                _("figures of %(country)s for %(node)s: %(written)s")
+                % {
+                    "country": options["country"].upper(),
+                    "node": options["to"],
+                    "written": _written(options["out"], data),
+                }
             )
         elif action == "import":
             data = _read(options["file"])
@@ -185,8 +212,11 @@ class Command(PssmCommand):
                 from pssm.sync import regional
 
                 record = regional.regional_receive(user=actor, data=data)
-                state = "already kept" if getattr(record, "duplicate", False) else "kept"
-                self.stdout.write(f"figures of {record.country} from {record.national}: {state}")
+                state = _("already kept") if getattr(record, "duplicate", False) else _("kept")
+                self.stdout.write(
+                    _("figures of %(country)s from %(node)s: %(state)s")
+                    % {"country": record.country, "node": record.national, "state": state}
+                )
             elif node is not None and node.role == "national":
                 record, ack = exchange.ingest(user=actor, data=data)
                 if options["encrypt_ack"]:
@@ -195,21 +225,29 @@ class Command(PssmCommand):
                 out = options["ack_out"] or f"{options['file']}.ack"
                 _write(out, ack)
                 state = (
-                    "already applied, skipped"
+                    _("already applied, skipped")
                     if getattr(record, "duplicate", False)
-                    else (f"applied, {record.entries} entries, {record.rows} records")
+                    else _("applied, %(entries)s entries, %(rows)s records")
+                    % {"entries": record.entries, "rows": record.rows}
                 )
                 self.stdout.write(
-                    f"bundle {record.bundle_id} from {record.peer}: {state}; ack written to {out}"
+                    _(
+                        "bundle %(bundle)s from %(node)s: %(state)s; "
+                        "acknowledgement written to %(out)s"
+                    )
+                    % {"bundle": record.bundle_id, "node": record.peer, "state": state, "out": out}
                 )
             else:
                 record = exchange.receive(user=actor, data=data)
                 state = (
-                    "already applied, skipped"
+                    _("already applied, skipped")
                     if getattr(record, "duplicate", False)
-                    else (f"applied, {record.rows} records")
+                    else _("applied, %(rows)s records") % {"rows": record.rows}
                 )
-                self.stdout.write(f"bundle {record.bundle_id} from {record.peer}: {state}")
+                self.stdout.write(
+                    _("bundle %(bundle)s from %(node)s: %(state)s")
+                    % {"bundle": record.bundle_id, "node": record.peer, "state": state}
+                )
         elif action == "run":
             self._run(actor, options)
         elif action == "schedule":
@@ -218,13 +256,13 @@ class Command(PssmCommand):
             if options["stop"]:
                 removed = tasks.stop(user=actor)
                 self.stdout.write(
-                    "background synchronisation stopped"
+                    _("background synchronisation stopped")
                     if removed
-                    else "no background synchronisation was scheduled"
+                    else _("no background synchronisation was scheduled")
                 )
                 return
             if not options["url"]:
-                raise CommandError("give the national node's address with --url")
+                raise CommandError(_("give the national node's address with --url"))
             queued = tasks.schedule(
                 user=actor,
                 url=options["url"],
@@ -232,9 +270,15 @@ class Command(PssmCommand):
                 chunk_kb=options["chunk_kb"],
             )
             self.stdout.write(
-                f"synchronisation with {options['url']} every {options['every']:g} min, first "
-                f"round queued for {queued.run_after:%Y-%m-%d %H:%M} UTC; "
-                "`pssm db_worker --queue-name sync` runs the rounds"
+                _(
+                    "synchronisation with %(url)s every %(every)s min, first round queued for "
+                    "%(at)s UTC; `pssm db_worker --queue-name sync` runs the rounds"
+                )
+                % {
+                    "url": options["url"],
+                    "every": f"{options['every']:g}",
+                    "at": f"{queued.run_after:%Y-%m-%d %H:%M}",
+                }
             )
         elif action == "handover":
             data, peer = manage.handover(
@@ -245,12 +289,22 @@ class Command(PssmCommand):
             )
             _write(options["out"], data)
             self.stdout.write(
-                f"site {options['site']} handed over to node {peer.node_id}; its bootstrap "
-                f"bundle is {options['out']} ({len(data)} bytes): carry it like a key"
+                _(
+                    "site %(site)s handed over to node %(node)s; its bootstrap bundle: "
+                    "%(written)s; carry it like a key"
+                )
+                % {
+                    "site": options["site"],
+                    "node": peer.node_id,
+                    "written": _written(options["out"], data),
+                }
             )
         elif action == "revoke":
             peer = manage.revoke(user=actor, node_id=options["node"], reason=options["reason"])
-            self.stdout.write(f"node {peer.node_id} revoked: its bundles are refused from now on")
+            self.stdout.write(
+                _("node %(node)s revoked: its bundles are refused from now on")
+                % {"node": peer.node_id}
+            )
         elif action == "fork-resolve":
             fork = manage.fork_resolve(
                 user=actor,
@@ -258,7 +312,10 @@ class Command(PssmCommand):
                 decision=options["decision"],
                 note=options["note"],
             )
-            self.stdout.write(f"fork {fork.pk} of node {fork.peer} resolved: {fork.resolution}")
+            self.stdout.write(
+                _("fork %(fork)s of node %(node)s resolved: %(decision)s")
+                % {"fork": fork.pk, "node": fork.peer, "decision": fork.resolution}
+            )
         else:
             state = selectors.status()
             if options["json"]:
@@ -275,7 +332,7 @@ class Command(PssmCommand):
 
         every = options["every"]
         if every < 0:
-            raise CommandError("--every is a number of minutes, 0 or more")
+            raise CommandError(_("--every is a number of minutes, 0 or more"))
         while True:
             try:
                 done = client.run(
@@ -284,14 +341,31 @@ class Command(PssmCommand):
             except client.LinkError as exc:
                 if not every:
                     raise
-                self.stderr.write(f"link down, next try in {every:g} min: {exc}")
+                self.stderr.write(
+                    _("link down, next try in %(every)s min: %(why)s")
+                    % {"every": f"{every:g}", "why": exc}
+                )
             except PssmError:
                 raise
             else:
                 self.stdout.write(
-                    f"bundle {done.bundle} {done.state}"
-                    f"{' (resumed)' if done.resumed else ''}: {done.sent} bytes sent, "
-                    f"{done.received} bytes received"
+                    (
+                        _(
+                            "bundle %(bundle)s %(state)s (resumed): %(sent)s bytes sent, "
+                            "%(received)s bytes received"
+                        )
+                        if done.resumed
+                        else _(
+                            "bundle %(bundle)s %(state)s: %(sent)s bytes sent, "
+                            "%(received)s bytes received"
+                        )
+                    )
+                    % {
+                        "bundle": done.bundle,
+                        "state": _("applied") if done.state == "applied" else _("already applied"),
+                        "sent": done.sent,
+                        "received": done.received,
+                    }
                 )
             if not every:
                 return
