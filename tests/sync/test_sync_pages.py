@@ -359,3 +359,160 @@ def test_the_changes_waiting_for_a_depot_are_those_national_would_send_it(
     assert after_type["b-depot"] == after_trace["b-depot"] + 1
     wanted, _last = exchange.wanted_for(Peer.objects.get(node_id="a-depot"))
     assert request.pk in wanted["tracing.TraceRequest"]
+
+
+def _in_transit(make, site, destination, serials):
+    """Weapons ``serials`` received at ``site`` and then dispatched to ``destination`` by a
+    posted transfer voucher (its storekeeper prepares, its commander approves). Written while
+    the database is the national node's: the journal is signed by its key."""
+    from pssm.movements import services
+    from pssm.registry import catalogue
+    from pssm.registry.models import WeaponType
+
+    rack = make.location(make.building(site, code="ARM01", kind="armoury_room"), code="R01")
+    keeper = make.user(Role.STOREKEEPER, site)
+    commander = make.user(Role.SITE_COMMANDER, site, language="en")
+    catalogue.seed(WeaponType)
+    ak = WeaponType.objects.get(make="Kalashnikov", model="AKM")
+
+    def post(kind, weapon_type=None, **header):
+        voucher = services.voucher_create(actor=keeper, site=site, kind=kind, **header)
+        for serial in serials:
+            services.voucher_line_add(
+                actor=keeper, voucher=voucher, serial=serial, weapon_type=weapon_type
+            )
+        services.voucher_submit(actor=keeper, voucher=voucher)
+        return services.voucher_approve(actor=commander, voucher=voucher)
+
+    post("receipt", ak, reason="acquisition", location=rack)
+    return commander, post("transfer", destination=destination)
+
+
+def test_a_depot_downloads_the_transfer_bundle_of_what_is_on_its_way_to_another_depot(
+    client, make, national, two_sites, settings, tmp_path
+):
+    from pssm.registry.models import Weapon
+
+    authority, node, national_key, seed = national
+    nodes.bootstrap(user=authority, site_code=two_sites["b"].code, node_id="b-depot")
+    make.site(make.organisation(two_sites["country"], code="ORGC"), code="SITEC")
+    commander, dispatch = _in_transit(make, two_sites["a"], two_sites["b"], ["TB-1", "TB-2"])
+    _be_depot(settings, tmp_path, two_sites["a"], seed, node.node_id, national_key.public)
+    client.force_login(commander)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Bundle of a transfer for another depot" in page
+    assert '<option value="ML-SITEB">' in page  # a depot node writes it
+    assert 'value="ML-SITEC"' not in page and 'value="ML-SITEA"' not in page
+    assert "or a transfer bundle the national node countersigned" in page
+
+    plain = client.post(reverse("sync:transfer"), {"site": "ML-SITEB"})
+    sealed = client.post(reverse("sync:transfer"), {"site": "ML-SITEB", "encrypt": "1"})
+
+    assert plain.status_code == 200
+    assert plain["Content-Disposition"] == 'attachment; filename="a-depot-transfer-ML-SITEB.pssm"'
+    header = fmt.read_header(plain.content)
+    assert (header["kind"], header["from"], header["to"]) == ("transfer", "a-depot", node.node_id)
+    _header, body = fmt.unpack(plain.content, expected_key=chain.public_key(seed))
+    assert (body["from_site"], body["site"]) == ("ML-SITEA", "ML-SITEB")
+    carried = {record[0] for record in body["rows"]}
+    assert {Weapon._meta.db_table, dispatch._meta.db_table} <= carried
+    assert _sealed(sealed.content)
+    opened = crypt.open_bundle(sealed.content, seed_hex=national_key.seed)
+    assert fmt.read_header(opened)["kind"] == "transfer"
+    assert Bundle.objects.filter(kind="transfer", direction="out").count() == 2
+
+    for site in ("ML-SITEC", "ML-SITEA", "NOWHERE"):  # checked on the server, not only in the page
+        page = client.post(reverse("sync:transfer"), {"site": site}, follow=True)
+        assert page.redirect_chain[-1][0] == reverse("sync:status")
+        assert '<li class="error">' in page.content.decode()
+    assert Bundle.objects.filter(kind="transfer").count() == 2
+
+
+def test_a_depot_with_nothing_on_its_way_downloads_no_transfer_bundle(
+    client, make, national, two_sites, settings, tmp_path
+):
+    authority, node, national_key, seed = national
+    nodes.bootstrap(user=authority, site_code=two_sites["b"].code, node_id="b-depot")
+    commander = make.user(Role.SITE_COMMANDER, two_sites["a"], language="en")
+    _be_depot(settings, tmp_path, two_sites["a"], seed, node.node_id, national_key.public)
+    client.force_login(commander)
+
+    page = client.post(reverse("sync:transfer"), {"site": "ML-SITEB"}, follow=True)
+
+    text = page.content.decode()
+    assert page.redirect_chain == [(reverse("sync:status"), 302)]
+    assert "Nothing of site ML-SITEA is on its way to ML-SITEB" in text
+    assert "No bundle was written." in text
+    assert not Bundle.objects.filter(kind="transfer").exists()
+
+
+def test_the_transfer_and_countersign_pages_are_posted_by_a_signed_in_user(client, make, two_sites):
+    for name in ("sync:transfer", "sync:countersign"):
+        assert client.post(reverse(name)).status_code == 302  # to the login page
+        assert "login" in client.post(reverse(name))["Location"]
+    client.force_login(make.user(Role.SITE_COMMANDER, two_sites["a"], language="en"))
+    assert client.get(reverse("sync:transfer")).status_code == 405
+    assert client.get(reverse("sync:countersign")).status_code == 405
+
+
+def test_only_who_may_manage_synchronisation_countersigns_at_national(
+    client, make, national, two_sites
+):
+    authority, _node, _key, _seed = national
+    commander = make.user(Role.SITE_COMMANDER, two_sites["a"], language="en")
+    client.force_login(commander)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Countersign a depot's transfer bundle" not in page
+
+    refused = client.post(
+        reverse("sync:countersign"), {"bundle": SimpleUploadedFile("t.pssm", b"x" * 10)}
+    )
+
+    assert refused.status_code == 403
+    client.force_login(authority)
+    page = client.get(reverse("sync:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Countersign a depot's transfer bundle" in page
+    assert "Encrypt to the destination depot" in page
+    assert "Bundle of a transfer for another depot" not in page
+    page = client.post(reverse("sync:transfer"), {"site": "ML-SITEB"}, follow=True)
+    assert "This command runs on a depot node" in page.content.decode()
+
+
+def test_national_refuses_to_countersign_garbage_or_a_transfer_whose_records_it_does_not_hold(
+    client, make, national, two_sites, settings, tmp_path
+):
+    from pssm.journal.models import JournalEntry
+
+    authority, node, national_key, seed = national
+    national_file = settings.PSSM_NODE_KEY_FILE
+    nodes.bootstrap(user=authority, site_code=two_sites["b"].code, node_id="b-depot")
+    commander, _dispatch = _in_transit(make, two_sites["a"], two_sites["b"], ["TC-1"])
+    _be_depot(settings, tmp_path, two_sites["a"], seed, node.node_id, national_key.public)
+    client.force_login(commander)
+    sealed = client.post(reverse("sync:transfer"), {"site": "ML-SITEB", "encrypt": "1"}).content
+    _be_national(settings, national_file, node.node_id)
+    client.force_login(authority)
+    bundles = Bundle.objects.count()
+    entries = JournalEntry.objects.filter(kind="sync.countersigned").count()
+
+    for content, said in (
+        (b"", "The submitted file is empty."),
+        (b"hello", "The file is not a PSSM synchronisation bundle."),
+        (b"PSSM-BUNDLE 1\n{}\n" + b"x" * 40, "header is damaged."),
+    ):
+        page = client.post(
+            reverse("sync:countersign"),
+            {"bundle": SimpleUploadedFile("t.pssm", content), "encrypt": "1"},
+            follow=True,
+        )
+        assert page.redirect_chain == [(reverse("sync:status"), 302)]
+        assert '<li class="error">' in page.content.decode()
+        assert said in page.content.decode()
+    page = client.post(
+        reverse("sync:countersign"), {"bundle": SimpleUploadedFile("t.pssm", sealed)}, follow=True
+    )  # opened with national's key, then refused: national never received these records
+
+    text = page.content.decode()
+    assert "synchronise that depot first. Nothing was countersigned." in text
+    assert Bundle.objects.count() == bundles
+    assert JournalEntry.objects.filter(kind="sync.countersigned").count() == entries

@@ -1,7 +1,10 @@
 """The synchronisation page of a node: what it knows of its peers, what waits in each
 direction, forks and quarantines; and the same bundle carrying as ``pssm sync`` (a depot
 downloads its bundle for national and uploads national's acknowledgement; the national node
-takes a depot's bundle and answers with the acknowledgement to carry back)."""
+takes a depot's bundle and answers with the acknowledgement to carry back). Depot to depot
+as ``pssm sync transfer`` and ``countersign``: a depot downloads the transfer bundle of
+what is on its way to another site, national countersigns it, and the destination depot
+applies it with the import form."""
 
 from __future__ import annotations
 
@@ -19,14 +22,48 @@ from pssm.core import errors
 from pssm.domain import syncformat as fmt
 from pssm.domain.access import Action
 from pssm.domain.errors import PermissionDeniedError, PssmError
+from pssm.sites.models import Site
 
-from . import exchange, manage, nodes, selectors
+from . import courier, exchange, manage, nodes, selectors
+from .models import SiteWriter
 
 
 class BundleForm(forms.Form):
     bundle = forms.FileField(label=gettext_lazy("Bundle file"))
     encrypt_ack = forms.BooleanField(
         label=gettext_lazy("Encrypt the acknowledgement to the depot"), required=False
+    )
+
+
+def transfer_destinations(node) -> list[Site]:
+    """The sites a depot may write a transfer bundle for: the other sites of its country,
+    those this node knows a depot writes when it knows any (national countersigns only for a
+    site a depot node writes), by code."""
+    if node is None or node.role != "depot" or not node.site_id:
+        return []
+    others = Site.objects.filter(organisation__country_id=node.site.organisation.country_id)
+    others = others.exclude(pk=node.site_id).order_by("code")
+    written = others.filter(pk__in=SiteWriter.objects.values("site_id"))
+    return list(written) if written.exists() else list(others)
+
+
+class TransferForm(forms.Form):
+    """The destination of a transfer bundle, one of :func:`transfer_destinations`."""
+
+    site = forms.ChoiceField(label=gettext_lazy("Destination site"))
+    encrypt = forms.BooleanField(
+        label=gettext_lazy("Encrypt to the receiving node"), required=False
+    )
+
+    def __init__(self, *args, node=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [(s.code, str(s)) for s in transfer_destinations(node)]
+
+
+class CountersignForm(forms.Form):
+    bundle = forms.FileField(label=gettext_lazy("Bundle file"))
+    encrypt = forms.BooleanField(
+        label=gettext_lazy("Encrypt to the destination depot"), required=False
     )
 
 
@@ -41,6 +78,7 @@ def _download(data: bytes, name: str) -> HttpResponse:
 def sync_status(request):
     authz.check_anywhere(request.user, Action.SYNC_RUN)
     state = selectors.status(user=request.user)
+    node = nodes.this_node()
     return render(
         request,
         "sync/status.html",
@@ -48,6 +86,8 @@ def sync_status(request):
             "state": state,
             "forks": selectors.open_forks(user=request.user),
             "form": BundleForm(),
+            "transfer_form": TransferForm(node=node),
+            "countersign_form": CountersignForm(),
             "can_manage": authz.can_anywhere(request.user, Action.SYNC_MANAGE),
         },
     )
@@ -116,6 +156,65 @@ def sync_import(request):
     else:
         messages.success(request, _("Bundle applied: %(rows)s records.") % {"rows": record.rows})
     return redirect("sync:status")
+
+
+@login_required
+@require_POST
+def sync_transfer(request):
+    """On a depot: the transfer bundle of what it has on its way to another site, for the
+    national node to countersign; encrypted to the national node when asked (as
+    ``pssm sync transfer --encrypt``)."""
+    authz.check_anywhere(request.user, Action.SYNC_RUN)
+    try:
+        node = nodes.require_role("depot")
+        form = TransferForm(request.POST, node=node)
+        if not form.is_valid():
+            for field_errors in form.errors.values():
+                for text in field_errors:
+                    messages.error(request, text)
+            return redirect("sync:status")
+        site_code = form.cleaned_data["site"]
+        data = courier.transfer_bundle(user=request.user, site_code=site_code)
+        if form.cleaned_data["encrypt"]:  # to national, which countersigns it
+            data = exchange.sealed_for(data, peer_key=node.national_key)
+    except PermissionDeniedError:
+        raise
+    except PssmError as exc:
+        messages.error(request, errors.message(exc))
+        return redirect("sync:status")
+    return _download(data, f"{node.node_id}-transfer-{site_code}.pssm")
+
+
+@login_required
+@require_POST
+def sync_countersign(request):
+    """On the national node: a depot's transfer bundle checked against the national record
+    and countersigned for the depot that writes its destination; encrypted to that depot
+    when asked (as ``pssm sync countersign --encrypt``)."""
+    authz.check_anywhere(request.user, Action.SYNC_MANAGE)  # before reading the upload
+    form = CountersignForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for text in form.errors.get("bundle", []):
+            messages.error(request, text)
+        return redirect("sync:status")
+    upload = form.cleaned_data["bundle"]
+    if upload.size > fmt.MAX_BUNDLE:
+        messages.error(
+            request, _("The file is larger than a bundle can be. Nothing was countersigned.")
+        )
+        return redirect("sync:status")
+    data = b"".join(upload.chunks())
+    try:
+        signed, receiver = courier.countersign(user=request.user, data=data)
+        if form.cleaned_data["encrypt"]:
+            signed = exchange.sealed_for(signed, peer_key=receiver.public_key)
+    except PermissionDeniedError:
+        raise
+    except PssmError as exc:
+        messages.error(request, errors.message(exc))
+        return redirect("sync:status")
+    national = nodes.this_node()
+    return _download(signed, f"{national.node_id}-countersigned-for-{receiver.node_id}.pssm")
 
 
 @login_required
