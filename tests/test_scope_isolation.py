@@ -926,6 +926,16 @@ ENDPOINTS = {
         "kwargs": lambda c: {"pk": c["fork_b"].pk},
         "post": lambda c: {"decision": "release", "note": "an intruder's note"},
     },
+    "sync:transfer": {
+        "kind": "object",
+        "methods": ["post"],
+        "post": lambda c: {"site": "SITEB"},
+    },
+    "sync:countersign": {
+        "kind": "object",
+        "methods": ["post"],
+        "post": lambda c: {"bundle": _b_push(c)},
+    },
     # the network transport: signed by a depot's node key, a user's session opens nothing
     "sync:api_upload": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},
     "sync:api_complete": {"kind": "node", "kwargs": lambda c: {"bundle_id": _BUNDLE}},

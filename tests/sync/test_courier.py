@@ -149,7 +149,17 @@ def test_a_destination_without_a_depot_node_is_refused(route, make):
 
 def test_only_who_manages_synchronisation_countersigns(route):
     data = _bundle(route, _carried(route))
-    for user in (route["kti"].commander, route["sev"].keeper):
+    from pssm.accounts import services
+
+    kti_only = route["kti"].make.user(username="manages-kti-only")
+    services.role_grant(
+        actor=route["kti"].make.actor,
+        user=kti_only,
+        role=Role.NATIONAL_AUTHORITY,
+        level="site",
+        site=route["kti"].site,
+    )
+    for user in (route["kti"].commander, route["sev"].keeper, kti_only):
         with pytest.raises(PermissionDeniedError):
             courier.countersign(user=user, data=data)
     assert not JournalEntry.objects.filter(kind=courier.COUNTERSIGNED_EVENT).exists()

@@ -82,6 +82,7 @@ EVENT_LABELS = {
     "node.joined": _("Node joined the synchronisation"),
     "node.key_rotated": _("Node signing key replaced"),
     "sync.bootstrapped": _("Depot node made for a site"),
+    "sync.countersigned": _("Transfer bundle of a depot countersigned for another depot"),
     "sync.fork_found": _("Fork found in a depot's journal"),
     "sync.fork_resolved": _("Fork decided"),
     "sync.handed_over": _("Site handed over to a new depot node"),

@@ -188,6 +188,8 @@ def countersign(*, user, data: bytes) -> tuple[bytes, Peer]:
             here=national.node_id,
         )
     sender = _active_peer(header["from"])
+    if sender.site_id:  # the bundle holds that site's records
+        authz.check(user, Action.SYNC_MANAGE, sender.site)
     header, body = fmt.unpack(data, expected_key=sender.public_key)
     if header["kind"] != TRANSFER:
         raise refuse(
@@ -207,6 +209,7 @@ def countersign(*, user, data: bytes) -> tuple[bytes, Peer]:
             site=str(body.get("from_site")),
         )
     destination = nodes.find_site(str(body.get("site") or ""))
+    authz.check(user, Action.SYNC_MANAGE, destination)
     writer = SiteWriter.objects.filter(site=destination).values_list("node_id", flat=True).first()
     receiver = Peer.objects.filter(node_id=writer, status=Peer.ACTIVE).first() if writer else None
     if receiver is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -164,9 +164,11 @@ def sync_transfer(request):
     """On a depot: the transfer bundle of what it has on its way to another site, for the
     national node to countersign; encrypted to the national node when asked (as
     ``pssm sync transfer --encrypt``)."""
-    authz.check_anywhere(request.user, Action.SYNC_RUN)
+    node = nodes.this_node()
+    if node is None or node.role != "depot":
+        raise Http404(_("Transfer bundles are written on a depot node."))
+    authz.check(request.user, Action.SYNC_RUN, node.site)
     try:
-        node = nodes.require_role("depot")
         form = TransferForm(request.POST, node=node)
         if not form.is_valid():
             for field_errors in form.errors.values():
