@@ -140,8 +140,7 @@ def test_a_transfer_with_a_missing_weapon_ends_in_a_case_every_node_sees(nodes):
         ".order_by('serial').values_list('serial', flat=True)[:3])))"
     )
     dispatch = voucher(kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV")
-    for serial in serials:
-        kti.run("voucher", "--as", "magasinier", "add", dispatch, serial)
+    kti.run("voucher", "--as", "magasinier", "add", dispatch, *serials)
     kti.run("voucher", "--as", "magasinier", "submit", dispatch)
     kti.run("voucher", "--as", "commandant", "approve", dispatch)
     sync(national, kti, tmp, "kti-1")
@@ -158,8 +157,7 @@ def test_a_transfer_with_a_missing_weapon_ends_in_a_case_every_node_sees(nodes):
     receipt = voucher(
         sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack
     )
-    for serial in serials[:2]:
-        sev.run("voucher", "--as", "mag.sev", "add", receipt, serial)
+    sev.run("voucher", "--as", "mag.sev", "add", receipt, *serials[:2])
     sev.run("voucher", "--as", "mag.sev", "submit", receipt)
     sev.run("voucher", "--as", "cdt.sev", "approve", receipt)
     sync(national, sev, tmp, "sev-2")
@@ -194,34 +192,21 @@ def test_a_transfer_carried_depot_to_depot_in_a_bundle_national_countersigns(nod
     kti, sev = depots["ML-KTI"], depots["ML-SEV"]
     serials = _in_store(kti, "ML-KTI", 2)
     dispatch = voucher(kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV")
-    for serial in serials:
-        kti.run("voucher", "--as", "magasinier", "add", dispatch, serial)
+    kti.run("voucher", "--as", "magasinier", "add", dispatch, *serials)
     kti.run("voucher", "--as", "magasinier", "submit", dispatch)
     kti.run("voucher", "--as", "commandant", "approve", dispatch)
-    early = tmp / "early.transfer"
-    kti.run("sync", "transfer", "--as", "commandant", "--site", "ML-SEV", "--out", str(early))
-    # national has not heard of the dispatch yet: it does not vouch for it
-    done = national.run("sync", "countersign", str(early), "--out", str(tmp / "x"), ok=False)
-    assert done.returncode != 0 and "bundle_behind" in done.stderr
-    assert not (tmp / "x").exists()
-
+    # (a bundle written before national heard of the dispatch is refused: test_courier.py)
     sync(national, kti, tmp, "kti-courier")
     transfer, signed = tmp / "kti.transfer", tmp / "kti-for-sev.countersigned"
     kti.run("sync", "transfer", "--as", "commandant", "--site", "ML-SEV", "--out", str(transfer))
     national.run("sync", "countersign", str(transfer), "--out", str(signed))
     done = kti.run("sync", "import", str(signed), ok=False)  # meant for Sévaré
     assert done.returncode != 0 and "bundle_recipient" in done.stderr
-    raw = bytearray(signed.read_bytes())
-    raw[len(raw) // 2] ^= 0x01
-    (tmp / "changed.countersigned").write_bytes(bytes(raw))
-    done = sev.run("sync", "import", str(tmp / "changed.countersigned"), ok=False)
-    assert done.returncode != 0 and "bundle_tampered" in done.stderr
 
     sev.run("sync", "import", str(signed))
     assert "already applied" in sev.run("sync", "import", str(signed)).stdout
     incoming = {v[0]: v[1] for v in sev.weapons("ML-KTI").values() if v[0] in serials}
     assert incoming == dict.fromkeys(serials, "in_transit")
-    sev.verify()
 
     rack = sev.shell(
         "import json; from pssm.sites.models import StorageLocation as L; print(json.dumps("
@@ -231,8 +216,7 @@ def test_a_transfer_carried_depot_to_depot_in_a_bundle_national_countersigns(nod
     receipt = voucher(
         sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack
     )
-    for serial in serials:
-        sev.run("voucher", "--as", "mag.sev", "add", receipt, serial)
+    sev.run("voucher", "--as", "mag.sev", "add", receipt, *serials)
     sev.run("voucher", "--as", "mag.sev", "submit", receipt)
     sev.run("voucher", "--as", "cdt.sev", "approve", receipt)
     # a late copy of the courier's bundle does not undo the receipt
@@ -395,8 +379,7 @@ def test_a_sync_over_the_network_killed_mid_way_resumes_where_it_stopped(nodes, 
         ".order_by('-serial').values_list('serial', flat=True)[:3])))"
     )
     issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004")
-    for serial in serials:
-        sev.run("voucher", "--as", "mag.sev", "add", issue, serial)
+    sev.run("voucher", "--as", "mag.sev", "add", issue, *serials)
     sev.run("voucher", "--as", "mag.sev", "submit", issue)
     sev.run("voucher", "--as", "cdt.sev", "approve", issue)
 
