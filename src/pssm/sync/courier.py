@@ -32,7 +32,7 @@ from pssm.domain.errors import gettext_noop
 from pssm.journal.models import JournalHead
 from pssm.journal.services import journal_append
 
-from . import copies, crypt, files, nodes, rows, tables
+from . import copies, files, nodes, refusals, rows, tables
 from .entries import refuse
 from .models import Bundle, Change, Peer, SiteWriter, ThisNode
 
@@ -45,13 +45,6 @@ ON_THE_WAY = {
     "ammunition.LotBalance": Q(quantity__gt=0),
 }
 DESTINATION = {"registry.Weapon": "destination_id", "ammunition.LotBalance": "in_transit_to_id"}
-
-
-def _seed() -> str | None:
-    from pssm.journal import keys
-
-    key = keys.load(required=False)
-    return key.seed if key else None
 
 
 def on_the_way(site, destination) -> dict[str, set[int]]:
@@ -175,18 +168,8 @@ def countersign(*, user, data: bytes) -> tuple[bytes, Peer]:
     this node, for the depot that writes its destination (``pssm sync countersign``)."""
     authz.check_anywhere(user, Action.SYNC_MANAGE)
     national = nodes.require_role("national")
-    data = crypt.open_bundle(data, seed_hex=_seed())
-    header = fmt.read_header(data)
-    if header["to"] != national.node_id:
-        raise refuse(
-            "recipient",
-            gettext_noop(
-                "The bundle is meant for node %(to)s, not for this node (%(here)s). Nothing was "
-                "applied."
-            ),
-            to=header["to"],
-            here=national.node_id,
-        )
+    data, header = refusals.opened(data)
+    refusals.addressed_here(header, national.node_id)
     sender = _active_peer(header["from"])
     if sender.site_id:  # the bundle holds that site's records
         authz.check(user, Action.SYNC_MANAGE, sender.site)
@@ -303,29 +286,9 @@ def countersign(*, user, data: bytes) -> tuple[bytes, Peer]:
 def _active_peer(node_id: str) -> Peer:
     peer = Peer.objects.select_related("site").filter(node_id=node_id).first()
     if peer is None:
-        raise refuse(
-            "unknown_node",
-            gettext_noop("The bundle comes from node %(node)s, which this node never enrolled."),
-            node=node_id,
-        )
-    if peer.status == Peer.REVOKED:
-        raise refuse(
-            "revoked",
-            gettext_noop(
-                "Node %(node)s was revoked (%(reason)s): its bundles are no longer accepted."
-            ),
-            node=peer.node_id,
-            reason=peer.status_reason or "-",
-        )
-    if peer.status == Peer.QUARANTINED:
-        raise refuse(
-            "quarantined",
-            gettext_noop(
-                "Node %(node)s is quarantined until its fork is resolved at the national node: "
-                "nothing was applied."
-            ),
-            node=peer.node_id,
-        )
+        raise refusals.unknown_node(node_id)
+    refusals.check_not_revoked(peer)
+    refusals.check_not_quarantined(peer)
     return peer
 
 
@@ -340,16 +303,10 @@ def _as_on_record(ids: rows.Ids, sender: Peer, destination, records: list) -> di
             raise refuse("tampered", gettext_noop("The bundle's content is damaged."))
         tbl, gid, values = record
         label = known[tbl]
-        if not (label in tables.OWNER or label in tables.SHARED) or not isinstance(values, dict):
-            raise refuse(
-                "master",
-                gettext_noop(
-                    "Node %(node)s sent %(table)s records: master data is written at the national "
-                    "node only. Nothing was applied."
-                ),
-                node=sender.node_id,
-                table=tbl,
-            )
+        if not isinstance(values, dict):
+            raise refuse("tampered", gettext_noop("The bundle's content is damaged."))
+        if not (label in tables.OWNER or label in tables.SHARED):
+            raise refusals.master_data(sender.node_id, tbl)
         by_label.setdefault(label, {})[str(gid)] = values
     held: dict[str, list] = {}
     for label, carried in by_label.items():
@@ -366,16 +323,7 @@ def _as_on_record(ids: rows.Ids, sender: Peer, destination, records: list) -> di
         if label in tables.OWNER:
             for pk, owner in rows.owners(label, pks).items():
                 if owner[0] != sender.site_id:
-                    raise refuse(
-                        "not_writer",
-                        gettext_noop(
-                            "Node %(node)s sent a %(table)s record of a site it does not write "
-                            "(record %(pk)s). Nothing was applied."
-                        ),
-                        node=sender.node_id,
-                        table=tbl,
-                        pk=pk,
-                    )
+                    raise refusals.not_writer(sender.node_id, tbl, pk)
         if label in ON_THE_WAY:
             going = set(
                 tables.model(label)
@@ -435,16 +383,8 @@ def take(*, user, node: ThisNode, header: dict, body, size: int) -> Bundle:
     if not isinstance(inner, dict) or not isinstance(inner.get("rows"), list):
         raise refuse("tampered", gettext_noop("The bundle's content is damaged."))
     here = node.site.code if node.site_id else ""
-    if inner.get("site") != here or body.get("site") != here:
-        raise refuse(
-            "recipient",
-            gettext_noop(
-                "The bundle is meant for node %(to)s, not for this node (%(here)s). Nothing was "
-                "applied."
-            ),
-            to=str(inner.get("site")),
-            here=here,
-        )
+    refusals.addressed_here({"to": str(inner.get("site"))}, here)
+    refusals.addressed_here({"to": str(body.get("site"))}, here)
     done = Bundle.objects.filter(
         bundle_id__in=[header["id"], inner_header["id"]], direction="in", status="applied"
     ).first()

@@ -28,7 +28,7 @@ from pssm.domain.errors import gettext_noop
 from pssm.journal.models import JournalEntry, JournalHead
 from pssm.journal.services import journal_append
 
-from . import copies, courier, crypt, files, nodes, restore, rows, tables
+from . import copies, courier, crypt, files, nodes, refusals, restore, rows, tables
 from .entries import ENTRY_FIELDS, check_entry, entry_of, insert_entries, refuse, set_head
 from .models import Bundle, Change, Fork, Peer, RowMap, ThisNode
 from .nodes import closure, export_rows, node_key, require_role, this_node
@@ -71,16 +71,34 @@ def _split(label: str, pks: set[int]) -> tuple[set[int], set[int]]:
     return present, pks - present
 
 
-def _seed() -> str | None:
-    from pssm.journal import keys
-
-    key = keys.load(required=False)
-    return key.seed if key else None
-
-
 def sealed_for(data: bytes, *, peer_key: str) -> bytes:
     """A bundle encrypted to the node whose public key is ``peer_key`` (``--encrypt``)."""
     return crypt.seal(data, to_public_key=peer_key)
+
+
+def bundle_for(*, user, to: str = "", encrypt: bool = False) -> tuple[bytes, str]:
+    """What this node sends next (``pssm sync export``): a depot's push for national, or on
+    the national node the ack bundle for depot ``to``; sealed to the recipient's enrolled key
+    when ``encrypt``. Returns the bundle and the recipient's node."""
+    from pssm.domain.errors import ValidationError
+
+    node = this_node()
+    if node is not None and node.role == "national":
+        if not to:
+            raise ValidationError(
+                gettext_noop("On the national node, name the depot node the bundle is for (--to NODE)."),
+                params={},
+                details={"to": to},
+            )
+        peer = nodes.find_peer(to)
+        if peer.site_id:
+            authz.check(user, Action.SYNC_RUN, peer.site)
+        data, recipient, key = response(peer=peer), peer.node_id, peer.public_key
+    else:
+        data = push(user=user)
+        node = this_node()
+        recipient, key = node.national_node, node.national_key
+    return (sealed_for(data, peer_key=key) if encrypt else data), recipient
 
 
 def _check_site(user, node: ThisNode) -> None:
@@ -188,27 +206,14 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
     record of the bundle and the ack bundle to carry back."""
     authz.check_anywhere(user, Action.SYNC_RUN)
     national = require_role("national")
-    data = crypt.open_bundle(data, seed_hex=_seed())
-    header = fmt.read_header(data)
-    _addressed_here(header, national)
+    data, header = refusals.opened(data)
+    refusals.addressed_here(header, national.node_id)
     peer = Peer.objects.filter(node_id=header["from"]).first()
     if peer is None:
-        raise _refuse(
-            "unknown_node",
-            gettext_noop("The bundle comes from node %(node)s, which this node never enrolled."),
-            node=header["from"],
-        )
+        raise refusals.unknown_node(header["from"])
     if peer.site_id:  # the bundle and its answer hold that site's records
         authz.check(user, Action.SYNC_RUN, peer.site)
-    if peer.status == Peer.REVOKED:
-        raise _refuse(
-            "revoked",
-            gettext_noop(
-                "Node %(node)s was revoked (%(reason)s): its bundles are no longer accepted."
-            ),
-            node=peer.node_id,
-            reason=peer.status_reason or "-",
-        )
+    refusals.check_not_revoked(peer)
     header, body = fmt.unpack(data, expected_key=peer.public_key)
     if header["kind"] != "push":
         raise _refuse(
@@ -220,15 +225,7 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
     if done is not None:
         done.duplicate = True  # taken before: skipped, and acknowledged again
         return done, response(peer=Peer.objects.get(pk=peer.pk), acked=header["id"])
-    if peer.status == Peer.QUARANTINED:
-        raise _refuse(
-            "quarantined",
-            gettext_noop(
-                "Node %(node)s is quarantined until its fork is resolved at the national node: "
-                "nothing was applied."
-            ),
-            node=peer.node_id,
-        )
+    refusals.check_not_quarantined(peer)
     entries = [entry_of(peer.node_id, values) for values in body.get("entries", ())]
     head = JournalHead.objects.filter(node_id=peer.node_id).first()
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, chain.GENESIS_HASH)
@@ -323,19 +320,6 @@ def ingest(*, user, data: bytes) -> tuple[Bundle, bytes]:
     )
 
 
-def _addressed_here(header: dict, node: ThisNode) -> None:
-    if header["to"] != node.node_id:
-        raise _refuse(
-            "recipient",
-            gettext_noop(
-                "The bundle is meant for node %(to)s, not for this node (%(here)s). Nothing was "
-                "applied."
-            ),
-            to=header["to"],
-            here=node.node_id,
-        )
-
-
 def _check_ownership(peer: Peer, written: dict[str, list[int]]) -> None:
     """Refuse rows of a site that the sending node does not write."""
     from .models import SiteWriter
@@ -353,29 +337,12 @@ def _check_ownership(peer: Peer, written: dict[str, list[int]]) -> None:
                 table=tables.table(label),
             )
         if label in tables.MASTER:
-            raise _refuse(
-                "master",
-                gettext_noop(
-                    "Node %(node)s sent %(table)s records: master data is written at the national "
-                    "node only. Nothing was applied."
-                ),
-                node=peer.node_id,
-                table=tables.table(label),
-            )
+            raise refusals.master_data(peer.node_id, tables.table(label))
         if label not in tables.OWNER:
             continue
         for pk, owner in rows.owners(label, pks).items():
             if not (set(owner) & sites):
-                raise _refuse(
-                    "not_writer",
-                    gettext_noop(
-                        "Node %(node)s sent a %(table)s record of a site it does not write "
-                        "(record %(pk)s). Nothing was applied."
-                    ),
-                    node=peer.node_id,
-                    table=tables.table(label),
-                    pk=pk,
-                )
+                raise refusals.not_writer(peer.node_id, tables.table(label), pk)
 
 
 def _learn_persons(ids: rows.Ids, peer: Peer, persons: dict) -> dict:
@@ -536,15 +503,10 @@ def receive(*, user, data: bytes) -> Bundle:
     """Apply the national node's ack bundle on this depot (``pssm sync import`` there)."""
     node = require_role("depot")
     _check_site(user, node)
-    data = crypt.open_bundle(data, seed_hex=_seed())
-    header = fmt.read_header(data)
-    _addressed_here(header, node)
+    data, header = refusals.opened(data)
+    refusals.addressed_here(header, node.node_id)
     if header["from"] != node.national_node:
-        raise _refuse(
-            "unknown_node",
-            gettext_noop("The bundle comes from node %(node)s, which this node never enrolled."),
-            node=header["from"],
-        )
+        raise refusals.unknown_node(header["from"])
     header, body = fmt.unpack(data, expected_key=node.national_key)
     if header["kind"] == courier.COUNTERSIGNED:
         return courier.take(user=user, node=node, header=header, body=body, size=len(data))

@@ -173,6 +173,17 @@ def bootstrap(*, user, site_code: str, node_id: str = "") -> tuple[bytes, Peer]:
     return enrol(user=user, national=national, site=site, node_id=node_id)
 
 
+def find_peer(node_id: str) -> Peer:
+    found = Peer.objects.select_related("site").filter(node_id=node_id).first()
+    if found is None:
+        raise NotFoundError(
+            gettext_noop("No node %(node)s is enrolled here."),
+            params={"node": node_id},
+            details={"to": node_id},
+        )
+    return found
+
+
 def find_site(site_code: str) -> Site:
     site = Site.objects.select_related("organisation").filter(code=site_code).first()
     if site is None:

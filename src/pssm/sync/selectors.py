@@ -6,23 +6,16 @@ from datetime import UTC, datetime
 
 from pssm.accounts import authz
 from pssm.domain.access import Action
-from pssm.domain.errors import NotFoundError, gettext_noop
 from pssm.journal.models import JournalHead
 
-from . import exchange
+from . import exchange, nodes
 from .models import Bundle, Change, Fork, Peer, ThisNode
 from .restore import reason_code, reason_text
 
 
 def peer(node_id: str) -> Peer:
-    found = Peer.objects.select_related("site").filter(node_id=node_id).first()
-    if found is None:
-        raise NotFoundError(
-            gettext_noop("No node %(node)s is enrolled here."),
-            params={"node": node_id},
-            details={"to": node_id},
-        )
-    return found
+    """The enrolled node ``node_id`` (see :func:`pssm.sync.nodes.find_peer`)."""
+    return nodes.find_peer(node_id)
 
 
 def _visible(user, peers) -> set[str]:
@@ -215,3 +208,19 @@ def open_forks(*, user=None) -> list[dict]:
                 versions.append(raw or "")
         out.append({"fork": f, "held": versions[0], "received": versions[1]})
     return out
+
+
+def transfer_destinations(node) -> list:
+    """The sites a depot may write a transfer bundle for: the other sites of its country,
+    those this node knows a depot writes when it knows any (national countersigns only for a
+    site a depot node writes), by code."""
+    from pssm.sites.models import Site
+
+    from .models import SiteWriter
+
+    if node is None or node.role != "depot" or not node.site_id:
+        return []
+    others = Site.objects.filter(organisation__country_id=node.site.organisation.country_id)
+    others = others.exclude(pk=node.site_id).order_by("code")
+    written = others.filter(pk__in=SiteWriter.objects.values("site_id"))
+    return list(written) if written.exists() else list(others)

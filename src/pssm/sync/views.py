@@ -22,10 +22,8 @@ from pssm.core import errors
 from pssm.domain import syncformat as fmt
 from pssm.domain.access import Action
 from pssm.domain.errors import PermissionDeniedError, PssmError
-from pssm.sites.models import Site
 
 from . import courier, exchange, manage, nodes, selectors
-from .models import SiteWriter
 
 
 class BundleForm(forms.Form):
@@ -35,20 +33,8 @@ class BundleForm(forms.Form):
     )
 
 
-def transfer_destinations(node) -> list[Site]:
-    """The sites a depot may write a transfer bundle for: the other sites of its country,
-    those this node knows a depot writes when it knows any (national countersigns only for a
-    site a depot node writes), by code."""
-    if node is None or node.role != "depot" or not node.site_id:
-        return []
-    others = Site.objects.filter(organisation__country_id=node.site.organisation.country_id)
-    others = others.exclude(pk=node.site_id).order_by("code")
-    written = others.filter(pk__in=SiteWriter.objects.values("site_id"))
-    return list(written) if written.exists() else list(others)
-
-
 class TransferForm(forms.Form):
-    """The destination of a transfer bundle, one of :func:`transfer_destinations`."""
+    """The destination of a transfer bundle, one of :func:`selectors.transfer_destinations`."""
 
     site = forms.ChoiceField(label=gettext_lazy("Destination site"))
     encrypt = forms.BooleanField(
@@ -57,7 +43,8 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, node=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.code, str(s)) for s in transfer_destinations(node)]
+        sites = selectors.transfer_destinations(node)
+        self.fields["site"].choices = [(site.code, str(site)) for site in sites]
 
 
 class CountersignForm(forms.Form):
@@ -102,19 +89,13 @@ def sync_export(request):
     node = nodes.this_node()
     encrypt = bool(request.POST.get("encrypt"))
     try:
+        data, recipient = exchange.bundle_for(
+            user=request.user, to=request.POST.get("to", ""), encrypt=encrypt
+        )
         if node is not None and node.role == "national":
-            peer = selectors.peer(request.POST.get("to", ""))
-            if peer.site_id:
-                authz.check(request.user, Action.SYNC_RUN, peer.site)
-            data = exchange.response(peer=peer)
-            to_key = peer.public_key
-            name = f"{node.node_id}-to-{peer.node_id}.pssm"
+            name = f"{node.node_id}-to-{recipient}.pssm"
         else:
-            data = exchange.push(user=request.user)
-            to_key = node.national_key
             name = f"{node.node_id if node else 'node'}-to-national.pssm"
-        if encrypt:
-            data = exchange.sealed_for(data, peer_key=to_key)
     except PermissionDeniedError:
         raise
     except PssmError as exc:

@@ -142,23 +142,9 @@ class Command(PssmCommand):
                 }
             )
         elif action == "export":
-            node = nodes.this_node()
-            if node is not None and node.role == "national":
-                if not options["to"]:
-                    raise CommandError(_("on the national node, name the depot with --to NODE"))
-                from pssm.accounts import authz
-                from pssm.domain.access import Action
-
-                peer = selectors.peer(options["to"])
-                if peer.site_id:
-                    authz.check(actor, Action.SYNC_RUN, peer.site)
-                data = exchange.response(peer=peer)
-                to_key = peer.public_key
-            else:
-                data = exchange.push(user=actor)
-                to_key = nodes.this_node().national_key
-            if options["encrypt"]:
-                data = exchange.sealed_for(data, peer_key=to_key)
+            data, _recipient = exchange.bundle_for(
+                user=actor, to=options["to"], encrypt=options["encrypt"]
+            )
             _write(options["out"], data)
             self.stdout.write(_written(options["out"], data))
         elif action == "transfer":
