@@ -86,7 +86,9 @@ def bundle_for(*, user, to: str = "", encrypt: bool = False) -> tuple[bytes, str
     if node is not None and node.role == "national":
         if not to:
             raise ValidationError(
-                gettext_noop("On the national node, name the depot node the bundle is for (--to NODE)."),
+                gettext_noop(
+                    "On the national node, name the depot node the bundle is for (--to NODE)."
+                ),
                 params={},
                 details={"to": to},
             )
