@@ -36,6 +36,7 @@ mkdir -p var
 # The PostgreSQL pass runs beside the SQLite pass (each has its own database and working
 # folders, see tests/conftest.py), so that the whole suite takes the time of the longer one.
 pg_pid=""
+sqlite_marks=()
 if $BIN/python - "$PG_URL" <<'PY'
 import sys, psycopg
 try:
@@ -50,12 +51,16 @@ then
     >var/pytest-postgresql.log 2>&1 &
   pg_pid=$!
   trap 'kill "$pg_pid" 2>/dev/null' EXIT
+  # The national node is a PostgreSQL node: the tests that run national and depot nodes as
+  # separate processes run in the PostgreSQL pass (depots on SQLite there), not twice.
+  sqlite_marks=(-m "not nodes")
+  echo "== the multi-node tests (marker 'nodes') run in the PostgreSQL pass, national on PostgreSQL"
 else
   banner "PostgreSQL is NOT reachable at $PG_URL: the PostgreSQL pass (row locks, concurrency) was SKIPPED"
 fi
 
 echo "== pytest on SQLite"
-DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" $BIN/pytest -q -p no:cacheprovider "$@" | tee var/pytest-sqlite.log
+DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" $BIN/pytest -q -p no:cacheprovider "${sqlite_marks[@]}" "$@" | tee var/pytest-sqlite.log
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 if [ -n "$pg_pid" ]; then

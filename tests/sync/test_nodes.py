@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.nodes
+
 PSSM = str(Path(sys.executable).with_name("pssm"))
 PASSWORD = "pssm-demo-2026"  # noqa: S105 - the demo's published password
 
@@ -50,7 +52,7 @@ class Node:
         return done
 
     def shell(self, code: str):
-        out = self.run("shell", "-c", code).stdout.strip().splitlines()
+        out = self.run("shell", "--no-imports", "-c", code).stdout.strip().splitlines()
         return json.loads(out[-1])
 
     def verify(self):
@@ -70,10 +72,20 @@ class Node:
         )
 
 
-def _national_database(tmp_path: Path) -> tuple[str, callable]:
+def _sqlite_node(name: str, tmp: Path) -> Node:
+    """A node on a fresh SQLite database: a copy of the one database the module migrated
+    (migrating takes most of a node's set-up; the copies are the same empty schema)."""
+    migrated = tmp / "migrated.sqlite3"
+    if not migrated.exists():
+        Node("migrated", tmp / "migrated", f"sqlite:///{migrated}").run("migrate", "-v", "0")
+    shutil.copy(migrated, tmp / f"{name}.sqlite3")
+    return Node(name, tmp / name, f"sqlite:///{tmp}/{name}.sqlite3")
+
+
+def _national_node(tmp: Path) -> tuple[Node, callable]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{tmp_path}/national.sqlite3", lambda: None
+        return _sqlite_node("ml-national", tmp), lambda: None
     import psycopg
 
     name = f"pssm_sync_{uuid.uuid4().hex[:10]}"
@@ -86,23 +98,22 @@ def _national_database(tmp_path: Path) -> tuple[str, callable]:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    return url.rsplit("/", 1)[0] + "/" + name, drop
+    national = Node("ml-national", tmp / "ml-national", url.rsplit("/", 1)[0] + "/" + name)
+    national.run("migrate", "-v", "0")
+    return national, drop
 
 
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nodes")
-    url, drop = _national_database(tmp)
-    national = Node("ml-national", tmp / "national", url)
-    national.run("migrate", "-v", "0")
-    national.run("demo")
+    national, drop = _national_node(tmp)
+    national.run("demo", "--quiet-logins")
     national.run("node", "init", "--national")
     depots = {}
     for site, name in (("ML-KTI", "ml-kti-depot"), ("ML-SEV", "ml-sev-depot")):
-        node = Node(name, tmp / name, f"sqlite:///{tmp}/{name}.sqlite3")
+        node = _sqlite_node(name, tmp)
         bundle = tmp / f"{name}.bootstrap"
         national.run("sync", "bootstrap", "--site", site, "--out", str(bundle), "--node", name)
-        node.run("migrate", "-v", "0")
         node.run("node", "join", str(bundle))
         depots[site] = node
     yield national, depots, tmp
@@ -118,9 +129,24 @@ def sync(national: Node, depot: Node, tmp: Path, tag: str) -> Path:
     return push
 
 
-def voucher(node: Node, user: str, *args) -> str:
-    out = node.run("voucher", "--as", user, "create", *args).stdout
-    return out.split()[0].rstrip(":")
+def voucher(node: Node, storekeeper: str, *create, serials=(), commander: str = "") -> str:
+    """A voucher opened by the storekeeper (``pssm voucher create *create``), given its
+    serials, then submitted and approved when a commander is named: the `pssm voucher` steps
+    in one process of the node. Returns the voucher's number."""
+    steps = [(storekeeper, ["create", *create])]
+    if serials:
+        steps.append((storekeeper, ["add", "{n}", *serials]))
+    if commander:
+        steps += [(storekeeper, ["submit", "{n}"]), (commander, ["approve", "{n}"])]
+    return node.shell(
+        "import io, json; from django.core.management import call_command\n"
+        f"number = ''\nfor user, args in {steps!r}:\n"
+        "    out = io.StringIO()\n"
+        "    args = [a.replace('{n}', number) for a in args]\n"
+        "    call_command('voucher', *args, as_user=user, stdout=out)\n"
+        "    number = number or out.getvalue().split()[0].rstrip(':')\n"
+        "print(json.dumps(number))"
+    )
 
 
 def test_depots_made_from_national_match_it(nodes):
@@ -139,10 +165,10 @@ def test_a_transfer_with_a_missing_weapon_ends_in_a_case_every_node_sees(nodes):
         "W.objects.filter(site__code='ML-KTI', status='in_store', on_hold=False)"
         ".order_by('serial').values_list('serial', flat=True)[:3])))"
     )
-    dispatch = voucher(kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV")
-    kti.run("voucher", "--as", "magasinier", "add", dispatch, *serials)
-    kti.run("voucher", "--as", "magasinier", "submit", dispatch)
-    kti.run("voucher", "--as", "commandant", "approve", dispatch)
+    dispatch = voucher(
+        kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV",
+        serials=serials, commander="commandant",
+    )  # fmt: skip
     sync(national, kti, tmp, "kti-1")
     sync(national, sev, tmp, "sev-1")  # Sévaré learns of the incoming transfer
     incoming = sev.weapons("ML-KTI")
@@ -155,11 +181,9 @@ def test_a_transfer_with_a_missing_weapon_ends_in_a_case_every_node_sees(nodes):
         ".values_list('code', flat=True).first()))"
     )
     receipt = voucher(
-        sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack
-    )
-    sev.run("voucher", "--as", "mag.sev", "add", receipt, *serials[:2])
-    sev.run("voucher", "--as", "mag.sev", "submit", receipt)
-    sev.run("voucher", "--as", "cdt.sev", "approve", receipt)
+        sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack,
+        serials=serials[:2], commander="cdt.sev",
+    )  # fmt: skip
     sync(national, sev, tmp, "sev-2")
     sync(national, kti, tmp, "kti-2")  # Kati hears of the shortfall
 
@@ -191,10 +215,10 @@ def test_a_transfer_carried_depot_to_depot_in_a_bundle_national_countersigns(nod
     national, depots, tmp = nodes
     kti, sev = depots["ML-KTI"], depots["ML-SEV"]
     serials = _in_store(kti, "ML-KTI", 2)
-    dispatch = voucher(kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV")
-    kti.run("voucher", "--as", "magasinier", "add", dispatch, *serials)
-    kti.run("voucher", "--as", "magasinier", "submit", dispatch)
-    kti.run("voucher", "--as", "commandant", "approve", dispatch)
+    dispatch = voucher(
+        kti, "magasinier", "ML-KTI", "transfer", "--destination", "ML-SEV",
+        serials=serials, commander="commandant",
+    )  # fmt: skip
     # (a bundle written before national heard of the dispatch is refused: test_courier.py)
     sync(national, kti, tmp, "kti-courier")
     transfer, signed = tmp / "kti.transfer", tmp / "kti-for-sev.countersigned"
@@ -213,12 +237,10 @@ def test_a_transfer_carried_depot_to_depot_in_a_bundle_national_countersigns(nod
         "L.objects.filter(building__site__code='ML-SEV', kind='rack').order_by('code')"
         ".values_list('code', flat=True).first()))"
     )
-    receipt = voucher(
-        sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack
-    )
-    sev.run("voucher", "--as", "mag.sev", "add", receipt, *serials)
-    sev.run("voucher", "--as", "mag.sev", "submit", receipt)
-    sev.run("voucher", "--as", "cdt.sev", "approve", receipt)
+    voucher(
+        sev, "mag.sev", "ML-SEV", "transfer_receipt", "--dispatch", dispatch, "--location", rack,
+        serials=serials, commander="cdt.sev",
+    )  # fmt: skip
     # a late copy of the courier's bundle does not undo the receipt
     sev.run("sync", "import", str(signed))
     received = {v[0]: v[1] for v in sev.weapons("ML-SEV").values() if v[0] in serials}
@@ -378,10 +400,10 @@ def test_a_sync_over_the_network_killed_mid_way_resumes_where_it_stopped(nodes, 
         "W.objects.filter(site__code='ML-SEV', status='in_store', on_hold=False)"
         ".order_by('-serial').values_list('serial', flat=True)[:3])))"
     )
-    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004")
-    sev.run("voucher", "--as", "mag.sev", "add", issue, *serials)
-    sev.run("voucher", "--as", "mag.sev", "submit", issue)
-    sev.run("voucher", "--as", "cdt.sev", "approve", issue)
+    voucher(
+        sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004",
+        serials=serials, commander="cdt.sev",
+    )  # fmt: skip
 
     parts = national.home / "var" / "sync" / "in" / "ml-sev-depot"
     outbox = sev.home / "var" / "sync" / "outbox"
@@ -422,10 +444,10 @@ def test_a_scheduled_round_run_by_the_task_worker_syncs_and_queues_the_next(node
         "W.objects.filter(site__code='ML-SEV', status='in_store', on_hold=False)"
         ".order_by('serial').values_list('serial', flat=True).first()))"
     )
-    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004")
-    sev.run("voucher", "--as", "mag.sev", "add", issue, serial)
-    sev.run("voucher", "--as", "mag.sev", "submit", issue)
-    sev.run("voucher", "--as", "cdt.sev", "approve", issue)
+    voucher(
+        sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004",
+        serials=[serial], commander="cdt.sev",
+    )  # fmt: skip
     refused = sev.run("sync", "schedule", "--as", "mag.sev", "--url", national_server, ok=False)
     assert refused.returncode != 0  # a storekeeper does not run the synchronisation
 
@@ -463,8 +485,7 @@ def test_a_depot_restored_from_an_old_backup_is_read_only_until_it_takes_its_tai
         "W.objects.filter(site__code='ML-SEV', status='in_store').order_by('serial')"
         ".values_list('serial', flat=True).first()))"
     )
-    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1005")
-    sev.run("voucher", "--as", "mag.sev", "add", issue, serial)
+    issue = voucher(sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1005", serials=[serial])
     sync(national, sev, tmp, "sev-3")
     # the laptop's disk dies; yesterday's backup is restored
     shutil.copy(backup, Path(sev.database.removeprefix("sqlite:///")))
@@ -521,8 +542,7 @@ def test_a_revoked_depot_is_refused_and_its_site_handed_over_to_a_new_node(nodes
         "sync", "handover", "--site", "ML-KTI", "--to", "ml-kti-depot-2",
         "--reason", "laptop stolen", "--out", str(boot),
     )  # fmt: skip
-    new = Node("ml-kti-depot-2", tmp / "kti-2", f"sqlite:///{tmp}/kti-2.sqlite3")
-    new.run("migrate", "-v", "0")
+    new = _sqlite_node("ml-kti-depot-2", tmp)
     new.run("node", "join", str(boot))
     assert new.weapons("ML-KTI") == national.weapons("ML-KTI")
     new.verify()
