@@ -30,11 +30,14 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 export PSSM_SECRET_KEY=test-only-secret
-rm -f var/pytest-sqlite.log var/pytest-postgresql.log
+rm -f var/pytest-sqlite.log var/pytest-postgresql.log var/pytest-nodes.log
 mkdir -p var
 
 # The PostgreSQL pass runs beside the SQLite pass (each has its own database and working
 # folders, see tests/conftest.py), so that the whole suite takes the time of the longer one.
+# The national node is a PostgreSQL node: the tests that run national and depot nodes as
+# separate processes (marker "nodes") run once, with the national node on PostgreSQL and the
+# depots on SQLite, after the SQLite pass and beside the rest of the PostgreSQL pass.
 pg_pid=""
 sqlite_marks=()
 if $BIN/python - "$PG_URL" <<'PY'
@@ -47,14 +50,11 @@ except Exception as exc:  # noqa: BLE001
 PY
 then
   echo "== pytest on PostgreSQL ($PG_URL), in the background: var/pytest-postgresql.log"
-  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser" "$@" \
+  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser and not nodes" "$@" \
     >var/pytest-postgresql.log 2>&1 &
   pg_pid=$!
   trap 'kill "$pg_pid" 2>/dev/null' EXIT
-  # The national node is a PostgreSQL node: the tests that run national and depot nodes as
-  # separate processes run in the PostgreSQL pass (depots on SQLite there), not twice.
   sqlite_marks=(-m "not nodes")
-  echo "== the multi-node tests (marker 'nodes') run in the PostgreSQL pass, national on PostgreSQL"
 else
   banner "PostgreSQL is NOT reachable at $PG_URL: the PostgreSQL pass (row locks, concurrency) was SKIPPED"
 fi
@@ -64,13 +64,19 @@ DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" $BIN/pytest -q -p no:cacheprovide
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 if [ -n "$pg_pid" ]; then
+  echo "== the multi-node tests: national node on PostgreSQL ($PG_URL), depots on SQLite"
+  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m nodes "$@" | tee var/pytest-nodes.log
+  nodes_status=${PIPESTATUS[0]}
+  # 5: the arguments given select no multi-node test
+  [ "$nodes_status" -eq 0 ] || [ "$nodes_status" -eq 5 ] || status=1
+
   wait "$pg_pid"; pg_status=$?
   echo "== pytest on PostgreSQL ($PG_URL)"
   cat var/pytest-postgresql.log
   [ "$pg_status" -eq 0 ] || status=1
 fi
-# One closing line for both passes.
-$BIN/python - var/pytest-sqlite.log var/pytest-postgresql.log <<'PY'
+# One closing line for all the passes.
+$BIN/python - var/pytest-sqlite.log var/pytest-postgresql.log var/pytest-nodes.log <<'PY'
 import re, sys
 totals = {"passed": 0, "failed": 0, "skipped": 0, "error": 0}
 for path in sys.argv[1:]:
