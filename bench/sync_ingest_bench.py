@@ -19,6 +19,7 @@ import uuid
 ENTRIES = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 DEPOTS = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 BATCH = int(os.environ.get("PSSM_BENCH_SYNC_BATCH", "25000"))
+WEAPON_TYPES = int(os.environ.get("PSSM_BENCH_SYNC_TYPES", "2000"))
 
 
 def main() -> int:
@@ -131,7 +132,35 @@ def main() -> int:
     print(
         f"| {database:<10} | {taken:>9,} | {DEPOTS:>6} | {BATCH:>14,} | {bytes_total / 1e6:>9.1f} | {ingest_s:>8.1f} | {taken / ingest_s:>9,.0f} |"
     )
+    _status_page_cost(actor, database)
     return 0
+
+
+def _status_page_cost(actor, database) -> None:
+    """The national sync page counts, for each depot, what its next acknowledgement would
+    carry (exchange.wanted_for): timed with the depots above, first with nothing new for
+    them, then after national changed WEAPON_TYPES master-data rows none has acknowledged."""
+    from pssm.registry import services as registry
+    from pssm.sync import selectors
+
+    def timed():
+        started = time.perf_counter()
+        state = selectors.status()
+        seconds = time.perf_counter() - started
+        waiting = sum(p["changes_waiting_out"] for p in state["peers"])
+        return seconds, waiting
+
+    rows = [(0, *timed())]
+    for n in range(WEAPON_TYPES):
+        registry.weapon_type_create(
+            actor=actor, category="rifle", make="Bench", model=f"M{n:05d}", calibre="7.62x39mm"
+        )
+    rows.append((WEAPON_TYPES, *timed()))
+    print(f"\nThe national sync page with {DEPOTS} depots, none acknowledging the new rows")
+    print("| database   | depots | new master rows | rows waiting (all depots) | page data s |")
+    print("|------------|--------|-----------------|---------------------------|-------------|")
+    for new, seconds, waiting in rows:
+        print(f"| {database:<10} | {DEPOTS:>6} | {new:>15,} | {waiting:>25,} | {seconds:>11.2f} |")
 
 
 if __name__ == "__main__":
