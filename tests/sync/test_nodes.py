@@ -400,7 +400,7 @@ def test_a_sync_over_the_network_killed_mid_way_resumes_where_it_stopped(nodes, 
         "W.objects.filter(site__code='ML-SEV', status='in_store', on_hold=False)"
         ".order_by('-serial').values_list('serial', flat=True)[:3])))"
     )
-    voucher(
+    issue = voucher(
         sev, "mag.sev", "ML-SEV", "issue", "--person", "SEV-1004",
         serials=serials, commander="cdt.sev",
     )  # fmt: skip
@@ -430,6 +430,15 @@ def test_a_sync_over_the_network_killed_mid_way_resumes_where_it_stopped(nodes, 
     assert not list(outbox.glob("*.pssm")) and not list(parts.glob("*.part"))
     assert national.weapons("ML-SEV") == sev.weapons("ML-SEV")
     assert {v[3] for k, v in sev.weapons("ML-SEV").items() if v[0] in serials} == {"SEV-1004"}
+    # the voucher lines' holdings name the person by national's own id for that person
+    held_by = national.shell(
+        "import json; from pssm.domain.ledger import custodian_parts; "
+        "from pssm.movements.models import VoucherLine as L; from pssm.registry.models import "
+        "Person as P; print(json.dumps(sorted({P.objects.get(pk=custodian_parts("
+        f"line.after['custodian'])[0]).service_number for line in L.objects.filter("
+        f"voucher__number='{issue}')}})))"
+    )
+    assert held_by == ["SEV-1004"]
     national.verify()
     sev.verify()
     again = sev.run("sync", "run", "--url", national_server)

@@ -75,6 +75,35 @@ class Ids:
         self._gid[(tbl, pk)] = gid
 
 
+# Columns holding a weapon's holding as the ledger writes it ({"custodian": "person:<id>"}):
+# the person named travels by its global id, as a reference column's row does, and is read
+# back as this node's id of that person.
+HOLDINGS = {"movements.VoucherLine": ("before", "after")}
+PERSON_TABLE = "registry.Person"
+
+
+def _holding_persons(label: str, rows: list[dict]) -> set:
+    found = set()
+    for row in rows:
+        for name in HOLDINGS.get(label, ()):
+            ref = (row.get(name) or {}).get("custodian") or ""
+            if ref.startswith("person:"):
+                found.add(ref[7:])
+    return found
+
+
+def _renamed_holdings(label: str, values: dict, names: dict) -> dict:
+    """``values`` with the person of each holding column renamed through ``names``; a person
+    ``names`` lacks is kept as an id no person here has (named "no longer registered")."""
+    for name in HOLDINGS.get(label, ()):
+        holding = values.get(name)
+        ref = (holding or {}).get("custodian") or ""
+        if ref.startswith("person:"):
+            found = names.get(ref[7:])
+            values[name] = {**holding, "custodian": f"person:{found if found else 0}"}
+    return values
+
+
 def export(ids: Ids, wanted: dict[str, set[int]], deleted: dict[str, set[int]] | None = None):
     """The carried form of the rows ``wanted`` (label -> ids), in reference order; ids of
     ``deleted`` (label -> ids) are carried as deletions."""
@@ -96,12 +125,19 @@ def export(ids: Ids, wanted: dict[str, set[int]], deleted: dict[str, set[int]] |
             targets = {
                 name: ids.gids(target, [r[name] for r in rows]) for name, target in refs.items()
             }
+            person_tbl = tables.table(PERSON_TABLE)
+            persons = {
+                str(pk): gid
+                for pk, gid in ids.gids(
+                    person_tbl, [int(p) for p in _holding_persons(label, rows) if p.isdigit()]
+                ).items()
+            }
             for row in rows:
                 values = {name: row[name] for name in names}
                 for name in refs:
                     if values[name] is not None:
                         values[name] = targets[name][values[name]]
-                out.append([tbl, own[row["pk"]], values])
+                out.append([tbl, own[row["pk"]], _renamed_holdings(label, values, persons)])
         for gid in ids.gids(tbl, gone).values():
             out.append([tbl, gid, None])
     return out
@@ -155,6 +191,8 @@ def _apply_table(ids: Ids, label: str, records: list) -> list[int]:
             if values.get(name) is not None and target != tbl:
                 wanted[target].add(values[name])
     resolved = {target: ids.locals(target, gids) for target, gids in wanted.items()}
+    carried = [v for _t, _g, v in records if isinstance(v, dict)]
+    persons = ids.locals(tables.table(PERSON_TABLE), _holding_persons(label, carried))
     inserts, updates, deletes, deferred = [], [], [], []
     for _t, gid, values in records:
         pk = local.get(gid)
@@ -162,6 +200,7 @@ def _apply_table(ids: Ids, label: str, records: list) -> list[int]:
             if pk is not None:
                 deletes.append(pk)
             continue
+        values = _renamed_holdings(label, dict(values), persons)
         row = {}
         for name, field in by_name.items():
             value = values.get(name)
