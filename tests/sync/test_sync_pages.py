@@ -515,3 +515,19 @@ def test_national_refuses_to_countersign_garbage_or_a_transfer_whose_records_it_
     assert "synchronise that depot first. Nothing was countersigned." in text
     assert Bundle.objects.count() == bundles
     assert JournalEntry.objects.filter(kind="sync.countersigned").count() == entries
+
+
+def test_the_recent_bundles_are_named_in_the_reader_s_language(client, national):
+    authority, node, _key, seed = national
+    client.force_login(authority)
+    push, _push_id = _push(node.node_id, seed)
+    client.post(reverse("sync:import"), {"bundle": SimpleUploadedFile("a.pssm", push)})
+    english = client.get(reverse("sync:status")).content.decode()
+    assert "<td>depot&#x27;s changes</td>" in english and "<td>applied</td>" in english
+    authority.preferred_language = "fr"
+    authority.save(update_fields=["preferred_language"])
+    client.logout()
+    client.force_login(authority)  # the language is the signed-in user's, from sign-in on
+    french = client.get(reverse("sync:status")).content.decode()
+    assert "<td>modifications du dépôt</td>" in french and "<td>appliqué</td>" in french
+    assert "<td>push</td>" not in french and "<td>ack</td>" not in french

@@ -116,6 +116,19 @@ class Change(models.Model):
         return f"{self.tbl} {self.row}"
 
 
+# How the sync page names a bundle's kind and what became of it (the stored codes stay).
+BUNDLE_KIND_LABELS = {
+    "bootstrap": _("bootstrap"),
+    "push": _("depot's changes"),
+    "pull": _("request"),
+    "ack": _("acknowledgement"),
+    "regional": _("regional figures"),
+    "transfer": _("transfer"),
+    "countersigned": _("countersigned transfer"),
+}
+BUNDLE_STATUS_LABELS = {"applied": _("applied"), "written": _("written")}
+
+
 class Bundle(models.Model):
     """A bundle this node wrote or read."""
 

@@ -9,7 +9,7 @@ from pssm.domain.access import Action
 from pssm.journal.models import JournalHead
 
 from . import exchange, nodes
-from .models import Bundle, Change, Fork, Peer, ThisNode
+from .models import BUNDLE_KIND_LABELS, BUNDLE_STATUS_LABELS, Bundle, Change, Fork, Peer, ThisNode
 from .restore import reason_code, reason_text
 
 
@@ -76,10 +76,12 @@ def status(now: datetime | None = None, *, user=None) -> dict:
                 "bundle": b.bundle_id,
                 "direction": b.direction,
                 "kind": b.kind,
+                "kind_label": str(BUNDLE_KIND_LABELS.get(b.kind, b.kind)),
                 "peer": b.peer,
                 "at": b.at,
                 "bytes": b.size,
                 "status": b.status,
+                "status_label": str(BUNDLE_STATUS_LABELS.get(b.status, b.status)),
             }
             for b in Bundle.objects.filter(peer__in=visible)[:10]
         ],
