@@ -36,7 +36,6 @@ from .nodes import closure, export_rows, node_key, require_role, this_node
 INGESTED = "sync.ingested"
 RECEIVED = copies.RECEIVED
 FORK_FOUND = "sync.fork_found"
-PERSON = "registry.Person"
 
 
 def _now() -> datetime:
@@ -158,7 +157,7 @@ def push(*, user) -> bytes:
             "change": last,
             "applied": national.their_change,
             "persons": {
-                str(pk): gid for pk, gid in ids.gids(tables.table(PERSON), persons).items()
+                str(pk): gid for pk, gid in ids.gids(tables.table(tables.PERSON), persons).items()
             },
         }
         bundle_id = str(uuid.uuid4())
@@ -349,7 +348,7 @@ def _check_ownership(peer: Peer, written: dict[str, list[int]]) -> None:
 
 def _learn_persons(ids: rows.Ids, peer: Peer, persons: dict) -> dict:
     """Note how the depot numbers the persons its entries name; returns depot id -> id here."""
-    tbl = tables.table(PERSON)
+    tbl = tables.table(tables.PERSON)
     local = ids.locals(tbl, list(persons.values()))
     out, maps = {}, []
     for their_pk, gid in persons.items():

@@ -75,17 +75,10 @@ class Ids:
         self._gid[(tbl, pk)] = gid
 
 
-# Columns holding a weapon's holding as the ledger writes it ({"custodian": "person:<id>"}):
-# the person named travels by its global id, as a reference column's row does, and is read
-# back as this node's id of that person.
-HOLDINGS = {"movements.VoucherLine": ("before", "after")}
-PERSON_TABLE = "registry.Person"
-
-
 def _holding_persons(label: str, rows: list[dict]) -> set:
     found = set()
     for row in rows:
-        for name in HOLDINGS.get(label, ()):
+        for name in tables.HOLDINGS.get(label, ()):
             ref = (row.get(name) or {}).get("custodian") or ""
             if ref.startswith("person:"):
                 found.add(ref[7:])
@@ -95,7 +88,7 @@ def _holding_persons(label: str, rows: list[dict]) -> set:
 def _renamed_holdings(label: str, values: dict, names: dict) -> dict:
     """``values`` with the person of each holding column renamed through ``names``; a person
     ``names`` lacks is kept as an id no person here has (named "no longer registered")."""
-    for name in HOLDINGS.get(label, ()):
+    for name in tables.HOLDINGS.get(label, ()):
         holding = values.get(name)
         ref = (holding or {}).get("custodian") or ""
         if ref.startswith("person:"):
@@ -125,7 +118,7 @@ def export(ids: Ids, wanted: dict[str, set[int]], deleted: dict[str, set[int]] |
             targets = {
                 name: ids.gids(target, [r[name] for r in rows]) for name, target in refs.items()
             }
-            person_tbl = tables.table(PERSON_TABLE)
+            person_tbl = tables.table(tables.PERSON)
             persons = {
                 str(pk): gid
                 for pk, gid in ids.gids(
@@ -192,7 +185,7 @@ def _apply_table(ids: Ids, label: str, records: list) -> list[int]:
                 wanted[target].add(values[name])
     resolved = {target: ids.locals(target, gids) for target, gids in wanted.items()}
     carried = [v for _t, _g, v in records if isinstance(v, dict)]
-    persons = ids.locals(tables.table(PERSON_TABLE), _holding_persons(label, carried))
+    persons = ids.locals(tables.table(tables.PERSON), _holding_persons(label, carried))
     inserts, updates, deletes, deferred = [], [], [], []
     for _t, gid, values in records:
         pk = local.get(gid)

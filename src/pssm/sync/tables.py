@@ -82,6 +82,10 @@ ADDRESSED = {
 # node whose site the user has no role on is carried without password, and inactive.
 USER = "accounts.User"
 ROLE = "accounts.RoleGrant"
+PERSON = "registry.Person"
+# Columns holding a weapon's holding as the ledger writes it ({"custodian": "person:<id>"}):
+# the person named travels by its global id, as a reference column's row does.
+HOLDINGS = {"movements.VoucherLine": ("before", "after")}
 
 
 def model(label: str):
